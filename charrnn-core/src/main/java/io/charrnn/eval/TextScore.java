@@ -1,0 +1,36 @@
+package io.charrnn.eval;
+
+/**
+ * How well a model predicts a text.
+ *
+ * @param totalNats the summed cross-entropy {@code Σ -ln p(next | before)}, in nats
+ * @param characters the number of characters predicted
+ */
+public record TextScore(double totalNats, long characters) {
+    /**
+     * @throws IllegalArgumentException if the count is negative or the total is NaN
+     */
+    public TextScore {
+        if (characters < 0) {
+            throw new IllegalArgumentException("characters must be >= 0, got " + characters);
+        }
+        if (Double.isNaN(totalNats)) {
+            throw new IllegalArgumentException("totalNats must not be NaN");
+        }
+    }
+
+    /** @return mean cross-entropy in nats per character (NaN if nothing was scored) */
+    public double natsPerCharacter() {
+        return characters == 0 ? Double.NaN : totalNats / characters;
+    }
+
+    /** @return mean cross-entropy in bits per character */
+    public double bitsPerCharacter() {
+        return natsPerCharacter() / Math.log(2);
+    }
+
+    /** @return {@code exp(nats per character)} */
+    public double perplexity() {
+        return Math.exp(natsPerCharacter());
+    }
+}

@@ -1,0 +1,47 @@
+package io.charrnn.internal.cells;
+
+/**
+ * One batch of {@code B} streams × {@code T} steps of a model's forward pass and BPTT, over float
+ * parameters in the flat layout of {@link ParameterLayout}. Inputs and targets are time-major:
+ * position {@code t·B + b} is step t of stream b. The hidden state is carried from one call to the
+ * next (truncated BPTT) until {@link #resetState()}. Not thread-safe.
+ */
+public interface Kernel extends AutoCloseable {
+    /** @return T */
+    int steps();
+
+    /** @return B */
+    int batch();
+
+    /**
+     * Forward and backward over one batch.
+     *
+     * @param parameters the flat parameters (read only)
+     * @param inputs T·B input codes
+     * @param targets T·B target codes
+     * @param lossScale the gradient written is that of {@code lossScale · loss}
+     * @param gradient receives the flat gradient
+     * @return the summed cross-entropy over the T·B positions, in nats (unscaled)
+     */
+    double trainStep(float[] parameters, int[] inputs, int[] targets, double lossScale, float[] gradient);
+
+    /**
+     * Forward only.
+     *
+     * @return the summed cross-entropy over the T·B positions, in nats
+     */
+    double loss(float[] parameters, int[] inputs, int[] targets);
+
+    /**
+     * Takes over the carried hidden state of another kernel of the same kind, layout and batch.
+     *
+     * @throws IllegalStateException if the other kernel is of another kind or shape
+     */
+    void copyStateFrom(Kernel other);
+
+    /** Sets every layer's hidden state to zero. */
+    void resetState();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,99 @@
+package io.charrnn.internal.cells;
+
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Picks the kernel for a shape: plain Java where ND4J's per-call overhead would dominate, ND4J/BLAS
+ * otherwise. A recurrent step is one [B×H]·[H×H] product: about 12 µs of fixed cost through ND4J
+ * plus 2·B·H² flops at ~150 GFLOP/s, against 2·B·H² flops at ~7 GFLOP/s in a Java loop (ND4J-NOTES.md
+ * §1.1, §2.3), so Java wins while B·H² stays below about 50,000 (H=100 up to B=4; H=200 at B=1).
+ *
+ * <p>The system property {@code charrnn.kernel} ({@code auto}, {@code java}, {@code nd4j}) overrides
+ * the choice, for benchmarks and tests.
+ */
+public final class Kernels {
+    static final long JAVA_LIMIT = 50_000;
+
+    private Kernels() {
+    }
+
+    /** Which kernel a shape gets. */
+    public enum Choice { JAVA, ND4J }
+
+    /** @return the kernel {@code auto} picks for a shape, or the one the system property forces */
+    public static Choice choose(ParameterLayout layout, int batch) {
+        String forced = System.getProperty("charrnn.kernel", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (forced) {
+            case "java" -> Choice.JAVA;
+            case "nd4j" -> Choice.ND4J;
+            case "auto" -> {
+                long h = layout.config().hidden();
+                yield batch * h * h <= JAVA_LIMIT ? Choice.JAVA : Choice.ND4J;
+            }
+            default -> throw new IllegalArgumentException(
+                    "system property charrnn.kernel must be auto, java or nd4j, got '" + forced + "'");
+        };
+    }
+
+    /** @return a float kernel for T steps and B streams */
+    public static Kernel create(ParameterLayout layout, int steps, int batch) {
+        return choose(layout, batch) == Choice.JAVA
+                ? new JavaRnnKernel(layout, steps, batch)
+                : new NdRnnKernel(layout, steps, batch, DataType.FLOAT);
+    }
+
+    /**
+     * Sums the cross-entropy of predicting each code from those before it: the codes are cut into
+     * {@code batch} contiguous streams, each read in windows of {@code steps} with the hidden state
+     * carried, starting from zero. With {@code batch == 1} this is the exact sequential loss. Up to
+     * {@code batch - 1} trailing characters are left out so that the streams have equal length.
+     *
+     * @return {summed nats, characters scored}
+     */
+    public static double[] sumLoss(ParameterLayout layout, float[] params, int[] codes, int steps, int batch) {
+        int predictions = codes.length - 1;
+        if (predictions < 1) {
+            return new double[] {0, 0};
+        }
+        int b = Math.max(1, Math.min(batch, predictions / Math.max(1, steps)));
+        int length = predictions / b;
+        int t = Math.min(steps, length);
+        double sum = 0;
+        long count = 0;
+        try (Kernel main = create(layout, t, b)) {
+            int pos = 0;
+            int[] in = new int[t * b];
+            int[] out = new int[t * b];
+            for (; pos + t <= length; pos += t) {
+                fill(codes, length, b, pos, t, in, out);
+                sum += main.loss(params, in, out);
+                count += (long) t * b;
+            }
+            int rest = length - pos;
+            if (rest > 0) {
+                // the streams end in a shorter window, scored by a kernel of that length that
+                // continues from the main kernel's carried state
+                try (Kernel tail = create(layout, rest, b)) {
+                    tail.copyStateFrom(main);
+                    int[] tin = new int[rest * b];
+                    int[] tout = new int[rest * b];
+                    fill(codes, length, b, pos, rest, tin, tout);
+                    sum += tail.loss(params, tin, tout);
+                    count += (long) rest * b;
+                }
+            }
+        }
+        return new double[] {sum, count};
+    }
+
+    /** Window {@code [pos, pos+t)} of each of {@code b} streams of {@code length}, time-major. */
+    private static void fill(int[] codes, int length, int b, int pos, int t, int[] in, int[] out) {
+        for (int s = 0; s < b; s++) {
+            int base = s * length + pos;
+            for (int i = 0; i < t; i++) {
+                in[i * b + s] = codes[base + i];
+                out[i * b + s] = codes[base + i + 1];
+            }
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package io.charrnn.internal.cells;
+
+import io.charrnn.internal.nd.NdRuntime;
+import io.charrnn.model.Activation;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Forward pass and backpropagation through time of a multi-layer vanilla RNN over a batch of
+ * {@code B} streams × {@code T} steps, written over INDArrays for BLAS-sized shapes.
+ *
+ * <p>Equations (Elman 1990; row vectors, {@code f} = tanh or ReLU, per layer l):
+ * {@code a_t = x_t·Wx + h_{t-1}·Wh + b}, {@code h_t = f(a_t)}; logits
+ * {@code y_t = h_t·Wy + by}; loss {@code L = Σ_t -log softmax(y_t)[target_t]}.
+ *
+ * <p>Structure, following the performance model: rows are time-major ({@code r = t·B + b}); the
+ * input projection of all T·B rows is one row gather (one-hot) or one GEMM (embedding); the output
+ * logits, softmax and every weight gradient are single GEMMs over all rows; only the recurrence runs
+ * step by step, as one GEMM plus one element-wise op per step. Every buffer and every per-step view
+ * is allocated once in the constructor, so a step allocates nothing. Parameters and gradients live
+ * in one flat array each, with per-matrix views.
+ *
+ * <p>The hidden state of each layer is kept between calls when {@code carry} is true (truncated
+ * BPTT). Works in FLOAT (training) or DOUBLE (gradient checks). Not thread-safe.
+ */
+public final class NdRnnKernel implements Kernel {
+    static {
+        NdRuntime.ensureInitialized();
+    }
+
+    private final ParameterLayout layout;
+    private final Activation activation;
+    private final int steps;
+    private final int batch;
+    private final int rows;
+    private final int hidden;
+    private final int layers;
+    private final int vocab;
+    private final DataType dtype;
+
+    private final INDArray params;
+    private final INDArray grads;
+    private final INDArray[] wx;
+    private final INDArray[] wh;
+    private final INDArray[] bias;
+    private final INDArray[] gWx;
+    private final INDArray[] gWh;
+    private final INDArray[] gBias;
+    private final INDArray wy;
+    private final INDArray by;
+    private final INDArray gWy;
+    private final INDArray gBy;
+    private final INDArray embedding; // null for one-hot
+    private final INDArray gEmbedding;
+
+    private final INDArray[] hs; // [(T+1)B, H]: h_0 in the first B rows
+    private final INDArray[] hIn; // rows of h_0..h_{T-1}
+    private final INDArray[] hOut; // rows of h_1..h_T
+    private final INDArray[][] hStep; // [l][t], t = 0..T
+    private final INDArray[] delta; // [TB, H]: dL/dh, then dL/da in place
+    private final INDArray[][] deltaStep;
+    private final INDArray deriv; // [TB, H]: f'(a)
+    private final INDArray[] derivStep;
+    private final INDArray embedded; // [TB, D]
+    private final INDArray dEmbedded; // [TB, D]
+    private final INDArray probs; // [TB, V]
+    private final INDArray ones; // [1, TB]
+    private final INDArray indexArray; // INT [TB]
+    private int[] indices = new int[0];
+
+    /**
+     * @param layout the parameter layout
+     * @param steps T, sequence length
+     * @param batch B, parallel streams
+     * @param dtype FLOAT or DOUBLE
+     */
+    public NdRnnKernel(ParameterLayout layout, int steps, int batch, DataType dtype) {
+        if (steps < 1 || batch < 1) {
+            throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + " and " + batch);
+        }
+        this.layout = layout;
+        this.activation = layout.config().activation();
+        this.steps = steps;
+        this.batch = batch;
+        this.rows = steps * batch;
+        this.hidden = layout.config().hidden();
+        this.layers = layout.config().layers();
+        this.vocab = layout.vocabularySize();
+        this.dtype = dtype;
+
+        params = Nd4j.create(dtype, layout.size());
+        grads = Nd4j.create(dtype, layout.size());
+        wx = new INDArray[layers];
+        wh = new INDArray[layers];
+        bias = new INDArray[layers];
+        gWx = new INDArray[layers];
+        gWh = new INDArray[layers];
+        gBias = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            wx[l] = view(params, layout.wx(l));
+            wh[l] = view(params, layout.wh(l));
+            bias[l] = view(params, layout.bias(l));
+            gWx[l] = view(grads, layout.wx(l));
+            gWh[l] = view(grads, layout.wh(l));
+            gBias[l] = view(grads, layout.bias(l));
+        }
+        wy = view(params, layout.outputWeights());
+        by = view(params, layout.outputBias());
+        gWy = view(grads, layout.outputWeights());
+        gBy = view(grads, layout.outputBias());
+        boolean embed = layout.config().hasEmbedding();
+        embedding = embed ? view(params, layout.embedding()) : null;
+        gEmbedding = embed ? view(grads, layout.embedding()) : null;
+        embedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
+        dEmbedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
+
+        hs = new INDArray[layers];
+        hIn = new INDArray[layers];
+        hOut = new INDArray[layers];
+        hStep = new INDArray[layers][steps + 1];
+        delta = new INDArray[layers];
+        deltaStep = new INDArray[layers][steps];
+        for (int l = 0; l < layers; l++) {
+            hs[l] = Nd4j.create(dtype, (long) rows + batch, hidden);
+            hIn[l] = rowRange(hs[l], 0, rows);
+            hOut[l] = rowRange(hs[l], batch, rows + batch);
+            for (int t = 0; t <= steps; t++) {
+                hStep[l][t] = rowRange(hs[l], t * batch, (t + 1) * batch);
+            }
+            delta[l] = Nd4j.create(dtype, rows, hidden);
+            for (int t = 0; t < steps; t++) {
+                deltaStep[l][t] = rowRange(delta[l], t * batch, (t + 1) * batch);
+            }
+        }
+        deriv = Nd4j.create(dtype, rows, hidden);
+        derivStep = new INDArray[steps];
+        for (int t = 0; t < steps; t++) {
+            derivStep[t] = rowRange(deriv, t * batch, (t + 1) * batch);
+        }
+        probs = Nd4j.create(dtype, rows, vocab);
+        ones = Nd4j.ones(dtype, 1, rows);
+        indexArray = Nd4j.create(DataType.INT, rows);
+    }
+
+    private static INDArray view(INDArray flat, ParameterLayout.Tensor t) {
+        INDArray v = flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.size())).reshape('c', t.rows(), t.cols());
+        if (!v.isView() && t.size() != flat.length()) {
+            throw new IllegalStateException("internal error: parameter view of " + t.name() + " is a copy");
+        }
+        return v;
+    }
+
+    private static INDArray rowRange(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+    }
+
+    @Override
+    public int steps() {
+        return steps;
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    /** @return the flat parameters, owned by this kernel (DOUBLE or FLOAT) */
+    public INDArray parameters() {
+        return params;
+    }
+
+    /** @return the flat gradient of the last {@link #lossAndGradient} call */
+    public INDArray gradient() {
+        return grads;
+    }
+
+    /** Sets the hidden state of a layer, {@code [B, H]} values row-major. */
+    public void setState(int layer, double[] values) {
+        INDArray h0 = hStep[layer][0];
+        for (int i = 0; i < values.length; i++) {
+            h0.putScalar(i / hidden, i % hidden, values[i]);
+        }
+    }
+
+    @Override
+    public void copyStateFrom(Kernel other) {
+        if (!(other instanceof NdRnnKernel o) || o.batch != batch || o.hidden != hidden || o.layers != layers) {
+            throw new IllegalStateException("internal error: cannot copy state from " + other);
+        }
+        for (int l = 0; l < layers; l++) {
+            hStep[l][0].assign(o.hStep[l][0]);
+        }
+    }
+
+    @Override
+    public void resetState() {
+        for (int l = 0; l < layers; l++) {
+            hStep[l][0].assign(0);
+        }
+    }
+
+    @Override
+    public double trainStep(float[] parameters, int[] inputs, int[] targets, double lossScale, float[] gradient) {
+        load(parameters);
+        double loss = lossAndGradient(inputs, targets, lossScale, true);
+        grads.data().asNioFloat().get(0, gradient, 0, gradient.length);
+        return loss;
+    }
+
+    @Override
+    public double loss(float[] parameters, int[] inputs, int[] targets) {
+        load(parameters);
+        return loss(inputs, targets, true);
+    }
+
+    private void load(float[] parameters) {
+        if (dtype != DataType.FLOAT) {
+            throw new IllegalStateException("internal error: float parameters given to a " + dtype + " kernel");
+        }
+        params.data().asNioFloat().put(0, parameters, 0, parameters.length);
+    }
+
+    /**
+     * Forward only.
+     *
+     * @param carry keep the final hidden state for the next call
+     * @return the summed cross-entropy over all T·B positions, in nats
+     */
+    public double loss(int[] inputs, int[] targets, boolean carry) {
+        forward(inputs);
+        double loss = softmaxLoss(targets, Double.NaN);
+        if (carry) {
+            commitState();
+        }
+        return loss;
+    }
+
+    /**
+     * Forward and backward; the gradient of {@code lossScale · loss} goes to {@link #gradient()}.
+     *
+     * @return the summed (unscaled) cross-entropy over all T·B positions, in nats
+     */
+    public double lossAndGradient(int[] inputs, int[] targets, double lossScale, boolean carry) {
+        forward(inputs);
+        double loss = softmaxLoss(targets, lossScale);
+        backward();
+        if (carry) {
+            commitState();
+        }
+        return loss;
+    }
+
+    private void checkBatch(int[] inputs) {
+        if (inputs.length != rows) {
+            throw new IllegalStateException("internal error: batch of " + inputs.length + " codes, expected " + rows);
+        }
+    }
+
+    private void forward(int[] inputs) {
+        checkBatch(inputs);
+        indices = inputs;
+        // layer 0 input projection for all T·B rows at once
+        if (embedding == null) {
+            Nd4j.pullRows(wx[0], hOut[0], 1, inputs); // one-hot · Wx == row gather
+        } else {
+            Nd4j.pullRows(embedding, embedded, 1, inputs);
+            Nd4j.gemm(embedded, wx[0], hOut[0], false, false, 1.0, 0.0);
+        }
+        for (int l = 0; l < layers; l++) {
+            if (l > 0) {
+                Nd4j.gemm(hOut[l - 1], wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
+            }
+            hOut[l].addiRowVector(bias[l]);
+            for (int t = 0; t < steps; t++) {
+                INDArray next = hStep[l][t + 1];
+                Nd4j.gemm(hStep[l][t], wh[l], next, false, false, 1.0, 1.0); // a_t += h_{t-1}·Wh
+                if (activation == Activation.TANH) {
+                    Nd4j.exec(new Tanh(next, next));
+                } else {
+                    Nd4j.exec(new RectifiedLinear(next, next, 0.0));
+                }
+            }
+        }
+        Nd4j.gemm(hOut[layers - 1], wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
+        probs.addiRowVector(by);
+        Nd4j.exec(new SoftMax(probs, probs, 1));
+    }
+
+    /**
+     * Sums -log p[target] and, unless {@code scale} is NaN, turns the probabilities into
+     * {@code scale · (p - onehot)} in place. Probabilities that underflow to zero count as the
+     * smallest positive value of the dtype (a loss of about 103 nats in FLOAT).
+     */
+    private double softmaxLoss(int[] targets, double scale) {
+        checkBatch(targets);
+        double loss = 0;
+        boolean gradient = !Double.isNaN(scale);
+        if (dtype == DataType.FLOAT) {
+            FloatBuffer p = probs.data().asNioFloat();
+            for (int r = 0; r < rows; r++) {
+                int i = r * vocab + targets[r];
+                float v = p.get(i);
+                loss -= Math.log(Math.max(v, Float.MIN_VALUE));
+                if (gradient) {
+                    p.put(i, v - 1f);
+                }
+            }
+        } else {
+            DoubleBuffer p = probs.data().asNioDouble();
+            for (int r = 0; r < rows; r++) {
+                int i = r * vocab + targets[r];
+                double v = p.get(i);
+                loss -= Math.log(Math.max(v, Double.MIN_VALUE));
+                if (gradient) {
+                    p.put(i, v - 1);
+                }
+            }
+        }
+        if (gradient && scale != 1) {
+            probs.muli(scale);
+        }
+        return loss;
+    }
+
+    private void backward() {
+        INDArray dy = probs; // [TB, V]
+        Nd4j.gemm(hOut[layers - 1], dy, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
+        Nd4j.gemm(ones, dy, gBy, false, false, 1.0, 0.0); // column sums
+        Nd4j.gemm(dy, wy, delta[layers - 1], false, true, 1.0, 0.0); // dH = dY·Wy^T
+        for (int l = layers - 1; l >= 0; l--) {
+            INDArray h = hOut[l];
+            if (activation == Activation.TANH) {
+                deriv.assign(h).muli(h).rsubi(1.0); // 1 - h^2 for all steps at once
+            } else {
+                Nd4j.exec(new Step(h, deriv, 0.0)); // h > 0  <=>  a > 0
+            }
+            INDArray[] d = deltaStep[l];
+            for (int t = steps - 1; t >= 0; t--) {
+                if (t < steps - 1) {
+                    Nd4j.gemm(d[t + 1], wh[l], d[t], false, true, 1.0, 1.0); // dh_t += da_{t+1}·Wh^T
+                }
+                d[t].muli(derivStep[t]); // da_t = dh_t ⊙ f'(a_t)
+            }
+            INDArray da = delta[l];
+            Nd4j.gemm(hIn[l], da, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dA
+            Nd4j.gemm(ones, da, gBias[l], false, false, 1.0, 0.0);
+            if (l > 0) {
+                Nd4j.gemm(hOut[l - 1], da, gWx[l], true, false, 1.0, 0.0);
+                Nd4j.gemm(da, wx[l], delta[l - 1], false, true, 1.0, 0.0); // into the layer below
+            } else if (embedding == null) {
+                scatterAddRows(gWx[0], da);
+            } else {
+                Nd4j.gemm(embedded, da, gWx[0], true, false, 1.0, 0.0);
+                Nd4j.gemm(da, wx[0], dEmbedded, false, true, 1.0, 0.0);
+                scatterAddRows(gEmbedding, dEmbedded);
+            }
+        }
+    }
+
+    /** target = 0, then target[indices[r]] += updates[r] for every row r (rows of absent codes stay 0). */
+    private void scatterAddRows(INDArray target, INDArray updates) {
+        target.assign(0);
+        indexArray.data().setData(indices);
+        // lock = true: indices repeat, and without the lock libnd4j's parallel loop races
+        Nd4j.exec(DynamicCustomOp.builder("scatter_add")
+                .addInputs(target, indexArray, updates)
+                .addOutputs(target)
+                .addBooleanArguments(true)
+                .build());
+    }
+
+    private void commitState() {
+        for (int l = 0; l < layers; l++) {
+            hStep[l][0].assign(hStep[l][steps]);
+        }
+    }
+
+    /** @return the layout this kernel was built for */
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public void close() {
+        // buffers are freed with their arrays; nothing is held outside the Java heap's reach
+    }
+}

@@ -1,0 +1,9 @@
+package io.charrnn.model;
+
+/** The non-linearity of a vanilla RNN cell. */
+public enum Activation {
+    /** Hyperbolic tangent, as in min-char-rnn and PyTorch's {@code nn.RNN} default. */
+    TANH,
+    /** Rectified linear unit, {@code max(0, x)}. */
+    RELU
+}

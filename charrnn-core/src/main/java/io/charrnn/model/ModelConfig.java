@@ -1,0 +1,53 @@
+package io.charrnn.model;
+
+import java.util.Objects;
+
+/**
+ * The architecture of a model: everything but the vocabulary and the weights.
+ *
+ * <p>A config is valid or does not exist: the constructor checks every field.
+ *
+ * @param cell the recurrent cell
+ * @param activation the non-linearity of a vanilla cell
+ * @param hidden the hidden size of every layer, {@code > 0}
+ * @param layers the number of stacked recurrent layers, {@code >= 1}
+ * @param embedding the size of a learned character embedding, or 0 for one-hot input
+ * @param initScale weights are drawn uniformly from {@code [-initScale, initScale]}, {@code > 0};
+ *     biases start at zero
+ * @param seed the seed the initial weights are drawn from
+ */
+public record ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding,
+                          double initScale, long seed) {
+    /** Upper bound for {@code hidden} and {@code embedding}, far beyond what a CPU trains. */
+    public static final int MAX_SIZE = 1 << 14;
+    /** Upper bound for {@code layers}. */
+    public static final int MAX_LAYERS = 64;
+
+    /**
+     * Checks every field.
+     *
+     * @throws IllegalArgumentException naming the first field out of range and its value
+     */
+    public ModelConfig {
+        Objects.requireNonNull(cell, "cell");
+        Objects.requireNonNull(activation, "activation");
+        if (hidden <= 0 || hidden > MAX_SIZE) {
+            throw new IllegalArgumentException("hidden must be in [1, " + MAX_SIZE + "], got " + hidden);
+        }
+        if (layers < 1 || layers > MAX_LAYERS) {
+            throw new IllegalArgumentException("layers must be in [1, " + MAX_LAYERS + "], got " + layers);
+        }
+        if (embedding < 0 || embedding > MAX_SIZE) {
+            throw new IllegalArgumentException("embedding must be 0 (one-hot input) or in [1, " + MAX_SIZE
+                    + "], got " + embedding);
+        }
+        if (!(initScale > 0 && Double.isFinite(initScale))) {
+            throw new IllegalArgumentException("initScale must be finite and > 0, got " + initScale);
+        }
+    }
+
+    /** @return whether the input is a learned embedding rather than one-hot */
+    public boolean hasEmbedding() {
+        return embedding > 0;
+    }
+}

@@ -1,0 +1,96 @@
+package io.charrnn.sample;
+
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/** The arithmetic sampling strategies share: softmax with temperature, argmax, one categorical draw. */
+public final class Probabilities {
+    private Probabilities() {
+    }
+
+    /**
+     * {@code softmax(logits / temperature)}, computed stably (the maximum is subtracted first), so
+     * logits of ±1e4 give no NaN. Logits of negative infinity get probability 0.
+     *
+     * @param logits at least one, not NaN, at least one finite or +infinity
+     * @param temperature finite and {@code > 0}
+     * @return fresh probabilities that sum to 1
+     * @throws IllegalArgumentException if the temperature or the logits are invalid
+     */
+    public static double[] softmax(float[] logits, double temperature) {
+        Objects.requireNonNull(logits, "logits");
+        if (!(temperature > 0 && Double.isFinite(temperature))) {
+            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
+        }
+        int best = argmax(logits);
+        double max = logits[best];
+        if (max == Double.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("at least one logit must be above negative infinity");
+        }
+        double[] p = new double[logits.length];
+        if (max == Double.POSITIVE_INFINITY) {
+            p[best] = 1;
+            return p;
+        }
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp((logits[i] - max) / temperature);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /**
+     * @param logits at least one, none NaN
+     * @return the index of the largest; the lowest index among ties
+     * @throws IllegalArgumentException if there is none or one is NaN
+     */
+    public static int argmax(float[] logits) {
+        Objects.requireNonNull(logits, "logits");
+        if (logits.length == 0) {
+            throw new IllegalArgumentException("logits must have at least one entry, got none");
+        }
+        int best = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (Float.isNaN(logits[i])) {
+                throw new IllegalArgumentException("logits must not be NaN, got NaN at index " + i);
+            }
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Draws an index with the given probabilities (inverse CDF with one uniform number).
+     *
+     * @param probabilities non-negative, summing to about 1
+     * @param rng the source of randomness
+     * @return an index whose probability is above zero
+     */
+    public static int draw(double[] probabilities, RandomGenerator rng) {
+        Objects.requireNonNull(probabilities, "probabilities");
+        Objects.requireNonNull(rng, "rng");
+        double u = rng.nextDouble();
+        double cumulative = 0;
+        int last = -1;
+        for (int i = 0; i < probabilities.length; i++) {
+            if (probabilities[i] > 0) {
+                cumulative += probabilities[i];
+                last = i;
+                if (u < cumulative) {
+                    return i;
+                }
+            }
+        }
+        if (last < 0) {
+            throw new IllegalArgumentException("probabilities must have a positive entry, got none of "
+                    + probabilities.length);
+        }
+        return last; // rounding left the sum a hair below u
+    }
+}

@@ -1,0 +1,152 @@
+package io.charrnn.text;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads training text from a UTF-8 file, a directory of text files, or a jar or zip of text files.
+ *
+ * <p>A leading byte-order mark is dropped. In a single file, malformed UTF-8 fails with its byte
+ * offset. In a directory or archive, files are taken in path order and joined with a newline; files
+ * that are not UTF-8 text (malformed bytes or a NUL byte) are skipped, and a directory or archive
+ * with no text file fails.
+ */
+public final class Texts {
+    private Texts() {
+    }
+
+    /**
+     * Reads the text at a path.
+     *
+     * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
+     * @return the text
+     * @throws IOException if it cannot be read, a single file is not valid UTF-8 (the message gives
+     *     the byte offset), or a directory or archive holds no text file
+     */
+    public static String read(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (Files.isDirectory(path)) {
+            return readDirectory(path);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IOException(path + ": no such file or directory");
+        }
+        String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".jar") || name.endsWith(".zip")) {
+            return readArchive(path);
+        }
+        return decode(Files.readAllBytes(path), path.toString());
+    }
+
+    /**
+     * Decodes UTF-8 strictly.
+     *
+     * @param bytes the bytes
+     * @param source a name for the message
+     * @return the text, without a leading byte-order mark
+     * @throws CharacterCodingException naming the source and the byte offset of the first
+     *     malformed sequence
+     */
+    public static String decode(byte[] bytes, String source) throws CharacterCodingException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new MalformedTextException(source + ": invalid UTF-8 at byte offset " + in.position()
+                    + " (" + result.length() + " malformed byte" + (result.length() == 1 ? "" : "s") + ")");
+        }
+        out.flip();
+        if (out.length() > 0 && out.charAt(0) == '\uFEFF') {
+            out.position(1);
+        }
+        return out.toString();
+    }
+
+    private static String readDirectory(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        List<String> texts = new ArrayList<>();
+        for (Path f : files) {
+            addIfText(texts, Files.readAllBytes(f), f.toString());
+        }
+        return join(texts, dir);
+    }
+
+    private static String readArchive(Path archive) throws IOException {
+        List<String> texts = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            List<? extends ZipEntry> entries = zip.stream().filter(e -> !e.isDirectory())
+                    .sorted(Comparator.comparing(ZipEntry::getName)).toList();
+            for (ZipEntry e : entries) {
+                try (InputStream in = zip.getInputStream(e)) {
+                    addIfText(texts, in.readAllBytes(), archive + "!" + e.getName());
+                }
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(archive + ": not a readable zip or jar file (" + e.getMessage() + ")", e);
+        }
+        return join(texts, archive);
+    }
+
+    private static void addIfText(List<String> texts, byte[] bytes, String source) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return;
+            }
+        }
+        try {
+            String text = decode(bytes, source);
+            if (!text.isEmpty()) {
+                texts.add(text);
+            }
+        } catch (CharacterCodingException e) {
+            // not UTF-8 text: a binary file inside a directory or archive is skipped by design
+        }
+    }
+
+    private static String join(List<String> texts, Path source) throws IOException {
+        if (texts.isEmpty()) {
+            throw new IOException(source + ": holds no UTF-8 text file");
+        }
+        return String.join("\n", texts);
+    }
+
+    /** Malformed UTF-8, with the byte offset in the message. */
+    public static final class MalformedTextException extends CharacterCodingException {
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        MalformedTextException(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+}

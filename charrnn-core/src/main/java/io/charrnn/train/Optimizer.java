@@ -1,0 +1,88 @@
+package io.charrnn.train;
+
+/**
+ * How gradients become weight updates. A closed set of immutable values; the moments they need
+ * are created fresh for every training run.
+ */
+public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Optimizer.Adam {
+
+    /** @return the base learning rate */
+    double learningRate();
+
+    /**
+     * Plain stochastic gradient descent, {@code w -= lr·g}, optionally with classical momentum
+     * ({@code v = momentum·v + g; w -= lr·v}).
+     *
+     * @param learningRate finite and {@code > 0}
+     * @param momentum in {@code [0, 1)}
+     */
+    record Sgd(double learningRate, double momentum) implements Optimizer {
+        public Sgd {
+            checkRate(learningRate);
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+            }
+        }
+    }
+
+    /**
+     * Adagrad, as in min-char-rnn: {@code m += g²; w -= lr·g/(sqrt(m) + epsilon)}.
+     *
+     * @param learningRate finite and {@code > 0} (min-char-rnn: 0.1)
+     * @param epsilon finite and {@code > 0} (min-char-rnn: 1e-8)
+     */
+    record Adagrad(double learningRate, double epsilon) implements Optimizer {
+        public Adagrad {
+            checkRate(learningRate);
+            checkEpsilon(epsilon);
+        }
+    }
+
+    /**
+     * Adam (Kingma and Ba 2015) with bias correction.
+     *
+     * @param learningRate finite and {@code > 0} (PyTorch course projects: 1e-3; char-rnn LSTM: 2e-3)
+     * @param beta1 first-moment decay in {@code [0, 1)}, usually 0.9
+     * @param beta2 second-moment decay in {@code [0, 1)}, usually 0.999
+     * @param epsilon finite and {@code > 0}, usually 1e-8
+     */
+    record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
+        public Adam {
+            checkRate(learningRate);
+            if (!(beta1 >= 0 && beta1 < 1)) {
+                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+            }
+            if (!(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+            }
+            checkEpsilon(epsilon);
+        }
+    }
+
+    /** @return SGD without momentum */
+    static Optimizer sgd(double learningRate) {
+        return new Sgd(learningRate, 0);
+    }
+
+    /** @return Adagrad with epsilon 1e-8 (min-char-rnn uses learning rate 0.1) */
+    static Optimizer adagrad(double learningRate) {
+        return new Adagrad(learningRate, 1e-8);
+    }
+
+    /** @return Adam with beta1 0.9, beta2 0.999, epsilon 1e-8 */
+    static Optimizer adam(double learningRate) {
+        return new Adam(learningRate, 0.9, 0.999, 1e-8);
+    }
+
+    private static void checkRate(double learningRate) {
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
+        }
+    }
+
+    private static void checkEpsilon(double epsilon) {
+        if (!(epsilon > 0 && Double.isFinite(epsilon))) {
+            throw new IllegalArgumentException("epsilon must be finite and > 0, got " + epsilon);
+        }
+    }
+}
