@@ -23,15 +23,14 @@ import java.util.random.RandomGenerator;
 public final class Sampler {
     private final RnnModel model;
     private final Vocabulary vocabulary;
-    private final ParameterLayout layout;
-    private final float[] parameters;
+    private final RnnStepper.Weights weights;
     private final SamplingStrategy strategy;
 
     private Sampler(RnnModel model, SamplingStrategy strategy) {
         this.model = model;
         this.vocabulary = model.vocabulary().orElseThrow();
-        this.layout = new ParameterLayout(model.config(), vocabulary.size());
-        this.parameters = ModelAccess.parameters(model);
+        this.weights = new RnnStepper.Weights(new ParameterLayout(model.config(), vocabulary.size()),
+                ModelAccess.parameters(model));
         this.strategy = strategy;
     }
 
@@ -91,7 +90,7 @@ public final class Sampler {
             int newline = vocabulary.indexOf('\n');
             primeCodes = new int[] {Math.max(newline, 0)};
         }
-        RnnStepper stepper = new RnnStepper(layout, parameters);
+        RnnStepper stepper = new RnnStepper(weights);
         int v = vocabulary.size();
         float[] logits = new float[v];
         for (int i = 0; i < primeCodes.length - 1; i++) {

@@ -4,6 +4,7 @@ import io.charrnn.internal.ModelAccess;
 import io.charrnn.internal.cells.Kernel;
 import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.optim.Clipping;
 import io.charrnn.internal.optim.Updater;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Corpus;
@@ -117,7 +118,7 @@ public final class Trainer {
                 fillWindow(codes, streamLength, window, inputs, targets);
                 loss = kernel.trainStep(params, inputs, targets, lossScale, grads) / charsPerStep;
                 step++;
-                double norm = clip(grads);
+                double norm = Clipping.clip(grads, clipValue, clipNorm);
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     throw new TrainingDivergedException(step, epoch, Double.isFinite(loss) ? norm : loss, lastFinite);
                 }
@@ -138,6 +139,11 @@ public final class Trainer {
                         l.onStep(summary);
                     }
                 }
+            }
+        }
+        for (float p : params) {
+            if (!Float.isFinite(p)) {
+                throw new TrainingDivergedException(step, epoch, p, lastFinite);
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -162,32 +168,6 @@ public final class Trainer {
                 targets[t * b + s] = codes[base + t + 1];
             }
         }
-    }
-
-    /** Clips by value, then by global norm; returns the global norm before clipping. */
-    private double clip(float[] g) {
-        double sq = 0;
-        for (float v : g) {
-            sq += (double) v * v;
-        }
-        double norm = Math.sqrt(sq);
-        if (Double.isFinite(clipValue)) {
-            float c = (float) clipValue;
-            sq = 0;
-            for (int i = 0; i < g.length; i++) {
-                float v = Math.max(-c, Math.min(c, g[i]));
-                g[i] = v;
-                sq += (double) v * v;
-            }
-        }
-        double clippedNorm = Math.sqrt(sq);
-        if (clippedNorm > clipNorm) {
-            float scale = (float) (clipNorm / clippedNorm);
-            for (int i = 0; i < g.length; i++) {
-                g[i] *= scale;
-            }
-        }
-        return norm;
     }
 
     @Override

@@ -1,13 +1,13 @@
 package io.charrnn.train;
 
-/** Training produced a NaN or infinite loss or gradient; the model at that point is useless. */
+/** Training produced a NaN or infinite loss, gradient or weight; the model at that point is useless. */
 public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final long step;
     private final double lastFiniteLoss;
 
     TrainingDivergedException(long step, int epoch, double loss, double lastFiniteLoss) {
-        super("training diverged at step " + step + " (epoch " + epoch + "): loss " + loss
+        super("training diverged at step " + step + " (epoch " + epoch + "): got " + loss
                 + ", last finite loss " + lastFiniteLoss
                 + "; lower the learning rate or clip gradients (gradientClipNorm / gradientClipValue)");
         this.step = step;

@@ -73,6 +73,7 @@ public final class NdRnnKernel implements Kernel {
     private final INDArray embedded; // [TB, D]
     private final INDArray dEmbedded; // [TB, D]
     private final INDArray probs; // [TB, V]
+    private final INDArray logits; // [TB, V], kept for rows whose target probability underflows
     private final INDArray ones; // [1, TB]
     private final INDArray indexArray; // INT [TB]
     private int[] indices = new int[0];
@@ -147,6 +148,7 @@ public final class NdRnnKernel implements Kernel {
             derivStep[t] = rowRange(deriv, t * batch, (t + 1) * batch);
         }
         probs = Nd4j.create(dtype, rows, vocab);
+        logits = Nd4j.create(dtype, rows, vocab);
         ones = Nd4j.ones(dtype, 1, rows);
         indexArray = Nd4j.create(DataType.INT, rows);
     }
@@ -292,13 +294,14 @@ public final class NdRnnKernel implements Kernel {
         }
         Nd4j.gemm(hOut[layers - 1], wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
         probs.addiRowVector(by);
+        logits.assign(probs);
         Nd4j.exec(new SoftMax(probs, probs, 1));
     }
 
     /**
      * Sums -log p[target] and, unless {@code scale} is NaN, turns the probabilities into
-     * {@code scale · (p - onehot)} in place. Probabilities that underflow to zero count as the
-     * smallest positive value of the dtype (a loss of about 103 nats in FLOAT).
+     * {@code scale · (p - onehot)} in place. Where p[target] is too small for the dtype, the loss
+     * of that row is computed from its logits ({@code logsumexp(z) - z[target]}), so it stays exact.
      */
     private double softmaxLoss(int[] targets, double scale) {
         checkBatch(targets);
@@ -309,7 +312,7 @@ public final class NdRnnKernel implements Kernel {
             for (int r = 0; r < rows; r++) {
                 int i = r * vocab + targets[r];
                 float v = p.get(i);
-                loss -= Math.log(Math.max(v, Float.MIN_VALUE));
+                loss += v > 1e-30f ? -Math.log(v) : exactRowLoss(r, targets[r]);
                 if (gradient) {
                     p.put(i, v - 1f);
                 }
@@ -319,7 +322,7 @@ public final class NdRnnKernel implements Kernel {
             for (int r = 0; r < rows; r++) {
                 int i = r * vocab + targets[r];
                 double v = p.get(i);
-                loss -= Math.log(Math.max(v, Double.MIN_VALUE));
+                loss += v > 1e-300 ? -Math.log(v) : exactRowLoss(r, targets[r]);
                 if (gradient) {
                     p.put(i, v - 1);
                 }
@@ -329,6 +332,34 @@ public final class NdRnnKernel implements Kernel {
             probs.muli(scale);
         }
         return loss;
+    }
+
+    private double exactRowLoss(int row, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < vocab; j++) {
+            max = Math.max(max, logits.getDouble(row, j));
+        }
+        double sum = 0;
+        for (int j = 0; j < vocab; j++) {
+            sum += Math.exp(logits.getDouble(row, j) - max);
+        }
+        return Math.log(sum) + max - logits.getDouble(row, target);
+    }
+
+    /**
+     * @return for every hidden unit of every layer and position of the last forward pass, whether
+     *     it is positive: the ReLU activation pattern (gradient checks use it to find kinks)
+     */
+    public java.util.BitSet positiveUnits() {
+        java.util.BitSet bits = new java.util.BitSet();
+        int n = 0;
+        for (int l = 0; l < layers; l++) {
+            double[] h = hOut[l].dup().reshape(-1).toDoubleVector();
+            for (double v : h) {
+                bits.set(n++, v > 0);
+            }
+        }
+        return bits;
     }
 
     private void backward() {
