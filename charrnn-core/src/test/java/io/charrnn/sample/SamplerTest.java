@@ -85,6 +85,15 @@ class SamplerTest {
     }
 
     @Test
+    void generate_emptyPrimeWithoutNewlineInVocabulary_startsAfterTheFirstCharacter() {
+        Vocabulary v = Vocabulary.fromText("xyz");
+        Sampler sampler = Sampler.builder(RnnModel.builder().hidden(4).vocabulary(v).build()).build();
+
+        assertEquals(sampler.generate("x", 40, new SplittableRandom(4)),
+                sampler.generate("", 40, new SplittableRandom(4)));
+    }
+
+    @Test
     void generate_primeWithUnknownCharacter_failsWithIndexAndCodePoint() {
         Sampler sampler = Sampler.builder(MODEL).build();
 
