@@ -65,7 +65,8 @@ public final class Sampler {
      *     position and code point) or the length is negative
      */
     public String generate(String prime, int length, RandomGenerator rng) {
-        StringBuilder sb = new StringBuilder(length);
+        // the streaming overload validates the length; a negative one must reach it as such
+        StringBuilder sb = new StringBuilder(Math.max(length, 0));
         generate(prime, length, rng, sb::appendCodePoint);
         return sb.toString();
     }
