@@ -141,7 +141,8 @@ public final class Vocabulary {
      * @param text the text
      * @return one index per code point of the text
      * @throws IllegalArgumentException if the text has a character that is not in the vocabulary
-     *     and the vocabulary has no replacement; the message gives its index and code point
+     *     and the vocabulary has no replacement; the message gives its index (in code points) and
+     *     code point
      */
     public int[] encode(CharSequence text) {
         Objects.requireNonNull(text, "text");
@@ -149,7 +150,8 @@ public final class Vocabulary {
         int n = 0;
         for (int i = 0; i < text.length(); ) {
             int cp = Character.codePointAt(text, i);
-            out[n++] = indexOrFail(cp, i);
+            out[n] = indexOrFail(cp, n);
+            n++;
             i += Character.charCount(cp);
         }
         return out;
@@ -159,7 +161,7 @@ public final class Vocabulary {
      * The index of one code point, or the replacement's, or a failure naming the position.
      *
      * @param codePoint the code point
-     * @param position where it stands (used in the message), in UTF-16 units of the text
+     * @param position where it stands (used in the message), in code points from the text's start
      * @return its index
      * @throws IllegalArgumentException if it is unknown and there is no replacement
      */

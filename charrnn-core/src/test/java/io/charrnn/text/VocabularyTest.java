@@ -88,14 +88,14 @@ class VocabularyTest {
     }
 
     @Test
-    void encode_unknownCharacterAfterSurrogatePair_reportsUtf16IndexAndFullCodePoint() {
+    void encode_unknownCharacterAfterSurrogatePair_reportsCodePointIndexAndFullCodePoint() {
         Vocabulary v = Vocabulary.fromText("a\uD83D\uDE00");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> v.encode("\uD83D\uDE00a\uD83D\uDE01"));
 
-        // the index is documented in UTF-16 units (String.indexOf's unit), the code point in U+XXXX form
-        assertTrue(e.getMessage().contains("(U+1F601) at index 3"), e.getMessage());
+        // the index counts code points (the surrogate pair before it is one character), the code point in U+XXXX form
+        assertTrue(e.getMessage().contains("(U+1F601) at index 2"), e.getMessage());
     }
 
     @Test
