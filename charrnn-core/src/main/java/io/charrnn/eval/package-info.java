@@ -1,0 +1,10 @@
+/**
+ * Scoring texts: {@link io.charrnn.eval.Evaluation} gives the cross-entropy of a text under a model
+ * as a {@link io.charrnn.eval.TextScore} in nats and bits per character and perplexity.
+ *
+ * <pre>{@code
+ * TextScore s = Evaluation.score(model, Files.readString(Path.of("held-out.txt")));
+ * System.out.printf("%.3f bits/char, perplexity %.2f%n", s.bitsPerCharacter(), s.perplexity());
+ * }</pre>
+ */
+package io.charrnn.eval;

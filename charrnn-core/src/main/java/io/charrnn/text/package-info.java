@@ -1,0 +1,13 @@
+/**
+ * Text in, integer codes out: {@link io.charrnn.text.Vocabulary} (Unicode code points, sorted),
+ * {@link io.charrnn.text.Corpus} (an encoded text split into training, validation and test parts)
+ * and {@link io.charrnn.text.Texts} (reading UTF-8 files, directories and jars).
+ *
+ * <pre>{@code
+ * Corpus corpus = Corpus.fromFile(Path.of("shakespeare.txt"));   // 90 % train, 10 % validation
+ * Vocabulary v = corpus.vocabulary();                              // Vocabulary[size=65, "\n !&',-.:;?ABC…"]
+ * int[] codes = v.encode("ROMEO:");
+ * String back = v.decode(codes);
+ * }</pre>
+ */
+package io.charrnn.text;
