@@ -274,7 +274,7 @@ final class ModelFileReader {
             }
             if (!same) {
                 throw problem(at + "expected \"" + name + "\" to have the shape " + Arrays.toString(expected)
-                        + " from the config and vocabulary, found " + show(shape));
+                        + " from the config and vocabulary, found " + showShape(shape));
             }
             String entry = string(p, "file", at);
             if (!entry.equals(ModelFiles.entryName(name))) {
@@ -404,12 +404,28 @@ final class ModelFileReader {
         return new ModelFormatException(file + ": " + message, cause);
     }
 
+    /** Describes a found value briefly; never serialises a container, whose nesting the file controls. */
     private static String show(JsonElement e) {
         if (e == null) {
             return "nothing";
         }
+        if (e.isJsonArray()) {
+            int n = e.getAsJsonArray().size();
+            return "an array of " + n + (n == 1 ? " element" : " elements");
+        }
+        if (e.isJsonObject()) {
+            return "an object with the fields " + preview(e.getAsJsonObject().keySet());
+        }
         String s = e.toString();
         return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
+    private static String showShape(JsonArray shape) {
+        List<String> dims = new ArrayList<>();
+        for (JsonElement d : shape) {
+            dims.add(d.isJsonPrimitive() ? show(d) : "?");
+        }
+        return dims.toString();
     }
 
     private static String preview(java.util.Collection<String> names) {
