@@ -19,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
@@ -49,16 +48,16 @@ import java.util.zip.ZipFile;
 final class ModelFileReader {
     /** A description larger than this is not one we wrote: the largest vocabulary fits in ~15 MiB. */
     private static final int MAX_DESCRIPTION_BYTES = 64 << 20;
-    /** Longer than any number we write (a long, a double); longer ones are refused unparsed. */
-    private static final int MAX_NUMBER_LENGTH = 40;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private final String file;
     private final long fileSize;
+    private final JsonFields fields;
 
     private ModelFileReader(Path source, long fileSize) {
         this.file = source.toString();
         this.fileSize = fileSize;
+        this.fields = new JsonFields(file);
     }
 
     static RnnModel read(Path source) throws IOException {
@@ -103,16 +102,16 @@ final class ModelFileReader {
         ZipEntry descriptionEntry = entries.get(ModelFiles.DESCRIPTION_ENTRY);
         if (descriptionEntry == null) {
             throw problem("expected an entry " + ModelFiles.DESCRIPTION_ENTRY + " (is this a charrnn model file?), found only "
-                    + preview(entries.keySet()));
+                    + JsonFields.preview(entries.keySet()));
         }
         JsonObject root = parseDescription(readDescription(zip, descriptionEntry));
         String where = ModelFiles.DESCRIPTION_ENTRY + ": ";
 
         JsonElement magic = root.get("magic");
         if (magic == null || !magic.isJsonPrimitive() || !ModelFiles.MAGIC.equals(magic.getAsString())) {
-            throw problem(where + "expected magic \"" + ModelFiles.MAGIC + "\", found " + show(magic));
+            throw problem(where + "expected magic \"" + ModelFiles.MAGIC + "\", found " + JsonFields.show(magic));
         }
-        long version = integer(root, "formatVersion", Long.MIN_VALUE, Long.MAX_VALUE, where);
+        long version = fields.integer(root, "formatVersion", Long.MIN_VALUE, Long.MAX_VALUE, where);
         if (version > ModelFiles.CURRENT_VERSION) {
             throw problem("format version " + version + " is newer than this library reads ("
                     + ModelFiles.OLDEST_VERSION + "-" + ModelFiles.CURRENT_VERSION + "); upgrade charrnn");
@@ -121,7 +120,7 @@ final class ModelFileReader {
             throw problem("expected a format version in " + ModelFiles.OLDEST_VERSION + "-" + ModelFiles.CURRENT_VERSION
                     + ", found " + version);
         }
-        ModelConfig config = config(object(root, "config", where), where + "config: ");
+        ModelConfig config = config(fields.object(root, "config", where), where + "config: ");
         Vocabulary vocabulary = vocabulary(root, where);
         ParameterLayout layout;
         try {
@@ -130,8 +129,17 @@ final class ModelFileReader {
             throw problem(where + "expected a config and vocabulary that give a model of fewer than 2^31 parameters, found "
                     + e.getMessage(), e);
         }
-        checkParameterList(array(root, "parameters", where), layout, where + "parameters: ");
+        checkParameterList(fields.array(root, "parameters", where), layout, where + "parameters: ");
 
+        // entries may be forged to overlap; together they must still fit in the file
+        long total = 0;
+        for (ParameterLayout.Tensor t : layout.tensors()) {
+            total += 4L * t.size();
+        }
+        if (total > fileSize) {
+            throw problem("expected at least " + total + " bytes of weights for this config and vocabulary, found a file of "
+                    + fileSize + " bytes");
+        }
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (ParameterLayout.Tensor t : layout.tensors()) {
             weights.put(t.name(), readTensor(zip, entries, t));
@@ -177,7 +185,7 @@ final class ModelFileReader {
                 throw problem(where + "expected one JSON value, found more after it");
             }
             if (root == null || !root.isJsonObject()) {
-                throw problem(where + "expected a JSON object, found " + show(root));
+                throw problem(where + "expected a JSON object, found " + JsonFields.show(root));
             }
             return root.getAsJsonObject();
         } catch (IOException | RuntimeException e) {
@@ -189,7 +197,7 @@ final class ModelFileReader {
     }
 
     private ModelConfig config(JsonObject c, String where) throws ModelFormatException {
-        String cellName = string(c, "cell", where);
+        String cellName = fields.string(c, "cell", where);
         CellType cell;
         try {
             cell = CellType.valueOf(cellName);
@@ -197,7 +205,7 @@ final class ModelFileReader {
             throw problem(where + "expected a cell type in " + Arrays.toString(CellType.values()) + ", found \""
                     + cellName + "\" (written by a newer charrnn?)");
         }
-        String activationName = string(c, "activation", where);
+        String activationName = fields.string(c, "activation", where);
         Activation activation;
         try {
             activation = Activation.valueOf(activationName);
@@ -205,11 +213,11 @@ final class ModelFileReader {
             throw problem(where + "expected an activation in " + Arrays.toString(Activation.values()) + ", found \""
                     + activationName + "\"");
         }
-        int hidden = (int) integer(c, "hidden", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        int layers = (int) integer(c, "layers", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        int embedding = (int) integer(c, "embedding", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        double initScale = number(c, "initScale", where);
-        long seed = integer(c, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
+        int hidden = (int) fields.integer(c, "hidden", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
+        int layers = (int) fields.integer(c, "layers", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
+        int embedding = (int) fields.integer(c, "embedding", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
+        double initScale = fields.number(c, "initScale", where);
+        long seed = fields.integer(c, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
         try {
             return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed);
         } catch (IllegalArgumentException e) {
@@ -218,14 +226,14 @@ final class ModelFileReader {
     }
 
     private Vocabulary vocabulary(JsonObject root, String where) throws ModelFormatException {
-        JsonArray array = array(root, "vocabulary", where);
+        JsonArray array = fields.array(root, "vocabulary", where);
         if (array.isEmpty()) {
             throw problem(where + "expected at least one code point in \"vocabulary\", found none");
         }
         int[] codePoints = new int[array.size()];
         for (int i = 0; i < codePoints.length; i++) {
             String field = "vocabulary[" + i + "]";
-            codePoints[i] = (int) integer(array.get(i), field, 0, Character.MAX_CODE_POINT, where);
+            codePoints[i] = (int) fields.integer(array.get(i), field, 0, Character.MAX_CODE_POINT, where);
             if (i > 0 && codePoints[i] <= codePoints[i - 1]) {
                 throw problem(where + "expected the code points of \"vocabulary\" strictly increasing, found "
                         + codePoints[i] + " after " + codePoints[i - 1] + " at index " + i);
@@ -239,7 +247,7 @@ final class ModelFileReader {
         if (replacement.isJsonNull()) {
             return vocabulary;
         }
-        int cp = (int) integer(replacement, "replacement", 0, Character.MAX_CODE_POINT, where);
+        int cp = (int) fields.integer(replacement, "replacement", 0, Character.MAX_CODE_POINT, where);
         if (!vocabulary.contains(cp)) {
             throw problem(where + "expected \"replacement\" to be a code point of the vocabulary, found " + cp
                     + " (" + Vocabulary.describe(cp) + ")");
@@ -258,25 +266,25 @@ final class ModelFileReader {
             ParameterLayout.Tensor t = layout.tensors().get(i);
             String at = where + "[" + i + "]: ";
             if (!list.get(i).isJsonObject()) {
-                throw problem(at + "expected an object {name, shape, file}, found " + show(list.get(i)));
+                throw problem(at + "expected an object {name, shape, file}, found " + JsonFields.show(list.get(i)));
             }
             JsonObject p = list.get(i).getAsJsonObject();
-            String name = string(p, "name", at);
+            String name = fields.string(p, "name", at);
             if (!name.equals(t.name())) {
                 throw problem(at + "expected the parameter \"" + t.name() + "\" (order " + expectedNames + "), found \""
                         + name + "\"");
             }
-            JsonArray shape = array(p, "shape", at);
+            JsonArray shape = fields.array(p, "shape", at);
             int[] expected = t.shape();
             boolean same = shape.size() == expected.length;
             for (int d = 0; same && d < expected.length; d++) {
-                same = integer(shape.get(d), "shape[" + d + "]", Long.MIN_VALUE, Long.MAX_VALUE, at) == expected[d];
+                same = fields.integer(shape.get(d), "shape[" + d + "]", Long.MIN_VALUE, Long.MAX_VALUE, at) == expected[d];
             }
             if (!same) {
                 throw problem(at + "expected \"" + name + "\" to have the shape " + Arrays.toString(expected)
-                        + " from the config and vocabulary, found " + showShape(shape));
+                        + " from the config and vocabulary, found " + JsonFields.showShape(shape));
             }
-            String entry = string(p, "file", at);
+            String entry = fields.string(p, "file", at);
             if (!entry.equals(ModelFiles.entryName(name))) {
                 throw problem(at + "expected the file \"" + ModelFiles.entryName(name) + "\", found \"" + entry + "\"");
             }
@@ -325,113 +333,12 @@ final class ModelFileReader {
         }
     }
 
-    private JsonObject object(JsonObject o, String field, String where) throws ModelFormatException {
-        JsonElement e = require(o, field, "an object", where);
-        if (!e.isJsonObject()) {
-            throw problem(where + "expected \"" + field + "\" to be an object, found " + show(e));
-        }
-        return e.getAsJsonObject();
-    }
-
-    private JsonArray array(JsonObject o, String field, String where) throws ModelFormatException {
-        JsonElement e = require(o, field, "an array", where);
-        if (!e.isJsonArray()) {
-            throw problem(where + "expected \"" + field + "\" to be an array, found " + show(e));
-        }
-        return e.getAsJsonArray();
-    }
-
-    private String string(JsonObject o, String field, String where) throws ModelFormatException {
-        JsonElement e = require(o, field, "a string", where);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw problem(where + "expected \"" + field + "\" to be a string, found " + show(e));
-        }
-        return e.getAsString();
-    }
-
-    private long integer(JsonObject o, String field, long min, long max, String where) throws ModelFormatException {
-        return integer(require(o, field, "an integer", where), field, min, max, where);
-    }
-
-    private long integer(JsonElement e, String field, long min, long max, String where) throws ModelFormatException {
-        long value;
-        try {
-            // a forged number of millions of digits must not cost quadratic parsing time
-            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() || e.getAsString().length() > MAX_NUMBER_LENGTH) {
-                throw new NumberFormatException();
-            }
-            value = new BigDecimal(e.getAsString()).longValueExact();
-        } catch (NumberFormatException | ArithmeticException ex) {
-            throw problem(where + "expected \"" + field + "\" to be an integer in [" + min + ", " + max + "], found "
-                    + show(e));
-        }
-        if (value < min || value > max) {
-            throw problem(where + "expected \"" + field + "\" to be an integer in [" + min + ", " + max + "], found "
-                    + value);
-        }
-        return value;
-    }
-
-    private double number(JsonObject o, String field, String where) throws ModelFormatException {
-        JsonElement e = require(o, field, "a number", where);
-        double value = Double.NaN;
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsString().length() <= MAX_NUMBER_LENGTH) {
-            try {
-                value = Double.parseDouble(e.getAsString());
-            } catch (NumberFormatException ex) {
-                value = Double.NaN;
-            }
-        }
-        if (!Double.isFinite(value)) {
-            throw problem(where + "expected \"" + field + "\" to be a finite number, found " + show(e));
-        }
-        return value;
-    }
-
-    private JsonElement require(JsonObject o, String field, String kind, String where) throws ModelFormatException {
-        JsonElement e = o.get(field);
-        if (e == null) {
-            throw problem(where + "expected a field \"" + field + "\" (" + kind + "), found none");
-        }
-        return e;
-    }
-
     private ModelFormatException problem(String message) {
         return new ModelFormatException(file + ": " + message);
     }
 
     private ModelFormatException problem(String message, Throwable cause) {
         return new ModelFormatException(file + ": " + message, cause);
-    }
-
-    /** Describes a found value briefly; never serialises a container, whose nesting the file controls. */
-    private static String show(JsonElement e) {
-        if (e == null) {
-            return "nothing";
-        }
-        if (e.isJsonArray()) {
-            int n = e.getAsJsonArray().size();
-            return "an array of " + n + (n == 1 ? " element" : " elements");
-        }
-        if (e.isJsonObject()) {
-            return "an object with the fields " + preview(e.getAsJsonObject().keySet());
-        }
-        String s = e.toString();
-        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
-    }
-
-    private static String showShape(JsonArray shape) {
-        List<String> dims = new ArrayList<>();
-        for (JsonElement d : shape) {
-            dims.add(d.isJsonPrimitive() ? show(d) : "?");
-        }
-        return dims.toString();
-    }
-
-    private static String preview(java.util.Collection<String> names) {
-        List<String> sorted = new ArrayList<>(names);
-        sorted.sort(null);
-        return sorted.size() > 10 ? sorted.subList(0, 10) + " and " + (sorted.size() - 10) + " more" : sorted.toString();
     }
 
     private static String hex(byte[] bytes, int n) {

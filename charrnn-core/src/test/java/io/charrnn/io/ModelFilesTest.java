@@ -289,7 +289,7 @@ class ModelFilesTest {
             }
             entries.put("charrnn.json", json.toString().getBytes(StandardCharsets.UTF_8));
         });
-        expectFormatError(forged, "weights/layer0.wx.npy: expected an entry of at least 512000 bytes");
+        expectFormatError(forged, "bytes of weights for this config and vocabulary, found a file of");
         expectFormatError(rewriteDescription(json -> {
             json.getAsJsonObject("config").addProperty("hidden", 16384);
             json.getAsJsonObject("config").addProperty("layers", 64);
