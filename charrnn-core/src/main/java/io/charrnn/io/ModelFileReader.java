@@ -192,8 +192,17 @@ final class ModelFileReader {
             if (e instanceof ModelFormatException m) {
                 throw m;
             }
-            throw problem(where + "expected valid JSON, found " + e.getMessage(), e);
+            throw problem(where + "expected valid JSON, found " + jsonProblem(e), e);
         }
+    }
+
+    /** Gson's message without its advice to parse leniently and its troubleshooting link. */
+    private static String jsonProblem(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int advice = m.indexOf("malformed JSON");
+        m = advice > 0 ? m.substring(advice) : m;
+        int link = m.indexOf("\nSee ");
+        return link > 0 ? m.substring(0, link) : m;
     }
 
     private ModelConfig config(JsonObject c, String where) throws ModelFormatException {

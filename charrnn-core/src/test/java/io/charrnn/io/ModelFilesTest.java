@@ -378,7 +378,7 @@ class ModelFilesTest {
     @Test
     void load_badJson() throws IOException {
         expectFormatError(rewriteAll(e -> e.put("charrnn.json", "{\"magic\": 'x'}".getBytes(StandardCharsets.UTF_8))),
-                "charrnn.json: expected valid JSON");
+                "charrnn.json: expected valid JSON, found malformed JSON at line 1 column 12");
         expectFormatError(rewriteAll(e -> e.put("charrnn.json", "[1, 2]".getBytes(StandardCharsets.UTF_8))),
                 "charrnn.json: expected a JSON object, found an array of 2 elements");
         expectFormatError(rewriteAll(e -> e.put("charrnn.json", "{} {}".getBytes(StandardCharsets.UTF_8))),
