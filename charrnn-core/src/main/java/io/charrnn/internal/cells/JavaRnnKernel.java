@@ -9,8 +9,8 @@ import java.util.Arrays;
  * time-major, as there; tests hold both kernels to the same losses and gradients.
  *
  * <p>Every product is an "axpy over rows" on {@link RowWeights} (see there for why: 3–5× faster
- * than offsets into a flat buffer on JDK 17); {@code W·x} products use rows of {@code Wᵀ}. tanh is
- * computed from {@code exp}, 7× faster than {@link Math#tanh}. Each call copies the flat parameters
+ * than offsets into a flat buffer on JDK 17); {@code W·x} products use rows of {@code Wᵀ}; tanh is
+ * {@link FastTanh}. Each call copies the flat parameters
  * into rows and the row gradients back out, a few µs against the step's arithmetic.
  * Not thread-safe.
  */
@@ -129,26 +129,12 @@ public final class JavaRnnKernel implements Kernel {
 
     private void activate(float[] a) {
         if (tanh) {
-            for (int i = 0; i < a.length; i++) {
-                a[i] = tanh(a[i]);
-            }
+            FastTanh.apply(a, a.length);
         } else {
             for (int i = 0; i < a.length; i++) {
                 a[i] = Math.max(a[i], 0f);
             }
         }
-    }
-
-    /** tanh through exp, in double so small arguments keep their relative precision. */
-    static float tanh(float x) {
-        if (x > 15f) {
-            return 1f;
-        }
-        if (x < -15f) {
-            return -1f;
-        }
-        double e = Math.exp(2.0 * x);
-        return (float) ((e - 1) / (e + 1));
     }
 
     /** Softmax per row, loss, and (unless scale is NaN) scale·(p − onehot) in place. */

@@ -77,6 +77,8 @@ public final class NdRnnKernel implements Kernel {
     private final INDArray ones; // [1, TB]
     private final INDArray indexArray; // INT [TB]
     private int[] indices = new int[0];
+    private final boolean hostTanh;
+    private final float[] scratch;
 
     /**
      * @param layout the parameter layout
@@ -151,6 +153,8 @@ public final class NdRnnKernel implements Kernel {
         logits = Nd4j.create(dtype, rows, vocab);
         ones = Nd4j.ones(dtype, 1, rows);
         indexArray = Nd4j.create(DataType.INT, rows);
+        hostTanh = dtype == DataType.FLOAT && NdRuntime.isCpuBackend();
+        scratch = hostTanh ? new float[batch * hidden] : null;
     }
 
     private static INDArray view(INDArray flat, ParameterLayout.Tensor t) {
@@ -286,7 +290,7 @@ public final class NdRnnKernel implements Kernel {
                 INDArray next = hStep[l][t + 1];
                 Nd4j.gemm(hStep[l][t], wh[l], next, false, false, 1.0, 1.0); // a_t += h_{t-1}·Wh
                 if (activation == Activation.TANH) {
-                    Nd4j.exec(new Tanh(next, next));
+                    tanh(l, t + 1);
                 } else {
                     Nd4j.exec(new RectifiedLinear(next, next, 0.0));
                 }
@@ -296,6 +300,24 @@ public final class NdRnnKernel implements Kernel {
         probs.addiRowVector(by);
         logits.assign(probs);
         Nd4j.exec(new SoftMax(probs, probs, 1));
+    }
+
+    /**
+     * tanh of step {@code t}'s rows of layer {@code l}, in place. On the CPU backend in FLOAT, the
+     * block is copied to the heap and through {@link FastTanh} (14.5 µs per [64×512] against 160 µs
+     * for libnd4j's single-threaded op); otherwise libnd4j's exact {@code Tanh}.
+     */
+    private void tanh(int l, int t) {
+        INDArray block = hStep[l][t];
+        if (hostTanh) {
+            int n = batch * hidden;
+            FloatBuffer buffer = hs[l].data().asNioFloat();
+            buffer.get(t * n, scratch, 0, n);
+            FastTanh.apply(scratch, n);
+            buffer.put(t * n, scratch, 0, n);
+        } else {
+            Nd4j.exec(new Tanh(block, block));
+        }
     }
 
     /**

@@ -55,8 +55,13 @@ public final class RnnStepper {
             }
             RowWeights.rowTimesMatrix(h[l], w.wh[l], a);
             float[] hl = h[l];
-            for (int j = 0; j < a.length; j++) {
-                hl[j] = tanh ? JavaRnnKernel.tanh(a[j]) : Math.max(a[j], 0f);
+            if (tanh) {
+                FastTanh.apply(a, a.length);
+                System.arraycopy(a, 0, hl, 0, a.length);
+            } else {
+                for (int j = 0; j < a.length; j++) {
+                    hl[j] = Math.max(a[j], 0f);
+                }
             }
         }
         if (logits != null) {

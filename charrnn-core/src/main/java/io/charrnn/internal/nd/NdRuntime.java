@@ -47,6 +47,11 @@ public final class NdRuntime {
         // the work happens in the static initialiser
     }
 
+    /** @return whether ND4J runs on its CPU backend (arrays live in host memory) */
+    public static boolean isCpuBackend() {
+        return Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    }
+
     private interface LibC extends Library {
         int setenv(String name, String value, int overwrite);
     }
@@ -115,8 +120,7 @@ public final class NdRuntime {
         if (threads < 1) {
             throw new IllegalArgumentException("system property charrnn.omp.threads must be >= 1, got " + threads);
         }
-        String backend = Nd4j.getBackend().getClass().getSimpleName();
-        if (!backend.startsWith("Cpu")) {
+        if (!isCpuBackend()) {
             return; // the OpenMP fight is a CPU-backend matter
         }
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
