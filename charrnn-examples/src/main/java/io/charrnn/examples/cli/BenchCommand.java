@@ -117,18 +117,20 @@ final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "bench %s: vanilla tanh H=%d T=%d B=%d one-hot, %d warm-up steps%n", c, hidden, seq,
                 batch, warmupSteps);
         err.flush();
-        TrainingResult warm = base.steps(warmupSteps).build().train(model, train);
-        double stepSeconds = warm.elapsed().toNanos() / 1e9 / warmupSteps;
-
-        // Timed run, continuing from the warmed-up weights. The limit leaves room for the step that
-        // closes the last window; windows are measured by the listener, not by the limit.
-        Windows windows = new Windows(seconds / WINDOWS, (long) seq * batch);
-        Duration limit = Duration.ofNanos((long) ((seconds + 3 * stepSeconds + 0.05) * 1e9));
+        // A throw-away run of the warm-up steps estimates the step time (and warms the JIT); the
+        // measured run then does its own warm-up steps, untimed, and the timed windows after them, in
+        // one training run. Its time limit leaves room for the step that closes the last window:
+        // the windows are measured by the listener, not by the limit.
+        TrainingResult probe = base.steps(warmupSteps).build().train(model, train);
+        double warmSeconds = probe.elapsed().toNanos() / 1e9;
+        double stepSeconds = warmSeconds / warmupSteps;
+        Windows windows = new Windows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
+        Duration limit = Duration.ofNanos((long) ((2 * warmSeconds + seconds + 3 * stepSeconds + 0.1) * 1e9));
         TrainingResult timed = Trainer.builder().sequenceLength(seq).batchSize(batch).seed(seed)
                 .optimizer(c1 ? Optimizer.adagrad(0.1) : Optimizer.adam(1e-3))
                 .gradientClipValue(c1 ? 5 : Double.POSITIVE_INFINITY)
                 .gradientClipNorm(c1 ? Double.POSITIVE_INFINITY : 5)
-                .timeLimit(limit).listener(windows).build().train(warm.model(), train);
+                .timeLimit(limit).listener(windows).build().train(model, train);
         double[] trainCps = windows.charsPerSecond();
         err.printf(Locale.ROOT, "bench %s: training %s chars/s (steps per window %s), last loss %.4f%n", c,
                 Arrays.toString(round(trainCps)), windows.steps(), windows.lastLoss);
@@ -176,6 +178,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Splits the timed steps into windows the way the Python peers do. */
     private static final class Windows implements io.charrnn.train.TrainingListener {
+        private final long warmupSteps;
         private final double windowSeconds;
         private final long charsPerStep;
         private final List<Double> cps = new ArrayList<>();
@@ -186,7 +189,8 @@ final class BenchCommand implements Callable<Integer> {
         private long lastStep;
         double lastLoss = Double.NaN;
 
-        Windows(double windowSeconds, long charsPerStep) {
+        Windows(long warmupSteps, double windowSeconds, long charsPerStep) {
+            this.warmupSteps = warmupSteps;
             this.windowSeconds = windowSeconds;
             this.charsPerStep = charsPerStep;
         }
@@ -199,6 +203,11 @@ final class BenchCommand implements Callable<Integer> {
             lastLoss = s.loss();
             lastNanos = s.elapsed().toNanos();
             lastStep = s.step();
+            if (s.step() <= warmupSteps) {
+                windowStartNanos = lastNanos; // the timed part starts when the warm-up ends
+                windowStartStep = lastStep;
+                return;
+            }
             double dt = (lastNanos - windowStartNanos) / 1e9;
             if (dt >= windowSeconds) {
                 close(dt);

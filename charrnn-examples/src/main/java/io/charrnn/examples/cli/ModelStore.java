@@ -1,19 +1,20 @@
 package io.charrnn.examples.cli;
 
+import io.charrnn.io.ModelFiles;
 import io.charrnn.model.RnnModel;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** TEMPORARY until branch files is merged. */
+/** Where the CLI reads and writes model files: one place, so every command reports errors alike. */
 final class ModelStore {
     private ModelStore() {
     }
 
     static RnnModel load(Path path) throws IOException {
-        throw new IOException("ModelFiles not merged yet");
+        return ModelFiles.load(path);
     }
 
     static void save(RnnModel model, Path path) throws IOException {
-        throw new IOException("ModelFiles not merged yet");
+        ModelFiles.save(model, path);
     }
 }
