@@ -1,0 +1,15 @@
+/**
+ * Model files: {@link io.charrnn.io.ModelFiles} saves a trained model atomically and loads it back
+ * bit for bit; a file that is readable but wrong gives a {@link io.charrnn.io.ModelFormatException}.
+ *
+ * <pre>{@code
+ * RnnModel model = RnnModel.builder().hidden(64).vocabulary(Vocabulary.fromText(text)).build();
+ * ModelFiles.save(model, Path.of("shakespeare.charrnn"));
+ * RnnModel again = ModelFiles.load(Path.of("shakespeare.charrnn"));
+ * assert again.equals(model);
+ * }</pre>
+ *
+ * <p>The file is a zip archive of a JSON description and one NumPy {@code .npy} file per weight
+ * matrix; {@link io.charrnn.io.ModelFiles} documents the layout.
+ */
+package io.charrnn.io;
