@@ -1,0 +1,44 @@
+package io.charrnn.examples.cli;
+
+import io.charrnn.eval.Evaluation;
+import io.charrnn.eval.TextScore;
+import io.charrnn.model.RnnModel;
+import io.charrnn.text.Texts;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code charrnn eval}: how well a model predicts a text. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Scores a text with a saved model: nats per character, bits per character and perplexity "
+                + "of predicting each character from all before it.")
+final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model file saved by 'train'.")
+    Path model;
+
+    @Option(names = "--text", required = true, paramLabel = "FILE",
+            description = "The text to score: a UTF-8 file, a directory or a jar/zip of text files; every "
+                    + "character must be in the model's vocabulary.")
+    Path text;
+
+    @Override
+    public Integer call() throws Exception {
+        RnnModel m = ModelStore.load(model);
+        String t = Texts.read(text);
+        TextScore score = Evaluation.score(m, t);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "characters: %d%n", score.characters());
+        out.printf(Locale.ROOT, "nats/char:  %.4f%n", score.natsPerCharacter());
+        out.printf(Locale.ROOT, "bits/char:  %.4f%n", score.bitsPerCharacter());
+        out.printf(Locale.ROOT, "perplexity: %.4f%n", score.perplexity());
+        out.flush();
+        return 0;
+    }
+}

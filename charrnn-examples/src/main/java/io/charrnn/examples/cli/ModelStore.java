@@ -1,0 +1,20 @@
+package io.charrnn.examples.cli;
+
+import io.charrnn.io.ModelFiles;
+import io.charrnn.model.RnnModel;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Where the CLI reads and writes model files: one place, so every command reports errors alike. */
+final class ModelStore {
+    private ModelStore() {
+    }
+
+    static RnnModel load(Path path) throws IOException {
+        return ModelFiles.load(path);
+    }
+
+    static void save(RnnModel model, Path path) throws IOException {
+        ModelFiles.save(model, path);
+    }
+}

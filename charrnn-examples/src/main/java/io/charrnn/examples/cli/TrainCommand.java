@@ -1,0 +1,196 @@
+package io.charrnn.examples.cli;
+
+import io.charrnn.model.Activation;
+import io.charrnn.model.CellType;
+import io.charrnn.model.RnnModel;
+import io.charrnn.sample.Sampler;
+import io.charrnn.sample.SamplingStrategy;
+import io.charrnn.text.Corpus;
+import io.charrnn.text.Texts;
+import io.charrnn.train.Optimizer;
+import io.charrnn.train.Trainer;
+import io.charrnn.train.TrainingResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code charrnn train}: trains a model on a text, saves it and prints samples. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a model on a text with truncated BPTT, shows progress on stderr, prints the "
+                + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
+                "Without --steps or --minutes it trains for 2 minutes."})
+final class TrainCommand implements Callable<Integer> {
+    /** The update rules the CLI offers. */
+    enum OptimizerName { ADAGRAD, ADAM, SGD }
+
+    static final int SAMPLE_LENGTH = 300;
+    static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "Training text: a UTF-8 file, a directory or a jar/zip of text files "
+                    + "(default: the Guava sources the build put in target/corpus/guava-sources.jar).")
+    Path text;
+
+    @Option(names = "--out", paramLabel = "MODEL", defaultValue = "model.charrnn",
+            description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
+    Path modelPath;
+
+    @Option(names = "--cell", defaultValue = "rnn", paramLabel = "CELL",
+            description = "Recurrent cell: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    CellType cell;
+
+    @Option(names = "--hidden", paramLabel = "N", defaultValue = "100", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--embedding", paramLabel = "DIM", defaultValue = "0",
+            description = "Learned character embedding size; 0 = one-hot input (default: ${DEFAULT-VALUE}).")
+    int embedding;
+
+    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "FN",
+            description = "Vanilla cell non-linearity: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Activation activation;
+
+    @Option(names = "--seq", paramLabel = "N", defaultValue = "25",
+            description = "Sequence length: characters per BPTT window (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "Parallel streams per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Stop after N optimizer steps.")
+    Long steps;
+
+    @Option(names = "--minutes", paramLabel = "M", description = "Stop after M minutes of training (default: 2 "
+            + "when --steps is not given).")
+    Double minutes;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
+            description = "Update rule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OptimizerName optimizer;
+
+    @Option(names = "--lr", paramLabel = "X",
+            description = "Learning rate (default: 2e-3 for adam, 0.1 for adagrad, 0.1 for sgd).")
+    Double lr;
+
+    @Option(names = "--clip-value", paramLabel = "X", defaultValue = "none", converter = Converters.Threshold.class,
+            description = "Clamp each gradient entry to [-X, X], or 'none' (default: ${DEFAULT-VALUE}).")
+    double clipValue;
+
+    @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "5", converter = Converters.Threshold.class,
+            description = "Rescale the gradient when its global L2 norm exceeds X, or 'none' (default: ${DEFAULT-VALUE}).")
+    double clipNorm;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seed of the initial weights, the training run and the samples (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--samples", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print samples at temperatures 0.5, 0.8 and 1.0 after training (default: on).")
+    boolean samples;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        // Check every option before reading anything.
+        RnnModel model = usage(() -> RnnModel.builder().cell(cell).activation(activation).hidden(hidden)
+                .layers(layers).embedding(embedding).seed(seed).build());
+        if (steps != null && minutes != null) {
+            throw usageError("give --steps or --minutes, not both");
+        }
+        if (steps != null && steps < 1) {
+            throw usageError("--steps must be >= 1, got " + steps);
+        }
+        if (minutes != null && !(minutes > 0 && Double.isFinite(minutes))) {
+            throw usageError("--minutes must be > 0, got " + minutes);
+        }
+        Duration limit = steps != null ? null
+                : Duration.ofMillis(Math.round((minutes != null ? minutes : 2.0) * 60_000));
+        double rate = lr != null ? lr : optimizer == OptimizerName.ADAM ? 2e-3 : 0.1;
+        Trainer.Builder tb = usage(() -> {
+            Optimizer opt = switch (optimizer) {
+                case ADAM -> Optimizer.adam(rate);
+                case ADAGRAD -> Optimizer.adagrad(rate);
+                case SGD -> Optimizer.sgd(rate);
+            };
+            Trainer.Builder b = Trainer.builder().optimizer(opt).sequenceLength(seq).batchSize(batch)
+                    .gradientClipValue(clipValue).gradientClipNorm(clipNorm).seed(seed);
+            return steps != null ? b.steps(steps) : b.timeLimit(limit);
+        });
+
+        Path textPath = DefaultCorpus.orDefault(text);
+        err.println("reading " + textPath);
+        err.flush();
+        Corpus corpus = Corpus.of(Texts.read(textPath));
+        err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d%n",
+                corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
+                corpus.length(Corpus.Split.VALIDATION));
+        RnnModel bound = model.withVocabulary(corpus.vocabulary());
+        err.printf(Locale.ROOT, "model: %s%n", bound);
+        ProgressLine progress = new ProgressLine(err, (long) seq * batch, steps != null ? steps : Long.MAX_VALUE, limit);
+        Trainer trainer = tb.listener(progress).build();
+        err.printf(Locale.ROOT, "training: %s%n", trainer);
+        err.flush();
+
+        TrainingResult result;
+        try {
+            result = trainer.train(bound, corpus);
+        } finally {
+            progress.finish();
+        }
+
+        out.printf(Locale.ROOT, "trained %,d steps (%d epochs) in %s at %,.0f chars/s; last loss %.4f, smooth loss %.4f "
+                        + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
+                result.charactersPerSecond(), result.loss(), result.smoothLoss());
+        if (result.validationLoss().isPresent()) {
+            out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%n", result.validationLoss().getAsDouble(),
+                    result.validationBitsPerCharacter().getAsDouble());
+        } else {
+            out.println("validation: none (the text has no validation part)");
+        }
+        ModelStore.save(result.model(), modelPath);
+        out.println("saved " + modelPath);
+        out.flush();
+
+        if (samples) {
+            for (double t : SAMPLE_TEMPERATURES) {
+                out.printf(Locale.ROOT, "%n--- sample, temperature %.1f ---%n", t);
+                Sampler sampler = Sampler.builder(result.model()).strategy(SamplingStrategy.temperature(t)).build();
+                sampler.generate("", SAMPLE_LENGTH, new SplittableRandom(seed), cp -> {
+                    out.print(Character.toString(cp));
+                    out.flush();
+                });
+                out.println();
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private CommandLine.ParameterException usageError(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** Turns the library's IllegalArgumentException for an option value into a usage error. */
+    private <T> T usage(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw usageError(Options.flagNames(e.getMessage()));
+        }
+    }
+}
