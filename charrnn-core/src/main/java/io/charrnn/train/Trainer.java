@@ -51,7 +51,9 @@ public final class Trainer {
         this.sequenceLength = b.sequenceLength;
         this.batchSize = b.batchSize;
         this.steps = b.steps;
-        this.epochs = b.epochs;
+        // with no stop condition at all, one pass over the training split
+        boolean unbounded = b.steps == Long.MAX_VALUE && b.epochs == Integer.MAX_VALUE && b.timeLimit == null;
+        this.epochs = unbounded ? 1 : b.epochs;
         this.timeLimit = b.timeLimit;
         this.clipValue = b.clipValue;
         this.clipNorm = b.clipNorm;
@@ -274,7 +276,12 @@ public final class Trainer {
             return this;
         }
 
-        /** @param seed the seed of the run's randomness; default 42 */
+        /**
+         * @param seed the seed of the run's own randomness; default 42. The sequential-stream batching
+         *     of this version draws nothing, so the seed does not change its results yet; the random
+         *     batching strategies and dropout of later versions draw from it. (The initial weights
+         *     come from the model's own seed.)
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -288,25 +295,7 @@ public final class Trainer {
 
         /** @return the trainer */
         public Trainer build() {
-            if (steps == Long.MAX_VALUE && epochs == Integer.MAX_VALUE && timeLimit == null) {
-                return new Trainer(copyWithEpochs(1));
-            }
             return new Trainer(this);
-        }
-
-        private Builder copyWithEpochs(int e) {
-            Builder b = new Builder();
-            b.optimizer = optimizer;
-            b.sequenceLength = sequenceLength;
-            b.batchSize = batchSize;
-            b.steps = steps;
-            b.epochs = e;
-            b.timeLimit = timeLimit;
-            b.clipValue = clipValue;
-            b.clipNorm = clipNorm;
-            b.seed = seed;
-            b.listeners.addAll(listeners);
-            return b;
         }
     }
 }

@@ -62,14 +62,7 @@ public final class Npy {
      * @return the shape as NumPy prints it: {@code (n,)} or {@code (r, c)}
      */
     public static String shapeLiteral(int[] shape) {
-        if (shape.length == 1) {
-            return "(" + shape[0] + ",)";
-        }
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(shape[i]);
-        }
-        return sb.append(')').toString();
+        return longShapeLiteral(toLongs(shape));
     }
 
     /**

@@ -18,14 +18,19 @@ class ClippingProperties {
         return Math.sqrt(s);
     }
 
-    @Property(tries = 200)
-    void byNorm_boundsTheNormAndKeepsTheDirection(
-            @ForAll @Size(min = 1, max = 50) java.util.List<@FloatRange(min = -100, max = 100) Float> values,
-            @ForAll @DoubleRange(min = 0.01, max = 50) double maxNorm) {
+    private static float[] toArray(java.util.List<Float> values) {
         float[] g = new float[values.size()];
         for (int i = 0; i < g.length; i++) {
             g[i] = values.get(i);
         }
+        return g;
+    }
+
+    @Property(tries = 200)
+    void byNorm_boundsTheNormAndKeepsTheDirection(
+            @ForAll @Size(min = 1, max = 50) java.util.List<@FloatRange(min = -100, max = 100) Float> values,
+            @ForAll @DoubleRange(min = 0.01, max = 50) double maxNorm) {
+        float[] g = toArray(values);
         float[] before = g.clone();
         double reported = Clipping.clip(g, Double.POSITIVE_INFINITY, maxNorm);
         assertEquals(norm(before), reported, 1e-9 * Math.max(1, reported));
@@ -48,10 +53,7 @@ class ClippingProperties {
     void byValue_clampsEveryEntry(
             @ForAll @Size(min = 1, max = 50) java.util.List<@FloatRange(min = -100, max = 100) Float> values,
             @ForAll @DoubleRange(min = 0.01, max = 10) double maxValue) {
-        float[] g = new float[values.size()];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = values.get(i);
-        }
+        float[] g = toArray(values);
         float[] before = g.clone();
         Clipping.clip(g, maxValue, Double.POSITIVE_INFINITY);
         for (int i = 0; i < g.length; i++) {
