@@ -42,12 +42,14 @@ public final class RnnModel {
     private final Vocabulary vocabulary; // null while unbound
     private final ParameterLayout layout; // null while unbound
     private final float[] parameters; // null while unbound
+    private final TrainingInfo trainingInfo; // null until trained
 
-    private RnnModel(ModelConfig config, Vocabulary vocabulary, float[] parameters) {
+    private RnnModel(ModelConfig config, Vocabulary vocabulary, float[] parameters, TrainingInfo trainingInfo) {
         this.config = config;
         this.vocabulary = vocabulary;
         this.layout = vocabulary == null ? null : new ParameterLayout(config, vocabulary.size());
         this.parameters = parameters;
+        this.trainingInfo = trainingInfo;
     }
 
     /** @return a builder with char-rnn-like defaults: vanilla tanh cell, hidden 100, 1 layer, one-hot input */
@@ -103,7 +105,7 @@ public final class RnnModel {
                         + " at flat index " + i);
             }
         }
-        return new RnnModel(config, vocabulary, parameters);
+        return new RnnModel(config, vocabulary, parameters, null);
     }
 
     /** @return the architecture */
@@ -114,6 +116,22 @@ public final class RnnModel {
     /** @return the vocabulary, or empty while the model is unbound */
     public Optional<Vocabulary> vocabulary() {
         return Optional.ofNullable(vocabulary);
+    }
+
+    /** @return how the model was trained, or empty for a model that was never trained */
+    public Optional<TrainingInfo> trainingInfo() {
+        return Optional.ofNullable(trainingInfo);
+    }
+
+    /**
+     * @param info how the model was trained
+     * @return the same model with that training info
+     * @throws IllegalStateException if the model is unbound
+     */
+    public RnnModel withTrainingInfo(TrainingInfo info) {
+        Objects.requireNonNull(info, "info");
+        requireLayout();
+        return new RnnModel(config, vocabulary, parameters, info);
     }
 
     /** @return whether the model has a vocabulary and weights */
@@ -137,7 +155,7 @@ public final class RnnModel {
             throw new IllegalArgumentException("vocabulary (" + vocabulary.size() + " code points) differs from the model's ("
                     + this.vocabulary.size() + "); build both from one Vocabulary");
         }
-        return new RnnModel(config, vocabulary, new ParameterLayout(config, vocabulary.size()).initialParameters());
+        return new RnnModel(config, vocabulary, new ParameterLayout(config, vocabulary.size()).initialParameters(), null);
     }
 
     /**
@@ -181,16 +199,16 @@ public final class RnnModel {
         return layout;
     }
 
-    /** Equal config, vocabulary and weights, bit for bit. */
+    /** Equal config, vocabulary, training info and weights, bit for bit. */
     @Override
     public boolean equals(Object o) {
         return o instanceof RnnModel m && config.equals(m.config) && Objects.equals(vocabulary, m.vocabulary)
-                && Arrays.equals(parameters, m.parameters);
+                && Objects.equals(trainingInfo, m.trainingInfo) && Arrays.equals(parameters, m.parameters);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(config, vocabulary, Arrays.hashCode(parameters));
+        return Objects.hash(config, vocabulary, trainingInfo, Arrays.hashCode(parameters));
     }
 
     @Override
@@ -283,7 +301,7 @@ public final class RnnModel {
         public RnnModel build() {
             double scale = Double.isNaN(initScale) ? 1 / Math.sqrt(hidden) : initScale;
             ModelConfig config = new ModelConfig(cell, activation, hidden, layers, embedding, scale, seed);
-            RnnModel model = new RnnModel(config, null, null);
+            RnnModel model = new RnnModel(config, null, null, null);
             return vocabulary == null ? model : model.withVocabulary(vocabulary);
         }
     }

@@ -7,6 +7,7 @@ import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.optim.Clipping;
 import io.charrnn.internal.optim.Updater;
 import io.charrnn.model.RnnModel;
+import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Corpus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,13 +150,17 @@ public final class Trainer {
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        RnnModel trained = ModelAccess.create(bound.config(), corpus.vocabulary(), params);
         OptionalDouble validation = OptionalDouble.empty();
         int[] validationCodes = corpus.codes(Corpus.Split.VALIDATION);
         if (validationCodes.length >= 2) {
             double[] sum = Kernels.sumLoss(layout, params, validationCodes, sequenceLength, batchSize);
             validation = OptionalDouble.of(sum[0] / sum[1]);
         }
+        long previousSteps = bound.trainingInfo().map(TrainingInfo::steps).orElse(0L);
+        long previousCharacters = bound.trainingInfo().map(TrainingInfo::characters).orElse(0L);
+        TrainingInfo info = new TrainingInfo(previousSteps + step, previousCharacters + step * (long) charsPerStep,
+                loss, validation.orElse(Double.NaN), toString());
+        RnnModel trained = ModelAccess.create(bound.config(), corpus.vocabulary(), params).withTrainingInfo(info);
         double cps = step * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps);
     }
