@@ -4,7 +4,7 @@ package io.charrnn.train;
  * How gradients become weight updates. A closed set of immutable values; the moments they need
  * are created fresh for every training run.
  */
-public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Optimizer.Adam {
+public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Optimizer.RmsProp, Optimizer.Adam {
 
     /** @return the base learning rate */
     double learningRate();
@@ -39,6 +39,23 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
     }
 
     /**
+     * RMSProp, as in char-rnn: {@code m = decay·m + (1 − decay)·g²; w -= lr·g/(sqrt(m) + epsilon)}.
+     *
+     * @param learningRate finite and {@code > 0} (char-rnn: 2e-3)
+     * @param decay the moving average's decay in {@code [0, 1)} (char-rnn: 0.95)
+     * @param epsilon finite and {@code > 0} (char-rnn: 1e-8)
+     */
+    record RmsProp(double learningRate, double decay, double epsilon) implements Optimizer {
+        public RmsProp {
+            checkRate(learningRate);
+            if (!(decay >= 0 && decay < 1)) {
+                throw new IllegalArgumentException("decay must be in [0, 1), got " + decay);
+            }
+            checkEpsilon(epsilon);
+        }
+    }
+
+    /**
      * Adam (Kingma and Ba 2015) with bias correction.
      *
      * @param learningRate finite and {@code > 0} (PyTorch course projects: 1e-3; char-rnn LSTM: 2e-3)
@@ -67,6 +84,16 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
     /** @return Adagrad with epsilon 1e-8 (min-char-rnn uses learning rate 0.1) */
     static Optimizer adagrad(double learningRate) {
         return new Adagrad(learningRate, 1e-8);
+    }
+
+    /** @return SGD with classical momentum (e.g. 0.9) */
+    static Optimizer sgd(double learningRate, double momentum) {
+        return new Sgd(learningRate, momentum);
+    }
+
+    /** @return RMSProp with char-rnn's decay 0.95 and epsilon 1e-8 (char-rnn's learning rate: 2e-3) */
+    static Optimizer rmsprop(double learningRate) {
+        return new RmsProp(learningRate, 0.95, 1e-8);
     }
 
     /** @return Adam with beta1 0.9, beta2 0.999, epsilon 1e-8 */

@@ -1,54 +1,71 @@
 package io.charrnn.train;
 
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.Kernel;
-import io.charrnn.internal.cells.Kernels;
-import io.charrnn.internal.cells.ParameterLayout;
-import io.charrnn.internal.optim.Clipping;
-import io.charrnn.internal.optim.Updater;
 import io.charrnn.model.RnnModel;
-import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Corpus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.OptionalDouble;
 
 /**
- * Trains a model on a corpus with truncated backpropagation through time, char-rnn style: the
- * training split is cut into {@code batchSize} contiguous streams, read in windows of
- * {@code sequenceLength} characters with each stream's hidden state carried from one window to the
- * next; at the end of the split (an epoch) the streams start over from zero state. The loss is the
- * mean cross-entropy per character.
+ * Trains a model on a corpus with truncated backpropagation through time. The loss is the mean
+ * cross-entropy per character; training windows come from one of the {@link Batching} strategies
+ * (char-rnn's parallel streams with carried state by default).
  *
  * <pre>{@code
  * TrainingResult result = Trainer.builder()
- *     .optimizer(Optimizer.adam(2e-3)).sequenceLength(50).batchSize(16).steps(2000)
+ *     .optimizer(Optimizer.adam(2e-3)).sequenceLength(50).batchSize(16).epochs(10)
+ *     .validateEvery(500).patience(5)                                   // early stopping
+ *     .checkpointEvery(1000, Path.of("checkpoints"))                    // exact resume
  *     .listener(s -> System.out.println(s.step() + " " + s.loss()))
  *     .build()
  *     .train(model, Corpus.of(text));
  * }</pre>
  *
+ * <p>Stops at the first of {@code steps}, {@code epochs} and {@code timeLimit}, or when early
+ * stopping's patience runs out; with none of the first three, after one epoch. Validation runs on
+ * the corpus's validation split every {@code validateEvery} steps and at every epoch end.
+ *
  * <p>An immutable configuration: {@link #train} leaves its model untouched and returns a new one,
- * and one trainer can run on several threads. With the same settings, model and corpus, training
- * gives bit-identical weights on the same machine and thread settings; ND4J's BLAS may round
- * differently on another CPU or thread count.
+ * and one trainer can run on several threads. <b>Reproducibility:</b> with the same settings,
+ * model and corpus, training gives bit-identical weights on the same machine and thread settings;
+ * resuming from a checkpoint gives the same weights as the uninterrupted run. The plain-Java kernel
+ * (small models) gives identical results on any machine; the ND4J kernel (large models) depends on
+ * OpenBLAS's kernels and thread count, which may round differently on another CPU.
  */
 public final class Trainer {
-    private final Optimizer optimizer;
-    private final int sequenceLength;
-    private final int batchSize;
-    private final long steps;
-    private final int epochs;
-    private final Duration timeLimit;
-    private final double clipValue;
-    private final double clipNorm;
-    private final long seed;
-    private final List<TrainingListener> listeners;
+    final Optimizer optimizer;
+    final LearningRateSchedule schedule;
+    final Batching batching;
+    final int chunkWindows;
+    final int sequenceLength;
+    final int batchSize;
+    final long steps;
+    final int epochs;
+    final Duration timeLimit;
+    final double clipValue;
+    final double clipNorm;
+    final double weightDecay;
+    final long seed;
+    final long validateEvery;
+    final int patience;
+    final long sampleEvery;
+    final int sampleLength;
+    final double sampleTemperature;
+    final long checkpointEvery;
+    final Path checkpointDirectory;
+    final int keepCheckpoints;
+    final List<TrainingListener> listeners;
 
     private Trainer(Builder b) {
         this.optimizer = b.optimizer;
+        this.schedule = b.schedule;
+        this.batching = b.batching;
+        this.chunkWindows = b.chunkWindows;
         this.sequenceLength = b.sequenceLength;
         this.batchSize = b.batchSize;
         this.steps = b.steps;
@@ -58,11 +75,23 @@ public final class Trainer {
         this.timeLimit = b.timeLimit;
         this.clipValue = b.clipValue;
         this.clipNorm = b.clipNorm;
+        this.weightDecay = b.weightDecay;
         this.seed = b.seed;
+        this.validateEvery = b.validateEvery;
+        this.patience = b.patience;
+        this.sampleEvery = b.sampleEvery;
+        this.sampleLength = b.sampleLength;
+        this.sampleTemperature = b.sampleTemperature;
+        this.checkpointEvery = b.checkpointEvery;
+        this.checkpointDirectory = b.checkpointDirectory;
+        this.keepCheckpoints = b.keepCheckpoints;
         this.listeners = List.copyOf(b.listeners);
     }
 
-    /** @return a builder with defaults: Adam 2e-3, sequence length 50, batch 16, clip norm 5, one epoch */
+    /**
+     * @return a builder with defaults: Adam 2e-3, constant rate, sequence length 50, batch 16,
+     *     streams batching, clip norm 5, one epoch
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -74,124 +103,81 @@ public final class Trainer {
      *     same vocabulary as the corpus
      * @param corpus the text
      * @return the trained model and figures of the run
-     * @throws IllegalArgumentException if the vocabularies differ or the training split is too short
-     *     for one window of every stream
-     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     * @throws IllegalArgumentException if the vocabularies differ, the training split is too short
+     *     for one window of every stream, or {@code patience} is set without a validation split
+     * @throws TrainingDivergedException if the loss, gradient or weights become NaN or infinite
+     * @throws java.io.UncheckedIOException if a checkpoint cannot be written
      */
     public TrainingResult train(RnnModel model, Corpus corpus) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(corpus, "corpus");
+        checkCorpus(model, corpus);
+        return new TrainingRun(this, model.withVocabulary(corpus.vocabulary()), corpus, null).run();
+    }
+
+    /**
+     * Continues a run from a checkpoint written by a trainer with the same training settings, so
+     * that the result equals that of the uninterrupted run, bit for bit. Stop conditions, validation,
+     * sampling, checkpointing and listeners may differ; {@code steps} and {@code epochs} count from
+     * the start of the original run, the time limit from this call.
+     *
+     * @param checkpoint a checkpoint file
+     * @param corpus the corpus of the original run
+     * @return the result, counting the steps before the checkpoint
+     * @throws IOException if the checkpoint cannot be read or is not a valid checkpoint
+     * @throws IllegalArgumentException if this trainer's training settings differ from the
+     *     checkpoint's, or the corpus does not match
+     */
+    public TrainingResult resume(Path checkpoint, Corpus corpus) throws IOException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(corpus, "corpus");
+        CheckpointData data = Checkpoints.read(checkpoint);
+        if (!data.signature().equals(signature())) {
+            throw new IllegalArgumentException("the checkpoint was written with other training settings; resume with "
+                    + "the same ones.\n  checkpoint: " + data.signature() + "\n  this trainer: " + signature());
+        }
+        checkCorpus(data.model(), corpus);
+        return new TrainingRun(this, data.model(), corpus, data).run();
+    }
+
+    private void checkCorpus(RnnModel model, Corpus corpus) {
         if (model.isBound() && !model.vocabulary().orElseThrow().equals(corpus.vocabulary())) {
             throw new IllegalArgumentException("corpus vocabulary (" + corpus.vocabulary().size()
                     + " code points) differs from the model's (" + model.vocabulary().orElseThrow().size()
                     + "); build both from one Vocabulary");
         }
-        int trainLength = corpus.length(Corpus.Split.TRAIN);
-        long needed = (long) sequenceLength * batchSize + 1;
-        if (trainLength < needed) {
-            throw new IllegalArgumentException("the training split (" + trainLength + " characters) must hold at least "
-                    + "sequenceLength × batchSize + 1 = " + sequenceLength + " × " + batchSize + " + 1 = " + needed
-                    + " characters; use a longer text or a smaller sequenceLength or batchSize");
+        BatchSource.checkFits(batching, corpus.length(Corpus.Split.TRAIN), sequenceLength, batchSize, chunkWindows);
+        if (patience > 0 && corpus.length(Corpus.Split.VALIDATION) < 2) {
+            throw new IllegalArgumentException("patience (" + patience + ") needs a validation split, but the corpus has "
+                    + corpus.length(Corpus.Split.VALIDATION) + " validation characters; split it with "
+                    + "corpus.withSplit(validation, test)");
         }
-        RnnModel bound = model.withVocabulary(corpus.vocabulary());
-        ParameterLayout layout = new ParameterLayout(bound.config(), corpus.vocabulary().size());
-        float[] params = ModelAccess.parameters(bound).clone();
-        float[] grads = new float[params.length];
-        Updater updater = Updater.create(optimizer, params.length);
-
-        int streamLength = (trainLength - 1) / batchSize;
-        int windowsPerEpoch = streamLength / sequenceLength;
-        int[] codes = corpus.codes(Corpus.Split.TRAIN);
-        int[] inputs = new int[sequenceLength * batchSize];
-        int[] targets = new int[inputs.length];
-        int charsPerStep = inputs.length;
-        double lossScale = 1.0 / charsPerStep;
-
-        long start = System.nanoTime();
-        long deadline = timeLimit == null ? Long.MAX_VALUE : start + timeLimit.toNanos();
-        double smooth = Math.log(corpus.vocabulary().size());
-        double loss = Double.NaN;
-        double lastFinite = Double.NaN;
-        long step = 0;
-        int epoch = 0;
-        int window = 0;
-        try (Kernel kernel = Kernels.create(layout, sequenceLength, batchSize)) {
-            while (step < steps && epoch < epochs && System.nanoTime() < deadline) {
-                long t0 = System.nanoTime();
-                fillWindow(codes, streamLength, window, inputs, targets);
-                loss = kernel.trainStep(params, inputs, targets, lossScale, grads) / charsPerStep;
-                step++;
-                double norm = Clipping.clip(grads, clipValue, clipNorm);
-                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                    throw new TrainingDivergedException(step, epoch, Double.isFinite(loss) ? norm : loss, lastFinite);
-                }
-                lastFinite = loss;
-                double lr = optimizer.learningRate();
-                updater.update(params, grads, lr);
-                smooth = 0.999 * smooth + 0.001 * loss;
-                if (++window == windowsPerEpoch) {
-                    window = 0;
-                    epoch++;
-                    kernel.resetState();
-                }
-                long t1 = System.nanoTime();
-                if (!listeners.isEmpty()) {
-                    StepSummary summary = new StepSummary(step, epoch, loss, smooth, norm, lr,
-                            charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - start));
-                    for (TrainingListener l : listeners) {
-                        l.onStep(summary);
-                    }
-                }
-            }
-        }
-        for (float p : params) {
-            if (!Float.isFinite(p)) {
-                throw new TrainingDivergedException(step, epoch, p, lastFinite);
-            }
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        OptionalDouble validation = OptionalDouble.empty();
-        int[] validationCodes = corpus.codes(Corpus.Split.VALIDATION);
-        if (validationCodes.length >= 2) {
-            double[] sum = Kernels.sumLoss(layout, params, validationCodes, sequenceLength, batchSize);
-            validation = OptionalDouble.of(sum[0] / sum[1]);
-        }
-        long previousSteps = bound.trainingInfo().map(TrainingInfo::steps).orElse(0L);
-        long previousCharacters = bound.trainingInfo().map(TrainingInfo::characters).orElse(0L);
-        TrainingInfo info = new TrainingInfo(previousSteps + step, previousCharacters + step * (long) charsPerStep,
-                loss, validation.orElse(Double.NaN), toString());
-        RnnModel trained = ModelAccess.create(bound.config(), corpus.vocabulary(), params).withTrainingInfo(info);
-        double cps = step * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
-        return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps);
     }
 
-    /** Window {@code w} of each stream into time-major inputs and targets. */
-    private void fillWindow(int[] codes, int streamLength, int w, int[] inputs, int[] targets) {
-        int b = batchSize;
-        for (int s = 0; s < b; s++) {
-            int base = s * streamLength + w * sequenceLength;
-            for (int t = 0; t < sequenceLength; t++) {
-                inputs[t * b + s] = codes[base + t];
-                targets[t * b + s] = codes[base + t + 1];
-            }
-        }
+    /** The settings that decide the weights; a resume must use the same. */
+    String signature() {
+        return String.format(Locale.ROOT, "optimizer=%s schedule=%s batching=%s chunkWindows=%d sequenceLength=%d "
+                        + "batchSize=%d clipValue=%s clipNorm=%s weightDecay=%s seed=%d", optimizer, schedule, batching,
+                chunkWindows, sequenceLength, batchSize, clipValue, clipNorm, weightDecay, seed);
     }
 
     @Override
     public String toString() {
-        return "Trainer[" + optimizer + ", sequenceLength=" + sequenceLength + ", batchSize=" + batchSize
-                + ", steps=" + (steps == Long.MAX_VALUE ? "-" : steps) + ", epochs=" + (epochs == Integer.MAX_VALUE ? "-" : epochs)
-                + ", timeLimit=" + (timeLimit == null ? "-" : timeLimit) + ", clipValue=" + clipValue + ", clipNorm="
-                + clipNorm + ", seed=" + seed + "]";
+        return "Trainer[" + signature() + ", steps=" + (steps == Long.MAX_VALUE ? "-" : steps) + ", epochs="
+                + (epochs == Integer.MAX_VALUE ? "-" : epochs) + ", timeLimit=" + (timeLimit == null ? "-" : timeLimit)
+                + ", validateEvery=" + (validateEvery == 0 ? "-" : validateEvery) + ", patience="
+                + (patience == 0 ? "-" : patience) + "]";
     }
 
     /**
-     * Gathers a trainer's settings; each setter checks its argument at once. Training stops at the
-     * first of steps, epochs and time limit that is reached; with none given, after one epoch.
-     * Mutable and single-threaded.
+     * Gathers a trainer's settings; each setter checks its argument at once. Mutable and
+     * single-threaded.
      */
     public static final class Builder {
         private Optimizer optimizer = Optimizer.adam(2e-3);
+        private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private Batching batching = Batching.STREAMS;
+        private int chunkWindows = 8;
         private int sequenceLength = 50;
         private int batchSize = 16;
         private long steps = Long.MAX_VALUE;
@@ -199,7 +185,16 @@ public final class Trainer {
         private Duration timeLimit;
         private double clipValue = Double.POSITIVE_INFINITY;
         private double clipNorm = 5.0;
+        private double weightDecay = 0;
         private long seed = 42;
+        private long validateEvery = 0;
+        private int patience = 0;
+        private long sampleEvery = 0;
+        private int sampleLength = 200;
+        private double sampleTemperature = 1.0;
+        private long checkpointEvery = 0;
+        private Path checkpointDirectory;
+        private int keepCheckpoints = 3;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -208,6 +203,27 @@ public final class Trainer {
         /** @param optimizer the update rule; default {@code Optimizer.adam(2e-3)} */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        /** @param schedule how the learning rate changes with epochs; default constant */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /** @param batching how windows are cut from the text; default {@link Batching#STREAMS} */
+        public Builder batching(Batching batching) {
+            this.batching = Objects.requireNonNull(batching, "batching");
+            return this;
+        }
+
+        /** @param windows windows per chunk for {@link Batching#SHUFFLED_CHUNKS}, {@code >= 1}; default 8 */
+        public Builder chunkWindows(int windows) {
+            if (windows < 1) {
+                throw new IllegalArgumentException("chunkWindows must be >= 1, got " + windows);
+            }
+            this.chunkWindows = windows;
             return this;
         }
 
@@ -282,17 +298,100 @@ public final class Trainer {
         }
 
         /**
-         * @param seed the seed of the run's own randomness; default 42. The sequential-stream batching
-         *     of this version draws nothing, so the seed does not change its results yet; the random
-         *     batching strategies and dropout of later versions draw from it. (The initial weights
-         *     come from the model's own seed.)
+         * @param decay decoupled weight decay (as AdamW): each step, weight matrices (not biases)
+         *     shrink by {@code learningRate · decay · w}; finite and {@code >= 0}, default 0
+         */
+        public Builder weightDecay(double decay) {
+            if (!(decay >= 0 && Double.isFinite(decay))) {
+                throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + decay);
+            }
+            this.weightDecay = decay;
+            return this;
+        }
+
+        /**
+         * @param seed the seed of the run's randomness: the window positions of random batching
+         *     and the chunk order of shuffled chunks; default 42. (The initial weights come from
+         *     the model's own seed.)
          */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** @param listener called after every step; may be given several times */
+        /** @param steps validate every this many steps, {@code >= 1} (validation also runs at epoch ends) */
+        public Builder validateEvery(long steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("validateEvery must be >= 1, got " + steps);
+            }
+            this.validateEvery = steps;
+            return this;
+        }
+
+        /**
+         * @param validations early stopping: stop after this many validation passes in a row
+         *     without a new best, and return the best model; {@code >= 1} (the course project: 5)
+         */
+        public Builder patience(int validations) {
+            if (validations < 1) {
+                throw new IllegalArgumentException("patience must be >= 1, got " + validations);
+            }
+            this.patience = validations;
+            return this;
+        }
+
+        /**
+         * Draws a sample every {@code steps} steps and hands it to the listeners' {@code onSample}.
+         *
+         * @param steps {@code >= 1}
+         * @param length characters per sample, {@code >= 1}
+         * @param temperature finite and {@code > 0}
+         */
+        public Builder sampleEvery(long steps, int length, double temperature) {
+            if (steps < 1 || length < 1) {
+                throw new IllegalArgumentException("sampleEvery steps and length must be >= 1, got " + steps + " and "
+                        + length);
+            }
+            if (!(temperature > 0 && Double.isFinite(temperature))) {
+                throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
+            }
+            this.sampleEvery = steps;
+            this.sampleLength = length;
+            this.sampleTemperature = temperature;
+            return this;
+        }
+
+        /**
+         * Writes a checkpoint every {@code steps} steps into {@code directory} (which must exist),
+         * atomically, named {@code checkpoint-<step>.charrnn}; older ones beyond
+         * {@link #keepCheckpoints} are deleted.
+         *
+         * @param steps {@code >= 1}
+         * @param directory an existing directory
+         */
+        public Builder checkpointEvery(long steps, Path directory) {
+            Objects.requireNonNull(directory, "directory");
+            if (steps < 1) {
+                throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + steps);
+            }
+            if (!Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("checkpoint directory must exist, got " + directory);
+            }
+            this.checkpointEvery = steps;
+            this.checkpointDirectory = directory;
+            return this;
+        }
+
+        /** @param count how many of the newest checkpoints to keep, {@code >= 1}; default 3 */
+        public Builder keepCheckpoints(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("keepCheckpoints must be >= 1, got " + count);
+            }
+            this.keepCheckpoints = count;
+            return this;
+        }
+
+        /** @param listener called on the training thread; may be given several times */
         public Builder listener(TrainingListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;

@@ -5,20 +5,24 @@ import java.time.Duration;
 import java.util.OptionalDouble;
 
 /**
- * The outcome of {@link Trainer#train}.
+ * The outcome of {@link Trainer#train} or {@link Trainer#resume}.
  *
- * @param model the trained model, a new immutable snapshot
- * @param steps optimizer steps taken
+ * @param model the trained model, a new immutable snapshot: with early stopping ({@code patience}),
+ *     the weights of the best validation pass, otherwise those after the last step
+ * @param steps optimizer steps taken in total (a resumed run counts the steps before the checkpoint)
  * @param epochs passes over the training split completed
  * @param loss the last step's mean loss, nats per character
  * @param smoothLoss the last smoothed loss, nats per character
- * @param validationLoss mean loss on the validation split after training, nats per character; empty
- *     if the corpus has no validation text
- * @param elapsed wall-clock training time
- * @param charactersPerSecond training characters processed per second over the whole run
+ * @param validationLoss mean loss of {@code model} on the validation split, nats per character;
+ *     empty if the corpus has no validation text
+ * @param elapsed wall-clock time of this call
+ * @param charactersPerSecond training characters processed per second in this call
+ * @param history every step's loss and every validation pass
+ * @param stoppedEarly whether early stopping ended the run
  */
 public record TrainingResult(RnnModel model, long steps, int epochs, double loss, double smoothLoss,
-                             OptionalDouble validationLoss, Duration elapsed, double charactersPerSecond) {
+                             OptionalDouble validationLoss, Duration elapsed, double charactersPerSecond,
+                             TrainingHistory history, boolean stoppedEarly) {
     /** @return the validation loss in bits per character, if there is one */
     public OptionalDouble validationBitsPerCharacter() {
         return validationLoss.isPresent() ? OptionalDouble.of(validationLoss.getAsDouble() / Math.log(2))

@@ -71,7 +71,7 @@ class TrainerBuilderTest {
     void clipping_infinityMeansNone_isAccepted() {
         Trainer t = Trainer.builder().gradientClipValue(Double.POSITIVE_INFINITY)
                 .gradientClipNorm(Double.POSITIVE_INFINITY).build();
-        assertTrue(t.toString().contains("clipValue=Infinity, clipNorm=Infinity"), t.toString());
+        assertTrue(t.toString().contains("clipValue=Infinity clipNorm=Infinity"), t.toString());
     }
 
     @Test
@@ -84,8 +84,9 @@ class TrainerBuilderTest {
 
     @Test
     void build_defaults_areAdamSequence50Batch16ClipNorm5OneEpoch() {
-        assertEquals("Trainer[Adam[learningRate=0.002, beta1=0.9, beta2=0.999, epsilon=1.0E-8], sequenceLength=50, "
-                        + "batchSize=16, steps=-, epochs=1, timeLimit=-, clipValue=Infinity, clipNorm=5.0, seed=42]",
+        assertEquals("Trainer[optimizer=Adam[learningRate=0.002, beta1=0.9, beta2=0.999, epsilon=1.0E-8] "
+                + "schedule=Constant[] batching=STREAMS chunkWindows=8 sequenceLength=50 batchSize=16 clipValue=Infinity "
+                + "clipNorm=5.0 weightDecay=0.0 seed=42, steps=-, epochs=1, timeLimit=-, validateEvery=-, patience=-]",
                 Trainer.builder().build().toString());
     }
 
@@ -101,8 +102,9 @@ class TrainerBuilderTest {
     void build_takesEverySetting() {
         Trainer t = Trainer.builder().optimizer(Optimizer.sgd(0.5)).sequenceLength(25).batchSize(1).steps(100)
                 .epochs(3).gradientClipValue(5).gradientClipNorm(1).seed(7).build();
-        assertEquals("Trainer[Sgd[learningRate=0.5, momentum=0.0], sequenceLength=25, batchSize=1, steps=100, "
-                + "epochs=3, timeLimit=-, clipValue=5.0, clipNorm=1.0, seed=7]", t.toString());
+        assertEquals("Trainer[optimizer=Sgd[learningRate=0.5, momentum=0.0] schedule=Constant[] batching=STREAMS "
+                + "chunkWindows=8 sequenceLength=25 batchSize=1 clipValue=5.0 clipNorm=1.0 weightDecay=0.0 seed=7, "
+                + "steps=100, epochs=3, timeLimit=-, validateEvery=-, patience=-]", t.toString());
     }
 
     @Test

@@ -66,6 +66,31 @@ public final class JavaRnnKernel implements Kernel {
     }
 
     @Override
+    public float[] state() {
+        int h = hs[0][0].length;
+        float[] out = new float[layers * batch * h];
+        for (int l = 0; l < layers; l++) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(hs[l][b], 0, out, (l * batch + b) * h, h);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void restoreState(float[] state) {
+        int h = hs[0][0].length;
+        if (state.length != layers * batch * h) {
+            throw new IllegalArgumentException("hidden state must have " + layers * batch * h + " values, got " + state.length);
+        }
+        for (int l = 0; l < layers; l++) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(state, (l * batch + b) * h, hs[l][b], 0, h);
+            }
+        }
+    }
+
+    @Override
     public void copyStateFrom(Kernel other) {
         if (!(other instanceof JavaRnnKernel o) || o.batch != batch || o.layers != layers
                 || o.hs[0][0].length != hs[0][0].length) {

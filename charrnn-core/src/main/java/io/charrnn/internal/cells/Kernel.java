@@ -39,6 +39,16 @@ public interface Kernel extends AutoCloseable {
      */
     void copyStateFrom(Kernel other);
 
+    /** @return a copy of the carried hidden state, layer by layer, each [B, H] row-major */
+    float[] state();
+
+    /**
+     * Sets the carried hidden state from {@link #state()}'s layout.
+     *
+     * @throws IllegalArgumentException if the length is wrong
+     */
+    void restoreState(float[] state);
+
     /** Sets every layer's hidden state to zero. */
     void resetState();
 

@@ -198,6 +198,28 @@ public final class NdRnnKernel implements Kernel {
     }
 
     @Override
+    public float[] state() {
+        float[] out = new float[layers * batch * hidden];
+        for (int l = 0; l < layers; l++) {
+            float[] layer = hStep[l][0].dup().data().asFloat();
+            System.arraycopy(layer, 0, out, l * batch * hidden, batch * hidden);
+        }
+        return out;
+    }
+
+    @Override
+    public void restoreState(float[] state) {
+        int n = batch * hidden;
+        if (state.length != layers * n) {
+            throw new IllegalArgumentException("hidden state must have " + layers * n + " values, got " + state.length);
+        }
+        for (int l = 0; l < layers; l++) {
+            hStep[l][0].assign(Nd4j.create(java.util.Arrays.copyOfRange(state, l * n, (l + 1) * n), new long[] {batch, hidden},
+                    DataType.FLOAT).castTo(dtype));
+        }
+    }
+
+    @Override
     public void copyStateFrom(Kernel other) {
         if (!(other instanceof NdRnnKernel o) || o.batch != batch || o.hidden != hidden || o.layers != layers) {
             throw new IllegalStateException("internal error: cannot copy state from " + other);

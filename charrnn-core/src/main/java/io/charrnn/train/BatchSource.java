@@ -1,0 +1,130 @@
+package io.charrnn.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * Cuts training windows from the training split for one of the {@link Batching} strategies. A
+ * window is addressed by (epoch, window in epoch) and computed from that and the seed alone, so a
+ * run resumed from a checkpoint reads exactly the windows the uninterrupted run would have read.
+ */
+final class BatchSource {
+    private final Batching batching;
+    private final int[] codes;
+    private final int steps;
+    private final int batch;
+    private final int chunkWindows;
+    private final long seed;
+    private final int windowsPerEpoch;
+    private final int streamLength; // STREAMS
+    private final int chunkCount; // SHUFFLED_CHUNKS
+    private int permutedEpoch = -1;
+    private int[] permutation;
+
+    BatchSource(Batching batching, int[] codes, int steps, int batch, int chunkWindows, long seed) {
+        this.batching = batching;
+        this.codes = codes;
+        this.steps = steps;
+        this.batch = batch;
+        this.chunkWindows = chunkWindows;
+        this.seed = seed;
+        int predictions = codes.length - 1;
+        this.streamLength = predictions / batch;
+        this.chunkCount = predictions / (steps * chunkWindows);
+        this.windowsPerEpoch = switch (batching) {
+            case STREAMS -> streamLength / steps;
+            case RANDOM_WINDOWS -> predictions / (steps * batch);
+            case SHUFFLED_CHUNKS -> chunkCount / batch * chunkWindows;
+        };
+    }
+
+    /**
+     * Checks that the split holds at least one window of every stream.
+     *
+     * @throws IllegalArgumentException naming the lengths when it does not
+     */
+    static void checkFits(Batching batching, int length, int steps, int batch, int chunkWindows) {
+        long perWindow = (long) steps * batch;
+        if (length < perWindow + 1) {
+            throw new IllegalArgumentException("the training split (" + length + " characters) must hold at least "
+                    + "sequenceLength × batchSize + 1 = " + steps + " × " + batch + " + 1 = " + (perWindow + 1)
+                    + " characters; use a longer text or a smaller sequenceLength or batchSize");
+        }
+        if (batching == Batching.SHUFFLED_CHUNKS) {
+            long chunks = (length - 1) / ((long) steps * chunkWindows);
+            if (chunks < batch) {
+                throw new IllegalArgumentException("shuffled chunks of " + chunkWindows + " windows of " + steps
+                        + " characters give " + chunks + " chunks in the training split (" + length
+                        + " characters); batchSize (" + batch + ") must be at most that: use fewer chunkWindows or a "
+                        + "smaller batchSize");
+            }
+        }
+    }
+
+    int windowsPerEpoch() {
+        return windowsPerEpoch;
+    }
+
+    /**
+     * Fills one window, time-major ({@code t·B + b}).
+     *
+     * @return whether every stream starts from zero state at this window
+     */
+    boolean fill(int epoch, int window, int[] inputs, int[] targets) {
+        switch (batching) {
+            case STREAMS -> {
+                for (int b = 0; b < batch; b++) {
+                    copy(b * streamLength + window * steps, b, inputs, targets);
+                }
+                return window == 0;
+            }
+            case RANDOM_WINDOWS -> {
+                SplittableRandom rng = new SplittableRandom(mix(seed, epoch, window));
+                int last = codes.length - 1 - steps;
+                for (int b = 0; b < batch; b++) {
+                    copy(rng.nextInt(last + 1), b, inputs, targets);
+                }
+                return true;
+            }
+            default -> {
+                if (permutedEpoch != epoch) {
+                    permutation = shuffled(chunkCount, new SplittableRandom(mix(seed, epoch, -1)));
+                    permutedEpoch = epoch;
+                }
+                int round = window / chunkWindows;
+                int inChunk = window % chunkWindows;
+                for (int b = 0; b < batch; b++) {
+                    int chunk = permutation[round * batch + b];
+                    copy((chunk * chunkWindows + inChunk) * steps, b, inputs, targets);
+                }
+                return inChunk == 0;
+            }
+        }
+    }
+
+    private void copy(int start, int stream, int[] inputs, int[] targets) {
+        for (int t = 0; t < steps; t++) {
+            inputs[t * batch + stream] = codes[start + t];
+            targets[t * batch + stream] = codes[start + t + 1];
+        }
+    }
+
+    private static int[] shuffled(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        return p;
+    }
+
+    private static long mix(long seed, int epoch, int window) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch;
+        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + window;
+        return h ^ (h >>> 29);
+    }
+}
