@@ -27,4 +27,34 @@ final class Converters {
             return d;
         }
     }
+
+    /**
+     * A learning-rate schedule: {@code constant}, {@code step:FACTOR:EVERY} (×FACTOR every EVERY
+     * epochs) or {@code exp:FACTOR:START} (×FACTOR per epoch from epoch START on).
+     */
+    static final class Schedule implements CommandLine.ITypeConverter<io.charrnn.train.LearningRateSchedule> {
+        @Override
+        public io.charrnn.train.LearningRateSchedule convert(String value) {
+            String[] parts = value.trim().toLowerCase(java.util.Locale.ROOT).split(":");
+            try {
+                if (parts.length == 1 && parts[0].equals("constant")) {
+                    return io.charrnn.train.LearningRateSchedule.constant();
+                }
+                if (parts.length == 3 && parts[0].equals("step")) {
+                    return io.charrnn.train.LearningRateSchedule.stepDecay(Double.parseDouble(parts[1]),
+                            Integer.parseInt(parts[2]));
+                }
+                if (parts.length == 3 && parts[0].equals("exp")) {
+                    return io.charrnn.train.LearningRateSchedule.exponentialDecay(Double.parseDouble(parts[1]),
+                            Integer.parseInt(parts[2]));
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the usage message
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+            throw new CommandLine.TypeConversionException("must be constant, step:FACTOR:EVERY or exp:FACTOR:START "
+                    + "(e.g. step:0.5:5, exp:0.97:10), got '" + value + "'");
+        }
+    }
 }

@@ -1,7 +1,9 @@
 package io.charrnn.examples.cli;
 
+import io.charrnn.train.SampleSummary;
 import io.charrnn.train.StepSummary;
 import io.charrnn.train.TrainingListener;
+import io.charrnn.train.ValidationSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -9,6 +11,7 @@ import java.util.Locale;
 /**
  * A training progress line on stderr, rewritten in place with a carriage return at most four
  * times a second: step, epoch, loss, smooth loss, characters per second, elapsed and remaining time.
+ * Validation results, checkpoints and periodic samples get lines of their own above it.
  */
 final class ProgressLine implements TrainingListener {
     private static final long INTERVAL_NANOS = 250_000_000L;
@@ -66,6 +69,34 @@ final class ProgressLine implements TrainingListener {
         int pad = Math.max(0, width - line.length());
         width = line.length();
         err.print("\r" + line + " ".repeat(pad));
+        err.flush();
+    }
+
+    @Override
+    public void onValidation(ValidationSummary v) {
+        above(String.format(Locale.ROOT, "validation at step %d (epoch %d): %.4f nats/char, %.4f bits/char, "
+                + "perplexity %.3f%s", v.step(), v.epoch(), v.loss(), v.bitsPerCharacter(), v.perplexity(),
+                v.best() ? "  (best)" : ""));
+    }
+
+    @Override
+    public void onCheckpoint(long step, java.nio.file.Path file) {
+        above("checkpoint at step " + step + ": " + file);
+    }
+
+    @Override
+    public void onSample(SampleSummary sample) {
+        above("--- sample at step " + sample.step() + " ---\n" + sample.text() + "\n---");
+    }
+
+    /** Prints a line above the progress line, which is then drawn again. */
+    private void above(String text) {
+        err.print("\r" + " ".repeat(width) + "\r");
+        err.println(text);
+        width = 0;
+        if (latest != null) {
+            print(latest);
+        }
         err.flush();
     }
 

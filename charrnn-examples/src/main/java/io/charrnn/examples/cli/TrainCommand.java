@@ -7,6 +7,8 @@ import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
 import io.charrnn.text.Texts;
+import io.charrnn.train.Batching;
+import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
 import io.charrnn.train.Trainer;
 import io.charrnn.train.TrainingResult;
@@ -24,10 +26,21 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a model on a text with truncated BPTT, shows progress on stderr, prints the "
                 + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
-                "Without --steps or --minutes it trains for 2 minutes."})
+                "Without --steps, --epochs or --minutes it trains for 2 minutes."})
 final class TrainCommand implements Callable<Integer> {
     /** The update rules the CLI offers. */
-    enum OptimizerName { ADAGRAD, ADAM, SGD }
+    enum OptimizerName { ADAGRAD, ADAM, RMSPROP, SGD }
+
+    /** The batching strategies, by their CLI names. */
+    enum BatchingName {
+        STREAMS(Batching.STREAMS), RANDOM(Batching.RANDOM_WINDOWS), CHUNKS(Batching.SHUFFLED_CHUNKS);
+
+        final Batching batching;
+
+        BatchingName(Batching batching) {
+            this.batching = batching;
+        }
+    }
 
     static final int SAMPLE_LENGTH = 300;
     static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
@@ -82,7 +95,7 @@ final class TrainCommand implements Callable<Integer> {
     OptimizerName optimizer;
 
     @Option(names = "--lr", paramLabel = "X",
-            description = "Learning rate (default: 2e-3 for adam, 0.1 for adagrad, 0.1 for sgd).")
+            description = "Learning rate (default: 2e-3 for adam and rmsprop, 0.1 for adagrad and sgd).")
     Double lr;
 
     @Option(names = "--clip-value", paramLabel = "X", defaultValue = "none", converter = Converters.Threshold.class,
@@ -92,6 +105,59 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "5", converter = Converters.Threshold.class,
             description = "Rescale the gradient when its global L2 norm exceeds X, or 'none' (default: ${DEFAULT-VALUE}).")
     double clipNorm;
+
+    @Option(names = "--momentum", paramLabel = "X", defaultValue = "0",
+            description = "Momentum for sgd, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0",
+            description = "Decoupled weight decay of the weight matrices (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "S", defaultValue = "constant", converter = Converters.Schedule.class,
+            description = "Learning-rate schedule: constant, step:FACTOR:EVERY (torch-rnn, e.g. step:0.5:5) or "
+                    + "exp:FACTOR:START (char-rnn, e.g. exp:0.97:10) (default: ${DEFAULT-VALUE}).")
+    LearningRateSchedule schedule;
+
+    @Option(names = "--batching", paramLabel = "B", defaultValue = "streams",
+            description = "How windows are cut: streams (char-rnn, state carried), random (a random window every "
+                    + "step), chunks (shuffled chunks, local order kept) (default: ${DEFAULT-VALUE}).")
+    BatchingName batching;
+
+    @Option(names = "--chunk-windows", paramLabel = "N", defaultValue = "8",
+            description = "Windows per chunk for --batching chunks (default: ${DEFAULT-VALUE}).")
+    int chunkWindows;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Stop after N passes over the training text.")
+    Integer epochs;
+
+    @Option(names = "--val-every", paramLabel = "N",
+            description = "Validate every N steps (validation also runs at each epoch end).")
+    Long validateEvery;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Early stopping: stop after N validations without a new best, keep the best model.")
+    Integer patience;
+
+    @Option(names = "--sample-every", paramLabel = "N", description = "Print a 200-character sample every N steps.")
+    Long sampleEvery;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Write a checkpoint every N steps.")
+    Long checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "checkpoints",
+            description = "Where checkpoints go; created if missing (default: ${DEFAULT-VALUE}).")
+    Path checkpointDirectory;
+
+    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
+            description = "Keep the K newest checkpoints (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue a run from a checkpoint, with the same training options and text; the model "
+                    + "comes from the checkpoint (model options are ignored), --steps and --epochs count from the "
+                    + "start of the original run.")
+    Path resume;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
             description = "Seed of the initial weights, the training run and the samples (default: ${DEFAULT-VALUE}).")
@@ -118,18 +184,33 @@ final class TrainCommand implements Callable<Integer> {
         if (minutes != null && !(minutes > 0 && Double.isFinite(minutes))) {
             throw usageError("--minutes must be > 0, got " + minutes);
         }
-        Duration limit = steps != null ? null
+        Duration limit = steps != null || (epochs != null && minutes == null) ? null
                 : Duration.ofMillis(Math.round((minutes != null ? minutes : 2.0) * 60_000));
-        double rate = lr != null ? lr : optimizer == OptimizerName.ADAM ? 2e-3 : 0.1;
+        double rate = lr != null ? lr
+                : optimizer == OptimizerName.ADAM || optimizer == OptimizerName.RMSPROP ? 2e-3 : 0.1;
         Trainer.Builder tb = usage(() -> {
             Optimizer opt = switch (optimizer) {
                 case ADAM -> Optimizer.adam(rate);
                 case ADAGRAD -> Optimizer.adagrad(rate);
-                case SGD -> Optimizer.sgd(rate);
+                case RMSPROP -> Optimizer.rmsprop(rate);
+                case SGD -> Optimizer.sgd(rate, momentum);
             };
-            Trainer.Builder b = Trainer.builder().optimizer(opt).sequenceLength(seq).batchSize(batch)
-                    .gradientClipValue(clipValue).gradientClipNorm(clipNorm).seed(seed);
-            return steps != null ? b.steps(steps) : b.timeLimit(limit);
+            Trainer.Builder b = Trainer.builder().optimizer(opt).schedule(schedule).batching(batching.batching)
+                    .chunkWindows(chunkWindows).sequenceLength(seq).batchSize(batch).gradientClipValue(clipValue)
+                    .gradientClipNorm(clipNorm).weightDecay(weightDecay).seed(seed).keepCheckpoints(keepCheckpoints);
+            if (epochs != null) {
+                b.epochs(epochs);
+            }
+            if (validateEvery != null) {
+                b.validateEvery(validateEvery);
+            }
+            if (patience != null) {
+                b.patience(patience);
+            }
+            if (sampleEvery != null) {
+                b.sampleEvery(sampleEvery, 200, 1.0);
+            }
+            return steps != null ? b.steps(steps) : limit != null ? b.timeLimit(limit) : b;
         });
 
         Path textPath = DefaultCorpus.orDefault(text);
@@ -142,13 +223,17 @@ final class TrainCommand implements Callable<Integer> {
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
         err.printf(Locale.ROOT, "model: %s%n", bound);
         ProgressLine progress = new ProgressLine(err, (long) seq * batch, steps != null ? steps : Long.MAX_VALUE, limit);
+        if (checkpointEvery != null) {
+            java.nio.file.Files.createDirectories(checkpointDirectory);
+            usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));
+        }
         Trainer trainer = tb.listener(progress).build();
         err.printf(Locale.ROOT, "training: %s%n", trainer);
         err.flush();
 
         TrainingResult result;
         try {
-            result = trainer.train(bound, corpus);
+            result = resume != null ? trainer.resume(resume, corpus) : trainer.train(bound, corpus);
         } finally {
             progress.finish();
         }
