@@ -127,7 +127,9 @@ class ModelFilesTest {
         assertEquals(expected, names);
 
         assertEquals("charrnn-model", json.get("magic").getAsString());
-        assertEquals(1, json.get("formatVersion").getAsInt());
+        assertEquals(2, json.get("formatVersion").getAsInt());
+        assertTrue(json.get("training").isJsonNull());
+        assertFalse(json.has("extras"));
         assertTrue(json.get("libraryVersion").getAsString().length() > 0);
         JsonObject config = json.getAsJsonObject("config");
         assertEquals("RNN", config.get("cell").getAsString());
@@ -235,10 +237,10 @@ class ModelFilesTest {
     @Test
     void load_newerFormatVersion_namesBothVersions() throws IOException {
         Path file = rewriteDescription(json -> json.addProperty("formatVersion", 3));
-        ModelFormatException e = expectFormatError(file, "format version 3 is newer than this library reads (1-1)");
+        ModelFormatException e = expectFormatError(file, "format version 3 is newer than this library reads (1-2)");
         assertTrue(e.getMessage().startsWith(file + ": format version 3"), e.getMessage());
         expectFormatError(rewriteDescription(json -> json.addProperty("formatVersion", 0)),
-                "expected a format version in 1-1, found 0");
+                "expected a format version in 1-2, found 0");
         expectFormatError(rewriteDescription(json -> json.addProperty("formatVersion", "1")),
                 "expected \"formatVersion\" to be an integer");
     }
@@ -340,7 +342,7 @@ class ModelFilesTest {
                 "weights/layer0.wh.npy: expected fortran_order False (C order), found True");
         expectFormatError(replaceNpy("weights/layer0.wh.npy",
                         header("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 5), }"), new byte[80]),
-                "weights/layer0.wh.npy: expected shape (4, 4) from the model's config and vocabulary, found (4, 5)");
+                "weights/layer0.wh.npy: expected shape (4, 4) (from the config and charrnn.json), found (4, 5)");
         expectFormatError(replaceNpy("weights/layer0.wh.npy", header(
                         "{'descr': '<f4', 'fortran_order': False, 'shape': (2000000000, 2000000000), }"), new byte[64]),
                 "found (2000000000, 2000000000)");
