@@ -14,6 +14,7 @@ import com.google.gson.JsonPrimitive;
 import io.charrnn.internal.format.Npy;
 import io.charrnn.model.Activation;
 import io.charrnn.model.RnnModel;
+import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -50,7 +51,12 @@ class ModelFilesTest {
     @TempDir
     Path dir;
 
+    /** Trained, so every fuzz case also covers the training info. */
     private static RnnModel tiny() {
+        return untrainedTiny().withTrainingInfo(new TrainingInfo(20, 640, 1.8125, Double.NaN, "Adam(lr=0.002), seq 32, batch 1"));
+    }
+
+    private static RnnModel untrainedTiny() {
         return RnnModel.builder().hidden(4).layers(2).vocabulary(Vocabulary.fromText("hello world")).seed(3).build();
     }
 
@@ -95,6 +101,111 @@ class ModelFilesTest {
         assertTrue(loaded.vocabulary().orElseThrow().replacement().isEmpty());
     }
 
+    static Stream<TrainingInfo> trainingInfos() {
+        return Stream.of(
+                new TrainingInfo(0, 0, Double.NaN, Double.NaN, ""),
+                new TrainingInfo(1000, 64_000, 1.2345678901234567, 1.4, "Adam(lr=0.002, beta1=0.9), seq 64, batch 32, clip 5.0"),
+                new TrainingInfo(Long.MAX_VALUE, Long.MAX_VALUE, -0.0, Double.MIN_VALUE, "ünïcode \uD83D\uDE00 \"quoted\"\n"),
+                new TrainingInfo(7, 7, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, "diverging"),
+                new TrainingInfo(3, 96, Double.MAX_VALUE, 1e-300, "sgd"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("trainingInfos")
+    void roundTrip_keepsTrainingInfo_bitForBit(TrainingInfo info) throws IOException {
+        RnnModel model = untrainedTiny().withTrainingInfo(info);
+        Path file = dir.resolve("m.charrnn");
+        ModelFiles.save(model, file);
+        RnnModel loaded = ModelFiles.load(file);
+        assertEquals(model, loaded);
+        TrainingInfo back = loaded.trainingInfo().orElseThrow();
+        assertEquals(Double.doubleToRawLongBits(info.loss()), Double.doubleToRawLongBits(back.loss()));
+        assertEquals(Double.doubleToLongBits(info.validationLoss()), Double.doubleToLongBits(back.validationLoss()));
+        assertEquals(info.trainer(), back.trainer());
+        assertEquals(2, ModelFiles.formatVersion(file));
+    }
+
+    @Test
+    void savedTrainingInfo_isReadableJson_withNaNAsNull() throws IOException {
+        Path file = dir.resolve("m.charrnn");
+        ModelFiles.save(tiny(), file);
+        JsonObject training;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            training = JsonParser.parseString(new String(zip.getInputStream(zip.getEntry("charrnn.json")).readAllBytes(),
+                    StandardCharsets.UTF_8)).getAsJsonObject().getAsJsonObject("training");
+        }
+        assertEquals("{\"steps\":20,\"characters\":640,\"loss\":1.8125,\"validationLoss\":null,"
+                + "\"trainer\":\"Adam(lr=0.002), seq 32, batch 1\"}", training.toString());
+        ModelFiles.save(untrainedTiny(), file);
+        assertTrue(ModelFiles.load(file).trainingInfo().isEmpty());
+    }
+
+    /** The resource was written by format version 1 (before training info) and must stay readable. */
+    @Test
+    void load_formatVersion1File_fromTheFirstRelease() throws IOException {
+        Path v1 = dir.resolve("v1.charrnn");
+        try (InputStream in = ModelFilesTest.class.getResourceAsStream("v1-embedding.charrnn")) {
+            Files.write(v1, in.readAllBytes());
+        }
+        assertEquals(1, ModelFiles.formatVersion(v1));
+        RnnModel model = ModelFiles.load(v1);
+        assertEquals(4, model.config().hidden());
+        assertEquals(2, model.config().layers());
+        assertEquals(3, model.config().embedding());
+        assertEquals(3, model.config().seed());
+        assertEquals(0.5, model.config().initScale());
+        assertEquals(Vocabulary.fromText("hello world\u00e9").withReplacement(' '), model.vocabulary().orElseThrow());
+        assertTrue(model.trainingInfo().isEmpty());
+        int[] expectedBits = {0xbee18747, 0x3d76583b, 0xbd2f47ec, 0xbe2bde93, 0xbed82e06, 0x3c8b3580, 0xbe90b4da,
+            0xbdd1bd6f, 0x3e8f8052, 0x3e9a6cbc, 0xbe3382bb, 0xbe363a42, 0xbe8f4bf5, 0x3e5ef92b, 0x3ec61db4, 0xbefc804d};
+        float[] wh = model.weights().get("layer1.wh");
+        for (int i = 0; i < expectedBits.length; i++) {
+            assertEquals(expectedBits[i], Float.floatToRawIntBits(wh[i]), "layer1.wh[" + i + "]");
+        }
+        Path v2 = dir.resolve("v2.charrnn");
+        ModelFiles.save(model, v2);
+        assertEquals(2, ModelFiles.formatVersion(v2));
+        assertEquals(model, ModelFiles.load(v2));
+    }
+
+    @Test
+    void load_versionOneFile_ignoresTrainingField_versionTwoChecksIt() throws IOException {
+        // version 1 never had "training": a v1 reader ignored unknown fields, so this one does too
+        Path v1 = rewriteDescription(json -> {
+            json.addProperty("formatVersion", 1);
+            json.addProperty("training", "anything");
+        });
+        assertTrue(ModelFiles.load(v1).trainingInfo().isEmpty());
+        expectFormatError(rewriteDescription(json -> json.addProperty("training", "anything")),
+                "charrnn.json: expected \"training\" to be an object, found \"anything\"");
+    }
+
+    @Test
+    void load_badTrainingInfo() throws IOException {
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("training").addProperty("steps", -1)),
+                "charrnn.json: training: expected \"steps\" to be an integer in [0, 9223372036854775807], found -1");
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("training").addProperty("loss", "NaN")),
+                "charrnn.json: training: expected \"loss\" to be a number, null, \"Infinity\" or \"-Infinity\", found \"NaN\"");
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("training").remove("validationLoss")),
+                "expected a field \"validationLoss\" (a number, null or \"Infinity\"), found none");
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("training").addProperty("trainer", 5)),
+                "training: expected \"trainer\" to be a string, found 5");
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("training").add("characters", new JsonArray())),
+                "expected \"characters\" to be an integer in [0, 9223372036854775807], found an array of 0 elements");
+        // absent means untrained, like null
+        Path absent = rewriteDescription(json -> json.remove("training"));
+        assertEquals(untrainedTiny(), ModelFiles.load(absent));
+    }
+
+    @Test
+    void save_trainerDescriptionWithUnpairedSurrogate_isRefusedBeforeWriting() throws IOException {
+        Path file = dir.resolve("m.charrnn");
+        RnnModel bad = untrainedTiny().withTrainingInfo(new TrainingInfo(1, 1, 1, 1, "half \uD83D pair"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(bad, file));
+        assertTrue(e.getMessage().startsWith("the training info's trainer description must be valid Unicode"), e.getMessage());
+        assertEquals(List.of(), listing(dir));
+    }
+
     @Test
     void save_sameModelTwice_givesIdenticalBytes_andReplacesTheOldFile() throws IOException {
         Path a = dir.resolve("a.charrnn");
@@ -127,7 +238,9 @@ class ModelFilesTest {
         assertEquals(expected, names);
 
         assertEquals("charrnn-model", json.get("magic").getAsString());
-        assertEquals(1, json.get("formatVersion").getAsInt());
+        assertEquals(2, json.get("formatVersion").getAsInt());
+        assertEquals(20, json.getAsJsonObject("training").get("steps").getAsInt());
+        assertFalse(json.has("extras"));
         assertTrue(json.get("libraryVersion").getAsString().length() > 0);
         JsonObject config = json.getAsJsonObject("config");
         assertEquals("RNN", config.get("cell").getAsString());
@@ -235,10 +348,10 @@ class ModelFilesTest {
     @Test
     void load_newerFormatVersion_namesBothVersions() throws IOException {
         Path file = rewriteDescription(json -> json.addProperty("formatVersion", 3));
-        ModelFormatException e = expectFormatError(file, "format version 3 is newer than this library reads (1-1)");
+        ModelFormatException e = expectFormatError(file, "format version 3 is newer than this library reads (1-2)");
         assertTrue(e.getMessage().startsWith(file + ": format version 3"), e.getMessage());
         expectFormatError(rewriteDescription(json -> json.addProperty("formatVersion", 0)),
-                "expected a format version in 1-1, found 0");
+                "expected a format version in 1-2, found 0");
         expectFormatError(rewriteDescription(json -> json.addProperty("formatVersion", "1")),
                 "expected \"formatVersion\" to be an integer");
     }
@@ -340,7 +453,7 @@ class ModelFilesTest {
                 "weights/layer0.wh.npy: expected fortran_order False (C order), found True");
         expectFormatError(replaceNpy("weights/layer0.wh.npy",
                         header("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 5), }"), new byte[80]),
-                "weights/layer0.wh.npy: expected shape (4, 4) from the model's config and vocabulary, found (4, 5)");
+                "weights/layer0.wh.npy: expected shape (4, 4) (from the config and charrnn.json), found (4, 5)");
         expectFormatError(replaceNpy("weights/layer0.wh.npy", header(
                         "{'descr': '<f4', 'fortran_order': False, 'shape': (2000000000, 2000000000), }"), new byte[64]),
                 "found (2000000000, 2000000000)");

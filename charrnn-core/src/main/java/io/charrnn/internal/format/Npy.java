@@ -171,8 +171,8 @@ public final class Npy {
             throw new FormatViolation("expected fortran_order False (C order), found True");
         }
         if (!Arrays.equals(parsed.shape(), toLongs(expectedShape))) {
-            throw new FormatViolation("expected shape " + shapeLiteral(expectedShape) + " from the model's config and "
-                    + "vocabulary, found " + longShapeLiteral(parsed.shape()));
+            throw new FormatViolation("expected shape " + shapeLiteral(expectedShape) + " (from the config and "
+                    + "charrnn.json), found " + longShapeLiteral(parsed.shape()));
         }
         int count = (int) elementCount(expectedShape);
         float[] values = new float[count];

@@ -1,4 +1,4 @@
-package io.charrnn.io;
+package io.charrnn.internal.format;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -8,12 +8,12 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.charrnn.internal.cells.ParameterLayout;
-import io.charrnn.internal.format.FormatViolation;
-import io.charrnn.internal.format.Npy;
+import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
+import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,26 +41,29 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Reads the format {@link ModelFiles} documents, trusting nothing in the file. Every problem
- * becomes a {@link ModelFormatException} that names the file and entry, what was expected and what
- * was found; only a file that cannot be opened at all gives a plain {@link IOException}.
+ * Reads the format {@link io.charrnn.io.ModelFiles} documents, with the extras of
+ * {@link ModelArchive}, trusting nothing in the file. Every problem becomes a
+ * {@link ModelFormatException} that names the file and entry, what was expected and what was
+ * found; only a file that cannot be opened at all gives a plain {@link IOException}.
  */
-final class ModelFileReader {
+final class ModelArchiveReader {
     /** A description larger than this is not one we wrote: the largest vocabulary fits in ~15 MiB. */
     private static final int MAX_DESCRIPTION_BYTES = 64 << 20;
+    /** All extra JSON entries together: trainer state is a few KB; parsed JSON costs ~20x its text. */
+    private static final int MAX_EXTRA_JSON_BYTES = 16 << 20;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private final String file;
     private final long fileSize;
     private final JsonFields fields;
 
-    private ModelFileReader(Path source, long fileSize) {
+    private ModelArchiveReader(Path source, long fileSize) {
         this.file = source.toString();
         this.fileSize = fileSize;
         this.fields = new JsonFields(file);
     }
 
-    static RnnModel read(Path source) throws IOException {
+    static ModelArchive.Contents read(Path source, boolean extras) throws IOException {
         if (Files.isDirectory(source)) {
             throw new FileSystemException(source.toString(), null, "expected a model file, found a directory");
         }
@@ -76,13 +79,13 @@ final class ModelFileReader {
             }
             got = buffer.position();
         }
-        ModelFileReader reader = new ModelFileReader(source, size);
+        ModelArchiveReader reader = new ModelArchiveReader(source, size);
         if (got < ZIP_MAGIC.length || !Arrays.equals(start, ZIP_MAGIC)) {
             throw reader.problem("expected a zip archive (a charrnn model file starts with PK\\x03\\x04), found "
                     + (size == 0 ? "an empty file" : size + " bytes starting with " + hex(start, got)));
         }
         try (ZipFile zip = new ZipFile(source.toFile(), StandardCharsets.UTF_8)) {
-            return reader.read(zip);
+            return reader.read(zip, extras);
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -91,7 +94,7 @@ final class ModelFileReader {
         }
     }
 
-    private RnnModel read(ZipFile zip) throws IOException {
+    private ModelArchive.Contents read(ZipFile zip, boolean readExtras) throws IOException {
         Map<String, ZipEntry> entries = new HashMap<>();
         for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
             ZipEntry entry = e.nextElement();
@@ -99,26 +102,31 @@ final class ModelFileReader {
                 throw problem("expected each zip entry once, found " + entry.getName() + " twice");
             }
         }
-        ZipEntry descriptionEntry = entries.get(ModelFiles.DESCRIPTION_ENTRY);
+        ZipEntry descriptionEntry = entries.get(ModelArchive.DESCRIPTION_ENTRY);
         if (descriptionEntry == null) {
-            throw problem("expected an entry " + ModelFiles.DESCRIPTION_ENTRY + " (is this a charrnn model file?), found only "
+            throw problem("expected an entry " + ModelArchive.DESCRIPTION_ENTRY + " (is this a charrnn model file?), found only "
                     + JsonFields.preview(entries.keySet()));
         }
-        JsonObject root = parseDescription(readDescription(zip, descriptionEntry));
-        String where = ModelFiles.DESCRIPTION_ENTRY + ": ";
+        JsonObject root = parseJson(readJson(zip, descriptionEntry, MAX_DESCRIPTION_BYTES), ModelArchive.DESCRIPTION_ENTRY);
+        String where = ModelArchive.DESCRIPTION_ENTRY + ": ";
 
         JsonElement magic = root.get("magic");
-        if (magic == null || !magic.isJsonPrimitive() || !ModelFiles.MAGIC.equals(magic.getAsString())) {
-            throw problem(where + "expected magic \"" + ModelFiles.MAGIC + "\", found " + JsonFields.show(magic));
+        if (magic == null || !magic.isJsonPrimitive() || !ModelArchive.MAGIC.equals(magic.getAsString())) {
+            throw problem(where + "expected magic \"" + ModelArchive.MAGIC + "\", found " + JsonFields.show(magic));
         }
         long version = fields.integer(root, "formatVersion", Long.MIN_VALUE, Long.MAX_VALUE, where);
-        if (version > ModelFiles.CURRENT_VERSION) {
+        if (version > ModelArchive.CURRENT_VERSION) {
             throw problem("format version " + version + " is newer than this library reads ("
-                    + ModelFiles.OLDEST_VERSION + "-" + ModelFiles.CURRENT_VERSION + "); upgrade charrnn");
+                    + ModelArchive.OLDEST_VERSION + "-" + ModelArchive.CURRENT_VERSION + "); upgrade charrnn");
         }
-        if (version < ModelFiles.OLDEST_VERSION) {
-            throw problem("expected a format version in " + ModelFiles.OLDEST_VERSION + "-" + ModelFiles.CURRENT_VERSION
+        if (version < ModelArchive.OLDEST_VERSION) {
+            throw problem("expected a format version in " + ModelArchive.OLDEST_VERSION + "-" + ModelArchive.CURRENT_VERSION
                     + ", found " + version);
+        }
+        String libraryVersion = root.has("libraryVersion") && root.get("libraryVersion").isJsonPrimitive()
+                ? root.get("libraryVersion").getAsString() : "unknown";
+        if (libraryVersion.length() > 100) {
+            libraryVersion = libraryVersion.substring(0, 100) + "…";
         }
         ModelConfig config = config(fields.object(root, "config", where), where + "config: ");
         Vocabulary vocabulary = vocabulary(root, where);
@@ -130,6 +138,8 @@ final class ModelFileReader {
                     + e.getMessage(), e);
         }
         checkParameterList(fields.array(root, "parameters", where), layout, where + "parameters: ");
+        TrainingInfo training = version >= ModelArchive.TRAINING_VERSION ? training(root, where) : null;
+        Extras extras = version >= ModelArchive.TRAINING_VERSION ? extras(root, where) : new Extras(List.of(), Map.of());
 
         // entries may be forged to overlap; together they must still fit in the file
         long total = 0;
@@ -140,27 +150,137 @@ final class ModelFileReader {
             throw problem("expected at least " + total + " bytes of weights for this config and vocabulary, found a file of "
                     + fileSize + " bytes");
         }
+        if (readExtras) {
+            for (int n : extras.arrays().values()) {
+                total += 4L * n;
+            }
+            if (total > fileSize) {
+                throw problem("expected at least " + total + " bytes of weights and extra arrays as listed in "
+                        + ModelArchive.DESCRIPTION_ENTRY + ", found a file of " + fileSize + " bytes");
+            }
+        }
         Map<String, float[]> weights = new LinkedHashMap<>();
         for (ParameterLayout.Tensor t : layout.tensors()) {
             weights.put(t.name(), readTensor(zip, entries, t));
         }
+        RnnModel model;
         try {
-            return RnnModel.fromWeights(config, vocabulary, weights);
+            model = RnnModel.fromWeights(config, vocabulary, weights);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("internal error: checked weights were refused: " + e.getMessage(), e);
         }
+        if (training != null) {
+            model = model.withTrainingInfo(training);
+        }
+        Map<String, JsonObject> json = new LinkedHashMap<>();
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        if (readExtras) {
+            long jsonBytes = 0;
+            for (String name : extras.json()) {
+                byte[] bytes = readJson(zip, entry(entries, name, "extra JSON"), MAX_EXTRA_JSON_BYTES - jsonBytes);
+                jsonBytes += bytes.length;
+                json.put(name, parseJson(bytes, name));
+            }
+            for (Map.Entry<String, Integer> a : extras.arrays().entrySet()) {
+                String name = a.getKey();
+                arrays.put(name, readArray(zip, entry(entries, name, "extra array"), new int[] {a.getValue()},
+                        a.getValue()));
+            }
+        }
+        return new ModelArchive.Contents((int) version, libraryVersion, model, json, arrays);
     }
 
-    private byte[] readDescription(ZipFile zip, ZipEntry entry) throws IOException {
+    /** The extras listed in charrnn.json: JSON entry names, and array entry names with their lengths, in order. */
+    private record Extras(List<String> json, Map<String, Integer> arrays) {
+    }
+
+    private TrainingInfo training(JsonObject root, String where) throws ModelFormatException {
+        JsonElement t = root.get("training");
+        if (t == null || t.isJsonNull()) {
+            return null;
+        }
+        JsonObject o = fields.object(root, "training", where);
+        String at = where + "training: ";
+        long steps = fields.integer(o, "steps", 0, Long.MAX_VALUE, at);
+        long characters = fields.integer(o, "characters", 0, Long.MAX_VALUE, at);
+        double loss = fields.loss(o, "loss", at);
+        double validationLoss = fields.loss(o, "validationLoss", at);
+        String trainer = fields.string(o, "trainer", at);
+        return new TrainingInfo(steps, characters, loss, validationLoss, trainer);
+    }
+
+    private Extras extras(JsonObject root, String where) throws ModelFormatException {
+        JsonElement e = root.get("extras");
+        if (e == null || e.isJsonNull()) {
+            return new Extras(List.of(), Map.of());
+        }
+        JsonObject o = fields.object(root, "extras", where);
+        String at = where + "extras: ";
+        JsonArray jsonList = fields.array(o, "json", at);
+        JsonArray arrayList = fields.array(o, "arrays", at);
+        if (jsonList.size() + arrayList.size() > ModelArchive.MAX_EXTRAS) {
+            throw problem(at + "expected at most " + ModelArchive.MAX_EXTRAS + " extra entries, found "
+                    + (jsonList.size() + arrayList.size()));
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> json = new ArrayList<>();
+        for (int i = 0; i < jsonList.size(); i++) {
+            JsonElement n = jsonList.get(i);
+            if (!n.isJsonPrimitive() || !n.getAsJsonPrimitive().isString()) {
+                throw problem(at + "expected \"json[" + i + "]\" to be an entry name, found " + JsonFields.show(n));
+            }
+            json.add(extraName(n.getAsString(), ".json", seen, at + "json[" + i + "]: "));
+        }
+        Map<String, Integer> arrays = new LinkedHashMap<>();
+        for (int i = 0; i < arrayList.size(); i++) {
+            String ai = at + "arrays[" + i + "]: ";
+            if (!arrayList.get(i).isJsonObject()) {
+                throw problem(ai + "expected an object {file, shape}, found " + JsonFields.show(arrayList.get(i)));
+            }
+            JsonObject a = arrayList.get(i).getAsJsonObject();
+            String name = extraName(fields.string(a, "file", ai), ".npy", seen, ai);
+            JsonArray shape = fields.array(a, "shape", ai);
+            if (shape.size() != 1) {
+                throw problem(ai + "expected a shape [n] (a vector), found " + JsonFields.showShape(shape));
+            }
+            arrays.put(name, (int) fields.integer(shape.get(0), "shape[0]", 0, Integer.MAX_VALUE - 8, ai));
+        }
+        return new Extras(json, arrays);
+    }
+
+    private String extraName(String name, String suffix, java.util.Set<String> seen, String where)
+            throws ModelFormatException {
+        String problem = ModelArchive.nameProblem(name, suffix);
+        if (problem != null) {
+            throw problem(where + "expected an entry name that is " + problem + ", found "
+                    + JsonFields.show(new com.google.gson.JsonPrimitive(name)));
+        }
+        if (!seen.add(name)) {
+            throw problem(where + "expected each extra entry once, found \"" + name + "\" twice");
+        }
+        return name;
+    }
+
+    private ZipEntry entry(Map<String, ZipEntry> entries, String name, String what) throws ModelFormatException {
+        ZipEntry entry = entries.get(name);
+        if (entry == null) {
+            throw problem("expected an entry " + name + " (" + what + " listed in " + ModelArchive.DESCRIPTION_ENTRY
+                    + "), found none");
+        }
+        return entry;
+    }
+
+    private byte[] readJson(ZipFile zip, ZipEntry entry, long maxBytes) throws IOException {
         CRC32 crc = new CRC32();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
             byte[] buffer = new byte[1 << 14];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 out.write(buffer, 0, n);
-                if (out.size() > MAX_DESCRIPTION_BYTES) {
-                    throw problem(ModelFiles.DESCRIPTION_ENTRY + ": expected at most " + MAX_DESCRIPTION_BYTES
-                            + " bytes, found more");
+                if (out.size() > maxBytes) {
+                    throw problem(entry.getName() + ": expected at most " + maxBytes
+                            + " bytes" + (maxBytes < MAX_EXTRA_JSON_BYTES ? " (what is left of " + MAX_EXTRA_JSON_BYTES
+                            + " for all extra JSON)" : "") + ", found more");
                 }
             }
         }
@@ -168,8 +288,8 @@ final class ModelFileReader {
         return out.toByteArray();
     }
 
-    private JsonObject parseDescription(byte[] bytes) throws ModelFormatException {
-        String where = ModelFiles.DESCRIPTION_ENTRY + ": ";
+    private JsonObject parseJson(byte[] bytes, String name) throws ModelFormatException {
+        String where = name + ": ";
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -294,44 +414,50 @@ final class ModelFileReader {
                         + " from the config and vocabulary, found " + JsonFields.showShape(shape));
             }
             String entry = fields.string(p, "file", at);
-            if (!entry.equals(ModelFiles.entryName(name))) {
-                throw problem(at + "expected the file \"" + ModelFiles.entryName(name) + "\", found \"" + entry + "\"");
+            if (!entry.equals(ModelArchive.entryName(name))) {
+                throw problem(at + "expected the file \"" + ModelArchive.entryName(name) + "\", found \"" + entry + "\"");
             }
         }
     }
 
     private float[] readTensor(ZipFile zip, Map<String, ZipEntry> entries, ParameterLayout.Tensor t)
             throws IOException {
-        String name = ModelFiles.entryName(t.name());
+        String name = ModelArchive.entryName(t.name());
         ZipEntry entry = entries.get(name);
         if (entry == null) {
             throw problem("expected an entry " + name + " for the parameter " + t.name() + ", found none");
         }
-        String where = name + ": ";
+        float[] values = readArray(zip, entry, t.shape(), t.size());
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                String index = t.vector() ? "[" + i + "]" : "[" + i / t.cols() + ", " + i % t.cols() + "]";
+                throw problem(name + ": expected finite weights, found " + values[i] + " at " + index);
+            }
+        }
+        return values;
+    }
+
+    /** Reads a stored npy entry of a known shape, its size bounded by the file before any allocation. */
+    private float[] readArray(ZipFile zip, ZipEntry entry, int[] shape, long size) throws IOException {
+        String where = entry.getName() + ": ";
         if (entry.getMethod() != ZipEntry.STORED) {
             throw problem(where + "expected a stored (uncompressed) entry, found compression method " + entry.getMethod());
         }
-        long dataBytes = 4L * t.size();
-        // bound the allocation by the file itself before trusting the config's sizes
+        long dataBytes = 4L * size;
+        // bound the allocation by the file itself before trusting the description's sizes
         if (entry.getSize() < dataBytes || entry.getCompressedSize() != entry.getSize() || entry.getSize() > fileSize) {
-            throw problem(where + "expected an entry of at least " + dataBytes + " bytes (" + t.size()
-                    + " float32 values of shape " + Npy.shapeLiteral(t.shape()) + "), found one of " + entry.getSize()
+            throw problem(where + "expected an entry of at least " + dataBytes + " bytes (" + size
+                    + " float32 values of shape " + Npy.shapeLiteral(shape) + "), found one of " + entry.getSize()
                     + " bytes (stored as " + entry.getCompressedSize() + ") in a file of " + fileSize + " bytes");
         }
         CRC32 crc = new CRC32();
         float[] values;
         try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
-            values = Npy.read(in, t.shape());
+            values = Npy.read(in, shape);
         } catch (FormatViolation e) {
             throw problem(where + e.getMessage(), e);
         }
         checkCrc(entry, crc);
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                String index = t.vector() ? "[" + i + "]" : "[" + i / t.cols() + ", " + i % t.cols() + "]";
-                throw problem(where + "expected finite weights, found " + values[i] + " at " + index);
-            }
-        }
         return values;
     }
 
