@@ -12,6 +12,7 @@ import java.util.Map;
 record CheckpointData(
         RnnModel model,
         String signature,
+        String trainingText, // length and CRC-32 of the training split's codes
         long step,
         int epoch,
         int window,

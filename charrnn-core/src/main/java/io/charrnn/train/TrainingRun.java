@@ -33,6 +33,7 @@ final class TrainingRun {
     private final int[] validationCodes;
     private final int charsPerStep;
     private final int[][] matrices; // {offset, size} of each weight matrix, for weight decay
+    private final String trainingText; // fingerprint of the training split, kept in checkpoints
 
     private long step;
     private int epoch;
@@ -64,10 +65,14 @@ final class TrainingRun {
         this.batches = new BatchSource(config.batching, trainCodes, config.sequenceLength, config.batchSize,
                 config.chunkWindows, config.seed);
         this.validationCodes = corpus.codes(Corpus.Split.VALIDATION);
+        this.trainingText = fingerprint(trainCodes);
         this.charsPerStep = config.sequenceLength * config.batchSize;
         this.matrices = layout.tensors().stream().filter(t -> !t.vector())
                 .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
         this.smooth = Math.log(corpus.vocabulary().size());
+        if (resume != null) {
+            checkResumable(resume, model);
+        }
         if (resume == null) {
             historyFirstStep = 1;
             stepAtStart = 0;
@@ -90,6 +95,32 @@ final class TrainingRun {
             losses.addAll(resume.losses());
             smoothLosses.addAll(resume.smoothLosses());
             validations.addAll(resume.validations());
+        }
+    }
+
+    /** @return length and CRC-32 of a code sequence, to recognise the corpus of a checkpoint */
+    static String fingerprint(int[] codes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * codes.length);
+        bytes.asIntBuffer().put(codes);
+        crc.update(bytes);
+        return "length=" + codes.length + " crc32=" + Long.toHexString(crc.getValue());
+    }
+
+    private void checkResumable(CheckpointData resume, RnnModel model) {
+        if (!resume.trainingText().equals(trainingText)) {
+            throw new IllegalArgumentException("the corpus differs from the checkpoint's: its training split has "
+                    + trainingText + ", the checkpoint's had " + resume.trainingText() + "; resume on the same text "
+                    + "and split");
+        }
+        if (resume.window() >= batches.windowsPerEpoch()) {
+            throw new IllegalArgumentException("the checkpoint's data position (window " + resume.window()
+                    + ") lies beyond an epoch of " + batches.windowsPerEpoch() + " windows");
+        }
+        int state = model.config().layers() * config.batchSize * model.config().hidden();
+        if (resume.hiddenState().length != state) {
+            throw new IllegalArgumentException("the checkpoint's hidden state must have layers × batchSize × hidden = "
+                    + state + " values, found " + resume.hiddenState().length);
         }
     }
 
@@ -227,7 +258,7 @@ final class TrainingRun {
 
     private void checkpoint(Kernel kernel) {
         RnnModel model = snapshot(params, Double.NaN);
-        CheckpointData data = new CheckpointData(model, config.signature(), step, epoch, window, smooth, lastFinite,
+        CheckpointData data = new CheckpointData(model, config.signature(), trainingText, step, epoch, window, smooth, lastFinite,
                 bestLoss, bestStep, badValidations, bestParams, updater.moments(), updater.scalars(), kernel.state(),
                 historyFirstStep, losses.toArray(), smoothLosses.toArray(), List.copyOf(validations));
         Path file = config.checkpointDirectory.resolve(String.format("checkpoint-%09d.charrnn", step));
