@@ -92,6 +92,12 @@ public final class GradientCheck {
      * @throws IllegalArgumentException if a size is out of range
      */
     public static Report run(ModelConfig config, int vocabularySize, int sequenceLength, int batchSize, long seed) {
+        return run(config, vocabularySize, sequenceLength, batchSize, seed, -1);
+    }
+
+    /** {@link #run(ModelConfig, int, int, int, long)} with the hidden state reset before every {@code resetCode}. */
+    static Report run(ModelConfig config, int vocabularySize, int sequenceLength, int batchSize, long seed,
+                      int resetCode) {
         Objects.requireNonNull(config, "config");
         if (vocabularySize < 2) {
             throw new IllegalArgumentException("vocabularySize must be >= 2, got " + vocabularySize);
@@ -112,6 +118,7 @@ public final class GradientCheck {
             }
         }
         NdRnnKernel kernel = new NdRnnKernel(layout, sequenceLength, batchSize, DataType.DOUBLE);
+        kernel.resetBefore(resetCode);
         INDArray params = kernel.parameters();
         float[] initial = layout.initialParameters();
         for (int i = 0; i < initial.length; i++) {

@@ -59,6 +59,7 @@ public final class Trainer {
     final long checkpointEvery;
     final Path checkpointDirectory;
     final int keepCheckpoints;
+    final int resetCodePoint; // -1: none
     final List<TrainingListener> listeners;
 
     private Trainer(Builder b) {
@@ -85,6 +86,7 @@ public final class Trainer {
         this.checkpointEvery = b.checkpointEvery;
         this.checkpointDirectory = b.checkpointDirectory;
         this.keepCheckpoints = b.keepCheckpoints;
+        this.resetCodePoint = b.resetCodePoint;
         this.listeners = List.copyOf(b.listeners);
     }
 
@@ -147,6 +149,10 @@ public final class Trainer {
                     + "); build both from one Vocabulary");
         }
         BatchSource.checkFits(batching, corpus.length(Corpus.Split.TRAIN), sequenceLength, batchSize, chunkWindows);
+        if (resetCodePoint >= 0 && !corpus.vocabulary().contains(resetCodePoint)) {
+            throw new IllegalArgumentException("resetStateAt " + io.charrnn.text.Vocabulary.describe(resetCodePoint)
+                    + " must be in the corpus vocabulary (" + corpus.vocabulary().size() + " code points)");
+        }
         if (patience > 0 && corpus.length(Corpus.Split.VALIDATION) < 2) {
             throw new IllegalArgumentException("patience (" + patience + ") needs a validation split, but the corpus has "
                     + corpus.length(Corpus.Split.VALIDATION) + " validation characters; split it with "
@@ -157,8 +163,9 @@ public final class Trainer {
     /** The settings that decide the weights; a resume must use the same. */
     String signature() {
         return String.format(Locale.ROOT, "optimizer=%s schedule=%s batching=%s chunkWindows=%d sequenceLength=%d "
-                        + "batchSize=%d clipValue=%s clipNorm=%s weightDecay=%s seed=%d", optimizer, schedule, batching,
-                chunkWindows, sequenceLength, batchSize, clipValue, clipNorm, weightDecay, seed);
+                        + "batchSize=%d clipValue=%s clipNorm=%s weightDecay=%s seed=%d%s", optimizer, schedule, batching,
+                chunkWindows, sequenceLength, batchSize, clipValue, clipNorm, weightDecay, seed,
+                resetCodePoint < 0 ? "" : " resetStateAt=U+" + String.format(Locale.ROOT, "%04X", resetCodePoint));
     }
 
     @Override
@@ -195,6 +202,7 @@ public final class Trainer {
         private long checkpointEvery = 0;
         private Path checkpointDirectory;
         private int keepCheckpoints = 3;
+        private int resetCodePoint = -1;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -388,6 +396,21 @@ public final class Trainer {
                 throw new IllegalArgumentException("keepCheckpoints must be >= 1, got " + count);
             }
             this.keepCheckpoints = count;
+            return this;
+        }
+
+        /**
+         * Treats a character as a document boundary: wherever it is the input, every layer's
+         * hidden state starts from zero (in training and validation), so documents joined with it
+         * do not leak into each other. Sampling and {@code Evaluation} carry state across it.
+         *
+         * @param codePoint a character of the corpus, e.g. {@code '\u001E'} or {@code '\n'}
+         */
+        public Builder resetStateAt(int codePoint) {
+            if (!Character.isValidCodePoint(codePoint)) {
+                throw new IllegalArgumentException("resetStateAt must be a valid code point, got " + codePoint);
+            }
+            this.resetCodePoint = codePoint;
             return this;
         }
 

@@ -34,6 +34,7 @@ final class TrainingRun {
     private final int charsPerStep;
     private final int[][] matrices; // {offset, size} of each weight matrix, for weight decay
     private final String trainingText; // fingerprint of the training split, kept in checkpoints
+    private final int resetCode; // vocabulary index of the reset character, or -1
 
     private long step;
     private int epoch;
@@ -66,6 +67,7 @@ final class TrainingRun {
                 config.chunkWindows, config.seed);
         this.validationCodes = corpus.codes(Corpus.Split.VALIDATION);
         this.trainingText = fingerprint(trainCodes);
+        this.resetCode = config.resetCodePoint < 0 ? -1 : corpus.vocabulary().indexOf(config.resetCodePoint);
         this.charsPerStep = config.sequenceLength * config.batchSize;
         this.matrices = layout.tensors().stream().filter(t -> !t.vector())
                 .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
@@ -132,6 +134,7 @@ final class TrainingRun {
         int[] targets = new int[charsPerStep];
         boolean early = false;
         try (Kernel kernel = Kernels.create(layout, config.sequenceLength, config.batchSize)) {
+            kernel.resetBefore(resetCode);
             if (pendingState != null) {
                 kernel.restoreState(pendingState);
             }
@@ -210,7 +213,8 @@ final class TrainingRun {
     }
 
     private double validationLoss(float[] weights) {
-        double[] sum = Kernels.sumLoss(layout, weights, validationCodes, config.sequenceLength, config.batchSize);
+        double[] sum = Kernels.sumLoss(layout, weights, validationCodes, config.sequenceLength, config.batchSize,
+                resetCode);
         return sum[0] / sum[1];
     }
 

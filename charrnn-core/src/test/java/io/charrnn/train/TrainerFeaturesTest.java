@@ -150,4 +150,16 @@ class TrainerFeaturesTest {
         assertEquals(0.05, rates.get(18));
         assertEquals(0.025, rates.get(53));
     }
+
+    @Test
+    void resetStateAt_mustBeInTheVocabulary_andChangesTraining() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small().resetStateAt('Z')
+                .steps(2).build().train(RnnModel.builder().hidden(8).build(), SYLLABLES));
+        assertTrue(e.getMessage().startsWith("resetStateAt 'Z' (U+005A) must be in the corpus vocabulary"), e.getMessage());
+        RnnModel model = RnnModel.builder().hidden(8).build();
+        TrainingResult plain = small().steps(20).build().train(model, SYLLABLES);
+        TrainingResult reset = small().steps(20).resetStateAt('\n').build().train(model, SYLLABLES);
+        assertTrue(!plain.model().equals(reset.model()), "resets change the gradients");
+        assertTrue(reset.model().trainingInfo().orElseThrow().trainer().contains("resetStateAt=U+000A"));
+    }
 }

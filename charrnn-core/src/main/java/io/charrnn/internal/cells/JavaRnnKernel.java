@@ -27,6 +27,7 @@ public final class JavaRnnKernel implements Kernel {
     private final float[][][] hs; // [l][(T+1)·B][H], h_0 in the first B rows
     private final float[][][] delta; // [l][T·B][H]
     private final float[][] probs; // [T·B][V]
+    private int resetCode = -1;
 
     public JavaRnnKernel(ParameterLayout layout, int steps, int batch) {
         if (steps < 1 || batch < 1) {
@@ -63,6 +64,11 @@ public final class JavaRnnKernel implements Kernel {
                 Arrays.fill(h[b], 0f);
             }
         }
+    }
+
+    @Override
+    public void resetBefore(int code) {
+        this.resetCode = code;
     }
 
     @Override
@@ -140,7 +146,9 @@ public final class JavaRnnKernel implements Kernel {
                 } else {
                     RowWeights.axpy(1f, w.wx[0][inputs[r]], a);
                 }
-                RowWeights.rowTimesMatrix(hl[r], w.wh[l], a);
+                if (inputs[r] != resetCode) {
+                    RowWeights.rowTimesMatrix(hl[r], w.wh[l], a);
+                }
                 activate(a);
             }
         }
@@ -208,7 +216,7 @@ public final class JavaRnnKernel implements Kernel {
             float[][] dl = delta[l];
             for (int r = rows - 1; r >= 0; r--) {
                 float[] da = dl[r];
-                if (r + batch < rows) {
+                if (r + batch < rows && inputs[r + batch] != resetCode) {
                     RowWeights.rowTimesMatrix(dl[r + batch], w.whT[l], da); // dh_t += Wh·da_{t+1}
                 }
                 float[] h = hl[r + batch];
@@ -223,7 +231,9 @@ public final class JavaRnnKernel implements Kernel {
                         }
                     }
                 }
-                RowWeights.addOuter(hl[r], da, g.wh[l]); // dWh += h_{t-1}ᵀ·da_t
+                if (inputs[r] != resetCode) {
+                    RowWeights.addOuter(hl[r], da, g.wh[l]); // dWh += h_{t-1}ᵀ·da_t
+                }
                 RowWeights.axpy(1f, da, g.bias[l]);
                 if (l > 0) {
                     RowWeights.addOuter(hs[l - 1][r + batch], da, g.wx[l]);

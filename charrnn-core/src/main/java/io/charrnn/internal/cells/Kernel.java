@@ -49,6 +49,15 @@ public interface Kernel extends AutoCloseable {
      */
     void restoreState(float[] state);
 
+    /**
+     * Makes every occurrence of a code start from zero state: at a position whose input is
+     * {@code code}, the previous hidden state of that stream is treated as zero (in the forward pass
+     * and in backpropagation), so documents separated by it do not leak into each other.
+     *
+     * @param code a vocabulary index, or -1 for none (the default)
+     */
+    void resetBefore(int code);
+
     /** Sets every layer's hidden state to zero. */
     void resetState();
 

@@ -51,6 +51,12 @@ public final class Kernels {
      * @return {summed nats, characters scored}
      */
     public static double[] sumLoss(ParameterLayout layout, float[] params, int[] codes, int steps, int batch) {
+        return sumLoss(layout, params, codes, steps, batch, -1);
+    }
+
+    /** {@link #sumLoss(ParameterLayout, float[], int[], int, int)} with a reset code ({@link Kernel#resetBefore}). */
+    public static double[] sumLoss(ParameterLayout layout, float[] params, int[] codes, int steps, int batch,
+                                   int resetCode) {
         int predictions = codes.length - 1;
         if (predictions < 1) {
             return new double[] {0, 0};
@@ -61,6 +67,7 @@ public final class Kernels {
         double sum = 0;
         long count = 0;
         try (Kernel main = create(layout, t, b)) {
+            main.resetBefore(resetCode);
             int pos = 0;
             int[] in = new int[t * b];
             int[] out = new int[t * b];
@@ -74,6 +81,7 @@ public final class Kernels {
                 // the streams end in a shorter window, scored by a kernel of that length that
                 // continues from the main kernel's carried state
                 try (Kernel tail = create(layout, rest, b)) {
+                    tail.resetBefore(resetCode);
                     tail.copyStateFrom(main);
                     int[] tin = new int[rest * b];
                     int[] tout = new int[rest * b];

@@ -77,6 +77,10 @@ public final class NdRnnKernel implements Kernel {
     private final INDArray ones; // [1, TB]
     private final INDArray indexArray; // INT [TB]
     private int[] indices = new int[0];
+    private int resetCode = -1;
+    private INDArray[] hPrev; // [TB, H] per layer: h_{t-1} with reset rows zeroed (only with resetCode)
+    private INDArray[][] hPrevStep;
+    private INDArray resetScratch; // [B, H]
     private final boolean hostTanh;
     private final float[] scratch;
 
@@ -198,6 +202,46 @@ public final class NdRnnKernel implements Kernel {
     }
 
     @Override
+    public void resetBefore(int code) {
+        this.resetCode = code;
+        if (code >= 0 && hPrev == null) {
+            hPrev = new INDArray[layers];
+            hPrevStep = new INDArray[layers][steps];
+            for (int l = 0; l < layers; l++) {
+                hPrev[l] = Nd4j.create(dtype, rows, hidden);
+                for (int t = 0; t < steps; t++) {
+                    hPrevStep[l][t] = rowRange(hPrev[l], t * batch, (t + 1) * batch);
+                }
+            }
+            resetScratch = Nd4j.create(dtype, batch, hidden);
+        }
+    }
+
+    /** Zeroes the rows of a [B, H] step block whose stream's input at step t is the reset code. */
+    private boolean zeroResetRows(INDArray block, int t) {
+        boolean any = false;
+        for (int b = 0; b < batch; b++) {
+            if (indices[t * batch + b] == resetCode) {
+                block.getRow(b).assign(0);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private boolean hasReset(int t) {
+        if (resetCode < 0) {
+            return false;
+        }
+        for (int b = 0; b < batch; b++) {
+            if (indices[t * batch + b] == resetCode) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public float[] state() {
         float[] out = new float[layers * batch * hidden];
         for (int l = 0; l < layers; l++) {
@@ -310,7 +354,12 @@ public final class NdRnnKernel implements Kernel {
             hOut[l].addiRowVector(bias[l]);
             for (int t = 0; t < steps; t++) {
                 INDArray next = hStep[l][t + 1];
-                Nd4j.gemm(hStep[l][t], wh[l], next, false, false, 1.0, 1.0); // a_t += h_{t-1}·Wh
+                INDArray previous = hStep[l][t];
+                if (resetCode >= 0) {
+                    previous = hPrevStep[l][t].assign(previous);
+                    zeroResetRows(previous, t);
+                }
+                Nd4j.gemm(previous, wh[l], next, false, false, 1.0, 1.0); // a_t += h_{t-1}·Wh
                 if (activation == Activation.TANH) {
                     tanh(l, t + 1);
                 } else {
@@ -420,13 +469,17 @@ public final class NdRnnKernel implements Kernel {
             }
             INDArray[] d = deltaStep[l];
             for (int t = steps - 1; t >= 0; t--) {
-                if (t < steps - 1) {
+                if (t < steps - 1 && hasReset(t + 1)) {
+                    Nd4j.gemm(d[t + 1], wh[l], resetScratch, false, true, 1.0, 0.0);
+                    zeroResetRows(resetScratch, t + 1); // no gradient crosses a reset
+                    d[t].addi(resetScratch);
+                } else if (t < steps - 1) {
                     Nd4j.gemm(d[t + 1], wh[l], d[t], false, true, 1.0, 1.0); // dh_t += da_{t+1}·Wh^T
                 }
                 d[t].muli(derivStep[t]); // da_t = dh_t ⊙ f'(a_t)
             }
             INDArray da = delta[l];
-            Nd4j.gemm(hIn[l], da, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dA
+            Nd4j.gemm(resetCode >= 0 ? hPrev[l] : hIn[l], da, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dA
             Nd4j.gemm(ones, da, gBias[l], false, false, 1.0, 0.0);
             if (l > 0) {
                 Nd4j.gemm(hOut[l - 1], da, gWx[l], true, false, 1.0, 0.0);

@@ -57,4 +57,32 @@ final class Converters {
                     + "(e.g. step:0.5:5, exp:0.97:10), got '" + value + "'");
         }
     }
+
+    /** One character: itself, an escape ({@code \\n}, {@code \\t}, {@code \\r}) or {@code U+XXXX}. */
+    static final class CodePoint implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            switch (value) {
+                case "\\n":
+                    return (int) '\n';
+                case "\\t":
+                    return (int) '\t';
+                case "\\r":
+                    return (int) '\r';
+                default:
+                    break;
+            }
+            if (value.matches("(?i)U\\+[0-9A-F]{1,6}")) {
+                int cp = Integer.parseInt(value.substring(2), 16);
+                if (Character.isValidCodePoint(cp)) {
+                    return cp;
+                }
+            }
+            if (value.codePointCount(0, value.length()) == 1) {
+                return value.codePointAt(0);
+            }
+            throw new CommandLine.TypeConversionException("must be one character, \\n, \\t, \\r or U+XXXX, got '"
+                    + value + "'");
+        }
+    }
 }

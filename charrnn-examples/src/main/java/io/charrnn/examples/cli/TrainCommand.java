@@ -153,6 +153,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Keep the K newest checkpoints (default: ${DEFAULT-VALUE}).")
     int keepCheckpoints;
 
+    @Option(names = "--reset-at", paramLabel = "CHAR", converter = Converters.CodePoint.class,
+            description = "Treat CHAR as a document boundary: the hidden state starts from zero wherever it is the "
+                    + "input (one character, \\n, \\t, \\r or U+XXXX).")
+    Integer resetAt;
+
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue a run from a checkpoint, with the same training options and text; the model "
                     + "comes from the checkpoint (model options are ignored), --steps and --epochs count from the "
@@ -206,6 +211,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (patience != null) {
                 b.patience(patience);
+            }
+            if (resetAt != null) {
+                b.resetStateAt(resetAt);
             }
             if (sampleEvery != null) {
                 b.sampleEvery(sampleEvery, 200, 1.0);

@@ -1,0 +1,91 @@
+package io.charrnn.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.charrnn.io.ModelFiles;
+import io.charrnn.model.RnnModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer options of {@code charrnn train}: optimizers, schedules, batching, validation, checkpoints, resume. */
+class TrainOptionsTest {
+    private static CharRnnCliTest.Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = CharRnnCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new CharRnnCliTest.Run(status, out.toString(), err.toString());
+    }
+
+    private static Path text(Path dir) throws Exception {
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, "the cat sat on the mat.\nthe dog sat on the log.\n".repeat(60));
+        return text;
+    }
+
+    @Test
+    void checkpointThenResume_equalsTheUninterruptedRun(@TempDir Path dir) throws Exception {
+        Path text = text(dir);
+        String[] common = {"train", "--text", text.toString(), "--hidden", "12", "--seq", "8", "--batch", "3",
+            "--optimizer", "rmsprop", "--schedule", "step:0.5:1", "--batching", "chunks", "--chunk-windows", "4",
+            "--reset-at", "\\n", "--val-every", "10", "--no-samples"};
+        CharRnnCliTest.Run whole = run(concat(common, "--steps", "40", "--out", dir.resolve("whole.charrnn").toString()));
+        assertEquals(0, whole.status(), whole.err());
+        assertTrue(whole.err().contains("validation at step 10"), whole.err());
+        Path checkpoints = dir.resolve("ck");
+        CharRnnCliTest.Run first = run(concat(common, "--steps", "20", "--checkpoint-every", "20", "--checkpoint-dir",
+                checkpoints.toString(), "--out", dir.resolve("first.charrnn").toString()));
+        assertEquals(0, first.status(), first.err());
+        Path checkpoint = checkpoints.resolve("checkpoint-000000020.charrnn");
+        assertTrue(Files.isRegularFile(checkpoint), first.err());
+        CharRnnCliTest.Run resumed = run(concat(common, "--steps", "40", "--resume", checkpoint.toString(), "--out",
+                dir.resolve("resumed.charrnn").toString()));
+        assertEquals(0, resumed.status(), resumed.err());
+        RnnModel a = ModelFiles.load(dir.resolve("whole.charrnn"));
+        RnnModel b = ModelFiles.load(dir.resolve("resumed.charrnn"));
+        assertEquals(a.weights().keySet(), b.weights().keySet());
+        for (String name : a.weights().keySet()) {
+            assertTrue(java.util.Arrays.equals(a.weights().get(name), b.weights().get(name)), name);
+        }
+    }
+
+    @Test
+    void patienceAndEpochs_runAndReportValidation(@TempDir Path dir) throws Exception {
+        CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--hidden", "8", "--seq", "8", "--batch", "2",
+                "--epochs", "2", "--patience", "3", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.05",
+                "--weight-decay", "1e-4", "--no-samples", "--out", dir.resolve("m.charrnn").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("validation:"), r.out());
+    }
+
+    @Test
+    void badTrainerOptions_areOneLineUsageErrors(@TempDir Path dir) throws Exception {
+        String t = text(dir).toString();
+        String[][] bad = {
+            {"--schedule", "linear"}, {"--batching", "sideways"}, {"--patience", "0"}, {"--reset-at", "ab"},
+            {"--momentum", "1.5", "--optimizer", "sgd"}, {"--reset-at", "Z"}};
+        for (String[] b : bad) {
+            CharRnnCliTest.Run r = run(concat(new String[] {"train", "--text", t, "--steps", "2", "--no-samples",
+                "--out", dir.resolve("x.charrnn").toString()}, b));
+            assertEquals(2, r.status(), String.join(" ", b) + ": " + r.err());
+            String[] lines = r.err().strip().split("\n");
+            assertTrue(lines[lines.length - 1].startsWith("charrnn: error: "), r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.count(), "nothing but the text is written");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
