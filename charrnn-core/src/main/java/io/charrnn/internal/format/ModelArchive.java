@@ -1,12 +1,13 @@
 package io.charrnn.internal.format;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonWriter;
 import io.charrnn.io.ModelFiles;
 import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.ModelConfig;
@@ -15,6 +16,7 @@ import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -62,7 +64,7 @@ public final class ModelArchive {
     static final int MAX_NAME_LENGTH = 200;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*");
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
-    private static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+    private static final Gson GSON = new Gson();
 
     /**
      * What a model file or checkpoint holds.
@@ -223,10 +225,27 @@ public final class ModelArchive {
 
     private static byte[] serialise(JsonObject o, String name) {
         try {
-            return (PRETTY.toJson(o) + "\n").getBytes(StandardCharsets.UTF_8);
+            return json(o);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " must hold only values JSON can represent: " + e.getMessage(), e);
         }
+    }
+
+    /** Pretty, strict JSON (NaN and infinities refused with IllegalArgumentException), ending with a newline. */
+    private static byte[] json(JsonElement e) {
+        StringWriter text = new StringWriter();
+        try {
+            JsonWriter writer = new JsonWriter(text);
+            writer.setStrictness(Strictness.STRICT);
+            writer.setIndent("  ");
+            writer.setSerializeNulls(true);
+            writer.setHtmlSafe(false);
+            GSON.getAdapter(JsonElement.class).write(writer, e);
+            writer.flush();
+        } catch (IOException ex) {
+            throw new IllegalStateException("internal error: a StringWriter threw " + ex, ex);
+        }
+        return (text + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] description(RnnModel model, Map<String, int[]> shapes, Iterable<String> jsonNames,
@@ -281,7 +300,7 @@ public final class ModelArchive {
             extras.add("arrays", arrayList);
             root.add("extras", extras);
         }
-        return (PRETTY.toJson(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        return json(root);
     }
 
     private static JsonObject training(TrainingInfo info) {
