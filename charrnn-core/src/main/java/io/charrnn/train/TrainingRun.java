@@ -177,11 +177,7 @@ final class TrainingRun {
                     checkpoint(kernel);
                 }
             }
-            for (float p : params) {
-                if (!Float.isFinite(p)) {
-                    throw new TrainingDivergedException(step, epoch, p, lastFinite);
-                }
-            }
+            requireFiniteWeights();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         boolean useBest = config.patience > 0 && bestParams != null;
@@ -198,6 +194,15 @@ final class TrainingRun {
         TrainingHistory history = new TrainingHistory(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                 validations);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, early);
+    }
+
+    /** An update can overflow the weights while the loss that led to it was finite. */
+    private void requireFiniteWeights() {
+        for (float p : params) {
+            if (!Float.isFinite(p)) {
+                throw new TrainingDivergedException(step, epoch, p, lastFinite);
+            }
+        }
     }
 
     private void update(double lr) {
@@ -241,6 +246,7 @@ final class TrainingRun {
     }
 
     private void sample() {
+        requireFiniteWeights();
         RnnModel now = ModelAccess.create(start.config(), corpus.vocabulary(), params.clone());
         String text = Sampler.builder(now).strategy(SamplingStrategy.temperature(config.sampleTemperature)).build()
                 .generate("", config.sampleLength, new SplittableRandom(config.seed ^ step));
@@ -261,6 +267,7 @@ final class TrainingRun {
     }
 
     private void checkpoint(Kernel kernel) {
+        requireFiniteWeights();
         RnnModel model = snapshot(params, Double.NaN);
         CheckpointData data = new CheckpointData(model, config.signature(), trainingText, step, epoch, window, smooth, lastFinite,
                 bestLoss, bestStep, badValidations, bestParams, updater.moments(), updater.scalars(), kernel.state(),
