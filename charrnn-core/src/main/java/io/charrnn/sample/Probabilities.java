@@ -1,5 +1,6 @@
 package io.charrnn.sample;
 
+import io.charrnn.internal.cells.FastExp;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -118,11 +119,9 @@ public final class Probabilities {
         if (max == Float.POSITIVE_INFINITY) {
             return best;
         }
-        double inverse = 1 / temperature;
+        FastExp.apply(logits, logits.length, max, (float) (1 / temperature), new float[logits.length]);
         double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            float w = (float) Math.exp((logits[i] - (double) max) * inverse);
-            logits[i] = w;
+        for (float w : logits) {
             sum += w;
         }
         double u = rng.nextDouble() * sum;
