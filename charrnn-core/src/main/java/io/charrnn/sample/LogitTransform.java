@@ -98,7 +98,10 @@ record Temperatures(double temperature) implements LogitTransform {
     public void apply(float[] logits, SamplingContext context) {
         float inverse = (float) (1 / temperature);
         for (int i = 0; i < logits.length; i++) {
-            logits[i] *= inverse;
+            float x = logits[i];
+            float y = x * inverse;
+            // a finite logit stays finite: only masked entries may be -infinity
+            logits[i] = Float.isInfinite(y) && !Float.isInfinite(x) ? Math.copySign(Float.MAX_VALUE, y) : y;
         }
     }
 

@@ -131,7 +131,7 @@ public final class Sampler {
      */
     public List<String> generate(String prime, int length, int count, RandomGenerator rng) {
         List<String> texts = new ArrayList<>(count);
-        for (Sample s : generate(options(prime, length), count, rng)) {
+        for (Sample s : generateBatch(options(prime, length), count, rng)) {
             texts.add(s.text());
         }
         return texts;
@@ -146,7 +146,7 @@ public final class Sampler {
      * @return {@code count} samples
      * @throws IllegalArgumentException if the count is below 1 or the prime is not encodable
      */
-    public List<Sample> generate(GenerationOptions options, int count, RandomGenerator rng) {
+    public List<Sample> generateBatch(GenerationOptions options, int count, RandomGenerator rng) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, got " + count);
         }
