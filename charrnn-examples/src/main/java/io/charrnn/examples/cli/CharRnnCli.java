@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code charrnn} command: train, sample, eval, gradcheck and bench.
+ * The {@code charrnn} command: train, sample, eval, score, next, gradcheck and bench.
  *
  * <p>Errors end as one line on stderr, {@code charrnn: error: ...}, and a non-zero exit status: 2
  * for usage errors (an unknown option, a value out of range), 1 for failures (a missing file, a
@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "charrnn", mixinStandardHelpOptions = true, version = "charrnn 0.1.0-SNAPSHOT",
         description = "Character-level recurrent language models: train on any text, sample, evaluate, "
-                + "check gradients, benchmark.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, GradcheckCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                + "score characters, predict the next character, check gradients, benchmark.",
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ScoreCommand.class,
+                NextCommand.class, GradcheckCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CharRnnCli implements Runnable {
     /** Exit status of a failure that is not the user's wording (I/O, divergence, a failed check). */
     static final int FAILURE = 1;
@@ -37,7 +37,7 @@ public final class CharRnnCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: train, sample, eval, gradcheck or bench");
+                "a command is required: train, sample, eval, score, next, gradcheck or bench");
     }
 
     /**
