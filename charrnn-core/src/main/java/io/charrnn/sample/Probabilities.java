@@ -1,5 +1,6 @@
 package io.charrnn.sample;
 
+import io.charrnn.internal.cells.FastExp;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -92,5 +93,75 @@ public final class Probabilities {
                     + probabilities.length);
         }
         return last; // rounding left the sum a hair below u
+    }
+
+    /**
+     * Draws one index from {@code softmax(logits / temperature)} without allocating: the same
+     * distribution as {@code draw(softmax(logits, temperature), rng)}, computed in one pass that
+     * overwrites {@code logits} with unnormalised weights. For strategies on the per-character path.
+     *
+     * @param logits at least one, not NaN, at least one above negative infinity; overwritten
+     * @param temperature finite and {@code > 0}
+     * @param rng the source of randomness (one {@code nextDouble()} unless a logit is +infinity)
+     * @return an index whose probability is above zero
+     * @throws IllegalArgumentException if the temperature or the logits are invalid
+     */
+    public static int drawFromLogits(float[] logits, double temperature, RandomGenerator rng) {
+        Objects.requireNonNull(rng, "rng");
+        if (!(temperature > 0 && Double.isFinite(temperature))) {
+            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
+        }
+        int best = argmax(logits);
+        float max = logits[best];
+        if (max == Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("at least one logit must be above negative infinity");
+        }
+        if (max == Float.POSITIVE_INFINITY) {
+            return best;
+        }
+        FastExp.apply(logits, logits.length, max, (float) (1 / temperature), new float[logits.length]);
+        double sum = 0;
+        for (float w : logits) {
+            sum += w;
+        }
+        double u = rng.nextDouble() * sum;
+        double cumulative = 0;
+        int last = best;
+        for (int i = 0; i < logits.length; i++) {
+            float w = logits[i];
+            if (w > 0) {
+                cumulative += w;
+                last = i;
+                if (u < cumulative) {
+                    return i;
+                }
+            }
+        }
+        return last; // rounding left the sum a hair below u
+    }
+
+    /**
+     * {@code log softmax(logits)}, computed stably, in double.
+     *
+     * @param logits at least one, not NaN, at least one finite
+     * @return fresh natural-log probabilities (negative infinity for masked entries)
+     * @throws IllegalArgumentException if the logits are invalid
+     */
+    public static double[] logSoftmax(float[] logits) {
+        int best = argmax(logits);
+        double max = logits[best];
+        if (Double.isInfinite(max)) {
+            throw new IllegalArgumentException("the largest logit must be finite, got " + max);
+        }
+        double sum = 0;
+        for (float z : logits) {
+            sum += Math.exp(z - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = logits[i] - log;
+        }
+        return out;
     }
 }

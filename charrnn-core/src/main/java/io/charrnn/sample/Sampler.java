@@ -5,6 +5,9 @@ import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
@@ -15,10 +18,12 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * Sampler sampler = Sampler.builder(model).strategy(SamplingStrategy.temperature(0.8)).build();
  * String text = sampler.generate("ROMEO:", 500, new SplittableRandom(1));
+ * Sample s = sampler.generate(GenerationOptions.builder().prime("ROMEO:").stop("\n\n").build(), rng);
  * }</pre>
  *
  * <p>Immutable and thread-safe: every call creates its own hidden state, so many threads can sample
- * from one sampler. The same prime, length, strategy and RNG state give the same text.
+ * from one sampler. The same options, strategy and RNG state give the same text. An empty prime
+ * starts generation after a newline (or the vocabulary's first character if it has no newline).
  */
 public final class Sampler {
     private final RnnModel model;
@@ -56,8 +61,7 @@ public final class Sampler {
     /**
      * Generates text.
      *
-     * @param prime text fed to the model first, not repeated in the result; if empty, generation
-     *     starts after a newline (or the vocabulary's first character if it has no newline)
+     * @param prime text fed to the model first, not repeated in the result
      * @param length how many characters to generate, {@code >= 0}
      * @param rng the source of randomness
      * @return the generated characters, without the prime
@@ -65,10 +69,7 @@ public final class Sampler {
      *     position and code point) or the length is negative
      */
     public String generate(String prime, int length, RandomGenerator rng) {
-        // the streaming overload validates the length; a negative one must reach it as such
-        StringBuilder sb = new StringBuilder(Math.max(length, 0));
-        generate(prime, length, rng, sb::appendCodePoint);
-        return sb.toString();
+        return generate(options(prime, length), rng).text();
     }
 
     /**
@@ -78,35 +79,162 @@ public final class Sampler {
      * @param length how many characters to generate
      * @param rng the source of randomness
      * @param sink receives each generated code point in order
+     * @throws IllegalArgumentException as for {@link #generate(String, int, RandomGenerator)}
      */
     public void generate(String prime, int length, RandomGenerator rng, IntConsumer sink) {
-        Objects.requireNonNull(prime, "prime");
-        Objects.requireNonNull(rng, "rng");
         Objects.requireNonNull(sink, "sink");
+        generate(options(prime, length), rng, cp -> {
+            sink.accept(cp);
+            return true;
+        });
+    }
+
+    /**
+     * Generates one text as the options say.
+     *
+     * @param options prime, length and stop conditions
+     * @param rng the source of randomness
+     * @return the text and why it ended
+     * @throws IllegalArgumentException if the prime has a character the vocabulary lacks
+     */
+    public Sample generate(GenerationOptions options, RandomGenerator rng) {
+        return run(options, 1, rng, null).get(0);
+    }
+
+    /**
+     * Generates one text, handing each character to {@code sink} as soon as it is known to be part
+     * of the result (characters that may begin a stop string wait until they cannot).
+     *
+     * @param options prime, length and stop conditions
+     * @param rng the source of randomness
+     * @param sink receives the characters in order; returning {@code false} cancels
+     * @return the text generated (up to cancellation) and why it ended
+     * @throws IllegalArgumentException if the prime has a character the vocabulary lacks
+     */
+    public Sample generate(GenerationOptions options, RandomGenerator rng, CharacterSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        return run(options, 1, rng, sink).get(0);
+    }
+
+    /**
+     * Generates {@code count} texts from one prime as one batch: the model steps all rows together
+     * (each weight block is read once per step for every row), and at each step the rows draw from
+     * {@code rng} in order. So the result depends on the RNG and {@code count}, and row 0 is not the
+     * text {@link #generate(String, int, RandomGenerator)} would give.
+     *
+     * @param prime as for {@link #generate(String, int, RandomGenerator)}
+     * @param length characters per text, {@code >= 0}
+     * @param count how many texts, {@code >= 1}
+     * @param rng the source of randomness
+     * @return {@code count} texts
+     * @throws IllegalArgumentException if an argument is out of range or the prime is not encodable
+     */
+    public List<String> generate(String prime, int length, int count, RandomGenerator rng) {
+        List<String> texts = new ArrayList<>(count);
+        for (Sample s : generateBatch(options(prime, length), count, rng)) {
+            texts.add(s.text());
+        }
+        return texts;
+    }
+
+    /**
+     * Generates {@code count} texts as one batch, each ending on its own stop condition.
+     *
+     * @param options prime, length and stop conditions, shared by every row
+     * @param count how many texts, {@code >= 1}
+     * @param rng the source of randomness, drawn from by the rows in order at each step
+     * @return {@code count} samples
+     * @throws IllegalArgumentException if the count is below 1 or the prime is not encodable
+     */
+    public List<Sample> generateBatch(GenerationOptions options, int count, RandomGenerator rng) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        return run(options, count, rng, null);
+    }
+
+    private List<Sample> run(GenerationOptions options, int count, RandomGenerator rng, CharacterSink sink) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(rng, "rng");
+        int[] prime = encodePrime(options.prime());
+        RnnStepper stepper = new RnnStepper(weights, count);
+        GenerationRow[] rows = new GenerationRow[count];
+        for (int b = 0; b < count; b++) {
+            rows[b] = new GenerationRow(vocabulary, options, prime, sink);
+        }
+        int v = vocabulary.size();
+        int[] inputs = new int[count];
+        for (int i = 0; i < prime.length - 1; i++) {
+            Arrays.fill(inputs, prime[i]);
+            stepper.step(inputs, null, count);
+        }
+        Arrays.fill(inputs, prime[prime.length - 1]);
+        float[][] logits = new float[count][v];
+        float[] scratch = new float[v];
+        int active = rows[0].done() ? 0 : count;
+        while (active > 0) {
+            stepper.step(inputs, logits, count);
+            for (int b = 0; b < count; b++) {
+                GenerationRow row = rows[b];
+                if (row.done()) {
+                    continue;
+                }
+                System.arraycopy(logits[b], 0, scratch, 0, v);
+                int next = strategy.choose(scratch, row.context, rng);
+                if (next < 0 || next >= v) {
+                    throw new IllegalStateException("strategy " + strategy + " returned index " + next
+                            + ", outside [0, " + v + ")");
+                }
+                inputs[b] = next;
+                if (!row.add(next)) {
+                    active--;
+                }
+            }
+        }
+        List<Sample> out = new ArrayList<>(count);
+        for (GenerationRow row : rows) {
+            out.add(row.result());
+        }
+        return out;
+    }
+
+    /**
+     * Beam search: keeps the {@code width} most likely continuations at every step and returns them,
+     * most likely first, each exactly {@code length} characters long, with its log-probability under
+     * the model. The strategy is not used. With width 1 this is greedy decoding.
+     *
+     * @param prime as for {@link #generate(String, int, RandomGenerator)}
+     * @param length characters per continuation, {@code >= 0}
+     * @param width beams kept, {@code >= 1}
+     * @return up to {@code width} beams (fewer only when fewer continuations exist), best first;
+     *     ties go to the beam whose characters have lower vocabulary indices
+     * @throws IllegalArgumentException if an argument is out of range or the prime is not encodable
+     */
+    public List<Beam> beamSearch(String prime, int length, int width) {
+        return BeamSearch.run(weights, vocabulary, encodePrime(Objects.requireNonNull(prime, "prime")),
+                checkLength(length), width);
+    }
+
+    private int[] encodePrime(String prime) {
+        Objects.requireNonNull(prime, "prime");
+        int[] codes = vocabulary.encode(prime);
+        if (codes.length == 0) {
+            int newline = vocabulary.indexOf('\n');
+            codes = new int[] {Math.max(newline, 0)};
+        }
+        return codes;
+    }
+
+    private static int checkLength(int length) {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
-        int[] primeCodes = vocabulary.encode(prime);
-        if (primeCodes.length == 0) {
-            int newline = vocabulary.indexOf('\n');
-            primeCodes = new int[] {Math.max(newline, 0)};
-        }
-        RnnStepper stepper = new RnnStepper(weights);
-        int v = vocabulary.size();
-        float[] logits = new float[v];
-        for (int i = 0; i < primeCodes.length - 1; i++) {
-            stepper.step(primeCodes[i], null);
-        }
-        int next = primeCodes[primeCodes.length - 1];
-        for (int n = 0; n < length; n++) {
-            stepper.step(next, logits);
-            next = strategy.choose(logits.clone(), rng);
-            if (next < 0 || next >= v) {
-                throw new IllegalStateException("strategy " + strategy + " returned index " + next
-                        + ", outside [0, " + v + ")");
-            }
-            sink.accept(vocabulary.codePointAt(next));
-        }
+        return length;
+    }
+
+    private static GenerationOptions options(String prime, int length) {
+        Objects.requireNonNull(prime, "prime");
+        return GenerationOptions.builder().prime(prime).length(checkLength(length)).build();
     }
 
     @Override
@@ -123,7 +251,10 @@ public final class Sampler {
             this.model = model;
         }
 
-        /** @param strategy how each character is picked */
+        /**
+         * @param strategy how each character is picked
+         * @return this builder
+         */
         public Builder strategy(SamplingStrategy strategy) {
             this.strategy = Objects.requireNonNull(strategy, "strategy");
             return this;

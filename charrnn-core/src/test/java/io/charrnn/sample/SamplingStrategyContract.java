@@ -15,7 +15,11 @@ import net.jqwik.api.Provide;
  * The {@link SamplingStrategy} contract as jqwik properties. A test of any strategy, built-in or
  * custom, implements this interface and provides {@link #strategy()}; it inherits these checks:
  * the index lies in {@code [0, logits.length)} for any logits (ties, ±large values, negative
- * infinity, a single entry) and the same RNG state gives the same index.
+ * infinity, a single entry), with or without a {@link SamplingContext}, and the same RNG state
+ * gives the same index.
+ *
+ * <p>It ships in charrnn-core's test-jar ({@code <type>test-jar</type>}), so users can run it on
+ * their own strategies; they need jqwik and JUnit Jupiter on the test class path.
  */
 public interface SamplingStrategyContract {
 
@@ -63,6 +67,29 @@ public interface SamplingStrategyContract {
             assertEquals(strategy.choose(logits.clone(), first), strategy.choose(logits.clone(), second),
                     strategy + " at draw " + n);
         }
+    }
+
+    @Property(tries = 200, seed = "34")
+    default void choose_withAnyContext_returnsAnIndexInRange(@ForAll("contractLogits") float[] logits,
+                                                             @ForAll long seed) {
+        SamplingStrategy strategy = strategy();
+        SplittableRandom rng = new SplittableRandom(seed);
+        // a history over the logits' indices, and one with indices beyond them (another vocabulary)
+        int[] history = rng.ints(rng.nextInt(0, 60), 0, logits.length + 3).toArray();
+        int index = strategy.choose(logits.clone(), SamplingContext.of(history), rng);
+        assertTrue(index >= 0 && index < logits.length,
+                strategy + " returned " + index + " for " + logits.length + " logits with history "
+                        + Arrays.toString(history));
+    }
+
+    @Property(tries = 100, seed = "35")
+    default void choose_sameSeedAndContext_givesSameIndex(@ForAll("contractLogits") float[] logits,
+                                                          @ForAll long seed) {
+        SamplingStrategy strategy = strategy();
+        int[] history = new SplittableRandom(seed).ints(20, 0, logits.length).toArray();
+        assertEquals(strategy.choose(logits.clone(), SamplingContext.of(history), new SplittableRandom(seed)),
+                strategy.choose(logits.clone(), SamplingContext.of(history), new SplittableRandom(seed)),
+                strategy.toString());
     }
 
     private static double[] toDoubles(float[] values) {

@@ -1,12 +1,20 @@
 package io.charrnn.examples.cli;
 
 import io.charrnn.model.RnnModel;
+import io.charrnn.sample.Beam;
+import io.charrnn.sample.GenerationOptions;
+import io.charrnn.sample.LogitTransform;
+import io.charrnn.sample.Sample;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,8 +38,42 @@ final class SampleCommand implements Callable<Integer> {
             description = "Sampling temperature > 0: lower is safer, higher more varied (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--greedy", description = "Always pick the most likely character (ignores --temperature).")
+    @Option(names = "--greedy",
+            description = "Always pick the most likely character (after --repetition-penalty; ignores the others).")
     boolean greedy;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Draw only from the K most likely characters.")
+    Integer topK;
+
+    @Option(names = "--top-p", paramLabel = "P",
+            description = "Nucleus sampling: draw only from the most likely characters whose probabilities sum to P "
+                    + "(0 < P <= 1).")
+    Double topP;
+
+    @Option(names = "--min-p", paramLabel = "P",
+            description = "Draw only from characters at least P times as likely as the most likely one (0 < P <= 1).")
+    Double minP;
+
+    @Option(names = "--repetition-penalty", paramLabel = "R",
+            description = "Divide the probability of each character among the last --repetition-window by R >= 1.")
+    Double repetitionPenalty;
+
+    @Option(names = "--repetition-window", paramLabel = "N", defaultValue = "64",
+            description = "How many recent characters --repetition-penalty looks at (default: ${DEFAULT-VALUE}).")
+    int repetitionWindow;
+
+    @Option(names = "--stop", paramLabel = "STRING",
+            description = "Stop when the generated text ends with STRING, which is not printed (repeatable).")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--beam", paramLabel = "WIDTH",
+            description = "Beam search with WIDTH beams instead of sampling; prints the most likely continuation "
+                    + "and its log-probability (on stderr).")
+    Integer beam;
+
+    @Option(names = "--num-samples", paramLabel = "N", defaultValue = "1",
+            description = "Generate N texts as one batch, separated by a line '----' (with --beam: the N best beams).")
+    int numSamples;
 
     @Option(names = "--prime", paramLabel = "TEXT", defaultValue = "",
             description = "Text fed to the model first and printed before the generated text.")
@@ -43,28 +85,113 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (length < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--length must be >= 0, got " + length);
+            throw usage("--length must be >= 0, got " + length);
         }
-        SamplingStrategy strategy;
-        try {
-            strategy = greedy ? SamplingStrategy.greedy() : SamplingStrategy.temperature(temperature);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), Options.flagNames(e.getMessage()));
+        if (numSamples < 1) {
+            throw usage("--num-samples must be >= 1, got " + numSamples);
+        }
+        SamplingStrategy strategy = strategy();
+        GenerationOptions.Builder ob = GenerationOptions.builder().prime(prime).length(length);
+        for (String s : stops) {
+            checked("--stop", () -> ob.stop(s));
+        }
+        GenerationOptions options = ob.build();
+        if (beam != null) {
+            if (beam < 1) {
+                throw usage("--beam must be >= 1, got " + beam);
+            }
+            if (!stops.isEmpty()) {
+                throw usage("--stop cannot be combined with --beam (beams are a fixed --length)");
+            }
+            if (numSamples > beam) {
+                throw usage("--num-samples (" + numSamples + ") must be at most --beam (" + beam + ")");
+            }
         }
         RnnModel m = ModelStore.load(model);
         Sampler sampler = Sampler.builder(m).strategy(strategy).build();
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         SplittableRandom rng = seed != null ? new SplittableRandom(seed) : new SplittableRandom();
-        // check the prime before printing it
+        // check the prime before printing anything
         m.vocabulary().orElseThrow().encode(prime);
-        out.print(prime);
-        out.flush();
-        sampler.generate(prime, length, rng, cp -> {
-            out.print(Character.toString(cp));
+        if (beam != null) {
+            List<Beam> beams = sampler.beamSearch(prime, length, beam);
+            for (int i = 0; i < Math.min(numSamples, beams.size()); i++) {
+                separator(out, i);
+                out.println(prime + beams.get(i).text());
+                err.printf(Locale.ROOT, "beam %d: log-probability %.4f nats (%.4f bits)%n", i + 1,
+                        beams.get(i).logProbability(), beams.get(i).logProbability() / Math.log(2));
+            }
+        } else if (numSamples > 1) {
+            List<Sample> samples = sampler.generateBatch(options, numSamples, rng);
+            for (int i = 0; i < samples.size(); i++) {
+                separator(out, i);
+                out.println(prime + samples.get(i).text());
+            }
+        } else {
+            out.print(prime);
             out.flush();
-        });
-        out.println();
+            sampler.generate(options, rng, cp -> {
+                out.print(Character.toString(cp));
+                out.flush();
+                return !out.checkError(); // stop when stdout is gone (a closed pipe)
+            });
+            out.println();
+        }
         out.flush();
+        err.flush();
         return 0;
+    }
+
+    private static void separator(PrintWriter out, int i) {
+        if (i > 0) {
+            out.println("----");
+        }
+    }
+
+    private SamplingStrategy strategy() {
+        List<LogitTransform> transforms = new ArrayList<>();
+        if (repetitionPenalty != null) {
+            if (repetitionWindow < 1) {
+                throw usage("--repetition-window must be >= 1, got " + repetitionWindow);
+            }
+            transforms.add(checked("--repetition-penalty",
+                    () -> LogitTransform.repetitionPenalty(repetitionPenalty, repetitionWindow)));
+        }
+        if (greedy) {
+            return SamplingStrategy.greedy(transforms.toArray(new LogitTransform[0]));
+        }
+        LogitTransform t = checked("--temperature", () -> LogitTransform.temperature(temperature));
+        if (topK == null && topP == null && minP == null && transforms.isEmpty()) {
+            return SamplingStrategy.temperature(temperature);
+        }
+        if (temperature != 1.0) {
+            transforms.add(t);
+        }
+        if (topK != null) {
+            transforms.add(checked("--top-k", () -> LogitTransform.topK(topK)));
+        }
+        if (topP != null) {
+            transforms.add(checked("--top-p", () -> LogitTransform.topP(topP)));
+        }
+        if (minP != null) {
+            transforms.add(checked("--min-p", () -> LogitTransform.minP(minP)));
+        }
+        return SamplingStrategy.chain(transforms.toArray(new LogitTransform[0]));
+    }
+
+    /** Runs a library factory; its message, which starts with the parameter's name, names the flag. */
+    private <T> T checked(String flag, Supplier<T> factory) {
+        try {
+            return factory.get();
+        } catch (IllegalArgumentException e) {
+            String msg = String.valueOf(e.getMessage());
+            int space = msg.indexOf(' ');
+            throw usage(flag + (space > 0 ? msg.substring(space) : ": " + msg));
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

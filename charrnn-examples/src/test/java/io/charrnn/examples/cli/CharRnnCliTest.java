@@ -70,6 +70,101 @@ class CharRnnCliTest {
         assertTrue(s.out().startsWith("abc"), s.out());
     }
 
+    private static String stripNewline(String out) {
+        return out.endsWith(System.lineSeparator()) ? out.substring(0, out.length() - System.lineSeparator().length()) : out;
+    }
+
+    @Test
+    void sample_withEveryTransform_printsRequestedLength() {
+        Run s = run("sample", "--model", model.toString(), "--length", "80", "--seed", "4", "--temperature", "0.8",
+                "--top-k", "3", "--top-p", "0.9", "--min-p", "0.05", "--repetition-penalty", "1.3");
+        assertEquals(0, s.status(), s.err());
+        assertEquals(80, stripNewline(s.out()).length());
+        assertEquals(s.out(), run("sample", "--model", model.toString(), "--length", "80", "--seed", "4",
+                "--temperature", "0.8", "--top-k", "3", "--top-p", "0.9", "--min-p", "0.05",
+                "--repetition-penalty", "1.3").out(), "same seed, same text");
+    }
+
+    @Test
+    void sample_stop_endsBeforeTheStopString() {
+        String full = stripNewline(run("sample", "--model", model.toString(), "--length", "100", "--seed", "5").out());
+        String stop = full.substring(20, 22);
+        Run s = run("sample", "--model", model.toString(), "--length", "100", "--seed", "5", "--stop", "zzz",
+                "--stop", stop);
+        assertEquals(0, s.status(), s.err());
+        assertEquals(full.substring(0, full.indexOf(stop)), stripNewline(s.out()));
+    }
+
+    @Test
+    void sample_numSamples_printsThatManyTexts() {
+        Run s = run("sample", "--model", model.toString(), "--length", "30", "--seed", "6", "--num-samples", "3",
+                "--prime", "ab");
+        assertEquals(0, s.status(), s.err());
+        String[] texts = s.out().split("\\R----\\R");
+        assertEquals(3, texts.length, s.out());
+        for (String t : texts) {
+            assertTrue(t.startsWith("ab"), t);
+        }
+    }
+
+    @Test
+    void sample_beam_printsTheBestBeamAndItsLogProbability() {
+        Run s = run("sample", "--model", model.toString(), "--length", "20", "--beam", "4", "--prime", "abc");
+        assertEquals(0, s.status(), s.err());
+        assertTrue(s.out().startsWith("abc"), s.out());
+        assertEquals(23, stripNewline(s.out()).length());
+        assertTrue(s.err().contains("beam 1: log-probability -"), s.err());
+    }
+
+    @Test
+    void sample_outOfRangeValues_areUsageErrorsNamingTheFlag() {
+        String[][] cases = {
+            {"--top-p", "1.5", "--top-p must be in (0, 1], got 1.5"},
+            {"--min-p", "0", "--min-p must be in (0, 1], got 0.0"},
+            {"--top-k", "0", "--top-k must be >= 1, got 0"},
+            {"--repetition-penalty", "0.5", "--repetition-penalty must be finite and >= 1, got 0.5"},
+            {"--beam", "0", "--beam must be >= 1, got 0"},
+            {"--num-samples", "0", "--num-samples must be >= 1, got 0"},
+        };
+        for (String[] c : cases) {
+            Run s = run("sample", "--model", model.toString(), c[0], c[1]);
+            assertEquals(2, s.status(), c[0]);
+            assertOneErrorLine(s.err());
+            assertTrue(s.err().contains(c[2]), s.err());
+        }
+    }
+
+    @Test
+    void score_printsOneLinePerPredictedCharacter() throws Exception {
+        Path small = dir.resolve("small.txt");
+        Files.writeString(small, "abc cab\nbca");
+        Run s = run("score", "--model", model.toString(), "--text", small.toString());
+        assertEquals(0, s.status(), s.err());
+        String[] lines = s.out().strip().split("\\R");
+        assertEquals("position\tchar\tbits\tprobability", lines[0]);
+        assertEquals(10 + 2, lines.length, s.out());
+        assertTrue(lines[1].startsWith("1\tb\t"), lines[1]);
+        assertTrue(lines[7].startsWith("7\t\\n\t"), lines[7]);
+        assertTrue(lines[11].startsWith("# 10 characters scored"), lines[11]);
+    }
+
+    @Test
+    void next_printsTheTopCharactersMostLikelyFirst() {
+        Run n = run("next", "--model", model.toString(), "--prime", "abc", "--top", "3");
+        assertEquals(0, n.status(), n.err());
+        String[] lines = n.out().strip().split("\\R");
+        assertEquals(3, lines.length, n.out());
+        double previous = 1;
+        for (String line : lines) {
+            double p = Double.parseDouble(line.substring(line.lastIndexOf('\t') + 1));
+            assertTrue(p <= previous, n.out());
+            previous = p;
+        }
+        Run bad = run("next", "--model", model.toString(), "--top", "0");
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--top must be >= 1, got 0"), bad.err());
+    }
+
     @Test
     void eval_printsBitsPerCharacter() {
         Run e = run("eval", "--model", model.toString(), "--text", text.toString());
@@ -134,8 +229,13 @@ class CharRnnCliTest {
     void help_listsEveryCommandAndOption() {
         Run h = run("--help");
         assertEquals(0, h.status());
-        for (String c : new String[] {"train", "sample", "eval", "gradcheck", "bench"}) {
+        for (String c : new String[] {"train", "sample", "eval", "score", "next", "gradcheck", "bench"}) {
             assertTrue(h.out().contains(c), c);
+        }
+        Run sample = run("sample", "--help");
+        for (String o : new String[] {"--greedy", "--top-k", "--top-p", "--min-p", "--repetition-penalty", "--stop",
+                "--beam", "--num-samples", "--seed", "--prime"}) {
+            assertTrue(sample.out().contains(o), o + " missing in\n" + sample.out());
         }
         Run t = run("train", "--help");
         for (String o : new String[] {"--text", "--out", "--cell", "--hidden", "--layers", "--embedding", "--activation",

@@ -1,0 +1,22 @@
+package io.charrnn.eval;
+
+/**
+ * One candidate for the character after a prefix.
+ *
+ * @param codePoint the character
+ * @param probability the model's probability for it, in {@code [0, 1]}
+ */
+public record NextCharacter(int codePoint, double probability) {
+    /** @throws IllegalArgumentException if the probability is outside [0, 1] */
+    public NextCharacter {
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NextCharacter[" + new String(Character.toChars(codePoint)) + " (U+"
+                + String.format("%04X", codePoint) + "), " + probability + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package io.charrnn.sample;
+
+import java.util.Arrays;
+
+/** Shared checks and helpers of the built-in strategies and transforms. */
+final class SamplingStrategies {
+    private SamplingStrategies() {
+    }
+
+    static void requireTemperature(double temperature) {
+        if (!(temperature > 0 && Double.isFinite(temperature))) {
+            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
+        }
+    }
+
+    static void requireFraction(String name, double p) {
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException(name + " must be in (0, 1], got " + p);
+        }
+    }
+
+    /**
+     * @return the indices of {@code logits}, highest logit first and ties in index order, each in
+     *     the low 32 bits of a long
+     * @throws IllegalArgumentException if a logit is NaN
+     */
+    static long[] descendingOrder(float[] logits) {
+        long[] keys = new long[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            float x = logits[i];
+            if (Float.isNaN(x)) {
+                throw new IllegalArgumentException("logits must not be NaN, got NaN at index " + i);
+            }
+            int bits = Float.floatToIntBits(x == 0f ? 0f : x); // -0 sorts with +0
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // order-preserving as signed int
+            keys[i] = ((long) ~ascending << 32) | i;
+        }
+        Arrays.sort(keys);
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] &= 0xffffffffL;
+        }
+        return keys;
+    }
+}
