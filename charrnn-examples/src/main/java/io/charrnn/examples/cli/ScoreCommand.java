@@ -5,13 +5,11 @@ import io.charrnn.eval.Evaluation;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Texts;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code charrnn score}: per-character surprisal of a text. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -22,18 +20,13 @@ final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model file saved by 'train'.")
-    Path model;
-
-    @Option(names = "--text", required = true, paramLabel = "FILE",
-            description = "The text to score: a UTF-8 file, a directory or a jar/zip of text files; every "
-                    + "character must be in the model's vocabulary.")
-    Path text;
+    @CommandLine.Mixin
+    ModelAndText input;
 
     @Override
     public Integer call() throws Exception {
-        RnnModel m = ModelStore.load(model);
-        String t = Texts.read(text);
+        RnnModel m = ModelStore.load(input.model);
+        String t = Texts.read(input.text);
         List<CharacterSurprisal> chars = Evaluation.surprisal(m, t);
         PrintWriter out = spec.commandLine().getOut();
         out.println("position\tchar\tbits\tprobability");

@@ -18,14 +18,8 @@ class InspectCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = CharRnnCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(status, out.toString(), err.toString());
+    private static CharRnnCliTest.Run run(String... args) {
+        return CharRnnCliTest.run(args);
     }
 
     @Test
@@ -36,7 +30,7 @@ class InspectCommandTest {
         Path file = dir.resolve("m.charrnn");
         ModelFiles.save(model, file);
 
-        Run r = run("inspect", file.toString());
+        CharRnnCliTest.Run r = run("inspect", file.toString());
 
         assertEquals(0, r.status(), r.err());
         String nl = System.lineSeparator();
@@ -72,7 +66,7 @@ class InspectCommandTest {
     void inspect_untrainedModel_saysSo() throws Exception {
         Path file = dir.resolve("u.charrnn");
         ModelFiles.save(RnnModel.builder().hidden(3).vocabulary(Vocabulary.fromText("xyz")).build(), file);
-        Run r = run("inspect", file.toString());
+        CharRnnCliTest.Run r = run("inspect", file.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("replacement:  none (unknown characters are refused)"), r.out());
         assertTrue(r.out().endsWith("training:     none (the model was never trained)" + System.lineSeparator()), r.out());
@@ -86,7 +80,7 @@ class InspectCommandTest {
         }
         Path file = dir.resolve("m.charrnn");
         ModelFiles.save(RnnModel.builder().hidden(2).vocabulary(Vocabulary.fromText(text.toString())).build(), file);
-        Run r = run("inspect", file.toString());
+        CharRnnCliTest.Run r = run("inspect", file.toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("vocabulary:   100 characters: \"Āā") && r.out().contains("\" and 20 more"), r.out());
     }
@@ -95,16 +89,16 @@ class InspectCommandTest {
     void inspect_notAModel_failsWithOneLine() throws Exception {
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello");
-        Run r = run("inspect", text.toString());
+        CharRnnCliTest.Run r = run("inspect", text.toString());
         assertEquals(CharRnnCli.FAILURE, r.status());
         assertTrue(r.err().startsWith("charrnn: error: " + text + ": expected a zip archive"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
-        Run missing = run("inspect", dir.resolve("none.charrnn").toString());
+        CharRnnCliTest.Run missing = run("inspect", dir.resolve("none.charrnn").toString());
         assertEquals(CharRnnCli.FAILURE, missing.status());
         assertTrue(missing.err().startsWith("charrnn: error: no such file: "), missing.err());
 
-        Run usage = run("inspect");
+        CharRnnCliTest.Run usage = run("inspect");
         assertEquals(CharRnnCli.USAGE, usage.status());
         assertTrue(usage.err().contains("Missing required parameter: 'MODEL'"), usage.err());
     }

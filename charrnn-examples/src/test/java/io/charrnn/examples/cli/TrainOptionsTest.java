@@ -17,10 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The trainer options of {@code charrnn train}: optimizers, schedules, batching, validation, checkpoints, resume. */
 class TrainOptionsTest {
     private static CharRnnCliTest.Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = CharRnnCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new CharRnnCliTest.Run(status, out.toString(), err.toString());
+        return CharRnnCliTest.run(args);
     }
 
     private static Path text(Path dir) throws Exception {
