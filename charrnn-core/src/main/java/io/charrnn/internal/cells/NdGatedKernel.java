@@ -558,6 +558,16 @@ public final class NdGatedKernel implements NdKernel {
         }
     }
 
+    /** @return a copy of layer l's outputs h_1..h_T of the last forward pass, [T·B, H] (tests) */
+    INDArray hiddenOutputs(int layer) {
+        return hOut[layer].dup();
+    }
+
+    /** @return a copy of layer l's carried LSTM cell state c_0, [B·H] row-major (tests) */
+    double[] cellState(int layer) {
+        return Arrays.copyOf(cells[layer], batch * hidden);
+    }
+
     @Override
     public String toString() {
         return "NdGatedKernel[" + layout.cell() + ", T=" + steps + ", B=" + batch + ", " + dtype + "]";
