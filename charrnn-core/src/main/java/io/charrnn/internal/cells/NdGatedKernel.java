@@ -463,6 +463,13 @@ public final class NdGatedKernel implements NdKernel {
                     zeroResetRows(prevBuf, t);
                     GateMath.lstmForward(zBuf, prevBuf, cells[l], (t + 1) * bh, tanhCells[l], t * bh, hBuf, batch,
                             hidden, exact);
+                    if (!exact) {
+                        // c is float32 like every other FLOAT value, so that state() round-trips it exactly
+                        // and a resumed run continues bit for bit
+                        for (int i = (t + 1) * bh; i < (t + 2) * bh; i++) {
+                            cells[l][i] = (float) cells[l][i];
+                        }
+                    }
                 } else {
                     Nd4j.gemm(previous, wh[l], zhStep[l][t], false, false, 1.0, 0.0); // h_{t-1}·Wh
                     read(zx[l], t * n, zBuf, n);
