@@ -22,7 +22,7 @@ class ResetGradientProperties {
         assertTrue(report.maxRelativeError() <= 1e-6, () -> report.table());
     }
 
-    @Property(tries = 30, seed = "32")
+    @Property(tries = 20, seed = "32")
     void resetsKeepTheGatedCellsGradientExact(
             @ForAll CellType cell,
             @ForAll @IntRange(min = 2, max = 4) int vocabulary,

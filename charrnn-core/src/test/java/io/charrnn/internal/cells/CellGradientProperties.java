@@ -35,7 +35,7 @@ class CellGradientProperties {
         assertTrue(skipped <= (checked + skipped) / 4, () -> "too many entries at ReLU kinks:\n" + report.table());
     }
 
-    @Property(tries = 40, seed = "20261123")
+    @Property(tries = 25, seed = "20261123")
     void gatedCellsMatchFiniteDifferences(
             @ForAll("gated") CellType cell,
             @ForAll @IntRange(min = 2, max = 8) int vocabulary,
