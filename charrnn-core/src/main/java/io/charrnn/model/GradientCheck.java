@@ -1,5 +1,7 @@
 package io.charrnn.model;
 
+import io.charrnn.internal.cells.Kernels;
+import io.charrnn.internal.cells.NdKernel;
 import io.charrnn.internal.cells.NdRnnKernel;
 import io.charrnn.internal.cells.ParameterLayout;
 import java.util.ArrayList;
@@ -11,8 +13,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Checks the analytic BPTT gradient of an architecture against central finite differences, in
- * float64, parameter by parameter, like the tables of min-char-rnn's gradient check.
+ * Checks the analytic BPTT gradient of an architecture (any {@link CellType}) against central
+ * finite differences, in float64, parameter by parameter, like the tables of min-char-rnn's
+ * gradient check.
  *
  * <pre>{@code
  * GradientCheck.Report report = GradientCheck.run(
@@ -21,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }</pre>
  *
  * <p>The model (weights from the config's seed), a random initial hidden state, random inputs and
- * targets are all drawn from {@code seed}. The loss is the summed cross-entropy over T·B positions.
+ * targets are all drawn from {@code seed} (for the LSTM also a random initial cell state). The loss is the summed cross-entropy over T·B positions.
  * Each entry's numerical derivative uses the fourth-order stencil
  * {@code (8(f(x+h) − f(x−h)) − (f(x+2h) − f(x−2h))) / 12h} with {@code h = 1e-3}, whose truncation
  * error (O(h⁴)) and round-off (about ε·|L|/h ≈ 2e-13·|L|) both stay near 1e-12. The relative
@@ -117,7 +120,13 @@ public final class GradientCheck {
                 s[i] = rng.nextDouble(-0.5, 0.5);
             }
         }
-        NdRnnKernel kernel = new NdRnnKernel(layout, sequenceLength, batchSize, DataType.DOUBLE);
+        double[][] cellState = new double[config.cell() == CellType.LSTM ? config.layers() : 0][batchSize * config.hidden()];
+        for (double[] s : cellState) {
+            for (int i = 0; i < s.length; i++) {
+                s[i] = rng.nextDouble(-1, 1);
+            }
+        }
+        NdKernel kernel = Kernels.nd(layout, sequenceLength, batchSize, DataType.DOUBLE);
         kernel.resetBefore(resetCode);
         INDArray params = kernel.parameters();
         float[] initial = layout.initialParameters();
@@ -127,11 +136,14 @@ public final class GradientCheck {
         for (int l = 0; l < state.length; l++) {
             kernel.setState(l, state[l]);
         }
+        for (int l = 0; l < cellState.length; l++) {
+            kernel.setCellState(l, cellState[l]);
+        }
         double loss = kernel.lossAndGradient(inputs, targets, 1.0, false);
         double floor = FLOOR * Math.max(1, Math.abs(loss));
         double[] analytic = kernel.gradient().toDoubleVector();
-        boolean relu = config.activation() == Activation.RELU;
-        java.util.BitSet pattern = relu ? kernel.positiveUnits() : null;
+        boolean relu = config.cell() == CellType.RNN && config.activation() == Activation.RELU;
+        java.util.BitSet pattern = relu ? ((NdRnnKernel) kernel).positiveUnits() : null;
 
         List<ParameterError> rows2 = new ArrayList<>();
         for (ParameterLayout.Tensor t : layout.tensors()) {
@@ -146,7 +158,7 @@ public final class GradientCheck {
                 double[] offsets = {STEP, -STEP, 2 * STEP, -2 * STEP};
                 for (int k = 0; k < 4; k++) {
                     f[k] = lossAt(kernel, params, i, x + offsets[k], inputs, targets);
-                    kink |= relu && !kernel.positiveUnits().equals(pattern);
+                    kink |= relu && !((NdRnnKernel) kernel).positiveUnits().equals(pattern);
                 }
                 params.putScalar(i, x);
                 if (kink) {
@@ -165,7 +177,7 @@ public final class GradientCheck {
         return new Report(Collections.unmodifiableList(rows2), loss);
     }
 
-    private static double lossAt(NdRnnKernel kernel, INDArray params, int i, double value, int[] in, int[] out) {
+    private static double lossAt(NdKernel kernel, INDArray params, int i, double value, int[] in, int[] out) {
         params.putScalar(i, value);
         return kernel.loss(in, out, false);
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * <p>A config is valid or does not exist: the constructor checks every field.
  *
  * @param cell the recurrent cell
- * @param activation the non-linearity of a vanilla cell
+ * @param activation the non-linearity of a vanilla cell; the LSTM and GRU ignore it (σ and tanh)
  * @param hidden the hidden size of every layer, {@code > 0}
  * @param layers the number of stacked recurrent layers, {@code >= 1}
  * @param embedding the size of a learned character embedding, or 0 for one-hot input

@@ -242,7 +242,7 @@ public final class RnnModel {
             return this;
         }
 
-        /** @param activation the vanilla cell's non-linearity; default {@link Activation#TANH} */
+        /** @param activation the vanilla cell's non-linearity (the LSTM and GRU ignore it); default {@link Activation#TANH} */
         public Builder activation(Activation activation) {
             this.activation = Objects.requireNonNull(activation, "activation");
             return this;

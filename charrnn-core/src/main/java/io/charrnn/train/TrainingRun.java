@@ -119,9 +119,10 @@ final class TrainingRun {
             throw new IllegalArgumentException("the checkpoint's data position (window " + resume.window()
                     + ") lies beyond an epoch of " + batches.windowsPerEpoch() + " windows");
         }
-        int state = model.config().layers() * config.batchSize * model.config().hidden();
+        int state = layout.stateSize(config.batchSize);
         if (resume.hiddenState().length != state) {
-            throw new IllegalArgumentException("the checkpoint's hidden state must have layers × batchSize × hidden = "
+            throw new IllegalArgumentException("the checkpoint's hidden state must have layers × batchSize × hidden"
+                    + (model.config().cell() == io.charrnn.model.CellType.LSTM ? " × 2 (h and c)" : "") + " = "
                     + state + " values, found " + resume.hiddenState().length);
         }
     }

@@ -13,6 +13,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.charrnn.internal.format.Npy;
 import io.charrnn.model.Activation;
+import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
@@ -88,6 +89,32 @@ class ModelFilesTest {
         assertEquals(vocabulary, loaded.vocabulary().orElseThrow());
         assertEquals(0x1F600, loaded.vocabulary().orElseThrow().codePointAt(vocabulary.size() - 1));
         assertEquals(' ', loaded.vocabulary().orElseThrow().replacement().getAsInt());
+    }
+
+    @ParameterizedTest(name = "{0}, embedding {1}, {2} layers")
+    @org.junit.jupiter.params.provider.CsvSource({"LSTM, 0, 1", "LSTM, 3, 2", "GRU, 0, 2", "GRU, 3, 1"})
+    void roundTrip_gatedCells_isBitExact(CellType cell, int embedding, int layers) throws IOException {
+        Vocabulary vocabulary = Vocabulary.fromText(TEXT);
+        RnnModel model = RnnModel.builder().cell(cell).hidden(5).layers(layers).embedding(embedding).initScale(0.37)
+                .seed(11).vocabulary(vocabulary).build();
+        Path file = dir.resolve("m.charrnn");
+
+        ModelFiles.save(model, file);
+        RnnModel loaded = ModelFiles.load(file);
+
+        assertEquals(model, loaded);
+        assertEquals(cell, loaded.config().cell());
+        assertEquals(model.parameterShapes().keySet(), loaded.parameterShapes().keySet());
+        assertArrayEquals(new int[] {5, (cell == CellType.LSTM ? 4 : 3) * 5}, loaded.parameterShapes().get("layer0.wh"));
+    }
+
+    @Test
+    void load_cellChangedInTheDescription_reportsTheShapeOrNameTheLayoutExpects() throws IOException {
+        // tiny() is a vanilla model: its layer0.wx [8, 4] is no LSTM's [8, 16], and it has no GRU's layer0.bx
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("cell", "LSTM")),
+                "expected \"layer0.wx\" to have the shape [8, 16] from the config and vocabulary, found [8, 4]");
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("cell", "GRU")),
+                "layer0.bx");
     }
 
     @Test
@@ -359,7 +386,7 @@ class ModelFilesTest {
     @Test
     void load_unknownCellOrActivation() throws IOException {
         expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("cell", "LSTM9")),
-                "expected a cell type in [RNN], found \"LSTM9\"");
+                "expected a cell type in [RNN, LSTM, GRU], found \"LSTM9\"");
         expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("activation", "gelu")),
                 "expected an activation in [TANH, RELU], found \"gelu\"");
     }

@@ -21,4 +21,20 @@ class ResetGradientProperties {
         GradientCheck.Report report = GradientCheck.run(config, vocabulary, steps, batch, seed, 0);
         assertTrue(report.maxRelativeError() <= 1e-6, () -> report.table());
     }
+
+    @Property(tries = 20, seed = "32")
+    void resetsKeepTheGatedCellsGradientExact(
+            @ForAll CellType cell,
+            @ForAll @IntRange(min = 2, max = 4) int vocabulary,
+            @ForAll @IntRange(min = 1, max = 5) int hidden,
+            @ForAll @IntRange(min = 1, max = 2) int layers,
+            @ForAll @IntRange(min = 2, max = 6) int steps,
+            @ForAll @IntRange(min = 1, max = 3) int batch,
+            @ForAll @IntRange(min = 0, max = 3) int embedding,
+            @ForAll long seed) {
+        ModelConfig config = RnnModel.builder().cell(cell).hidden(hidden).layers(layers).embedding(embedding)
+                .initScale(0.8).seed(seed).build().config();
+        GradientCheck.Report report = GradientCheck.run(config, vocabulary, steps, batch, seed, 0);
+        assertTrue(report.maxRelativeError() <= 1e-6, () -> cell + "\n" + report.table());
+    }
 }

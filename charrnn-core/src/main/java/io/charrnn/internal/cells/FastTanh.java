@@ -29,7 +29,12 @@ public final class FastTanh {
 
     /** Replaces {@code a[0..n)} by its tanh. */
     public static void apply(float[] a, int n) {
-        for (int i = 0; i < n; i++) {
+        apply(a, 0, n);
+    }
+
+    /** Replaces {@code a[from..to)} by its tanh. */
+    public static void apply(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
             float x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
             float x2 = x * x;
             float p = x2 * A13 + A11;
@@ -42,6 +47,17 @@ public final class FastTanh {
             q = x2 * q + B2;
             q = x2 * q + B0;
             a[i] = x * p / q;
+        }
+    }
+
+    /** Replaces {@code a[from..to)} by its logistic sigmoid, {@code 0.5 + 0.5·tanh(x/2)}. */
+    public static void sigmoid(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] *= 0.5f;
+        }
+        apply(a, from, to);
+        for (int i = from; i < to; i++) {
+            a[i] = 0.5f + 0.5f * a[i];
         }
     }
 }

@@ -20,10 +20,13 @@ public final class Kernels {
     /** Which kernel a shape gets. */
     public enum Choice { JAVA, ND4J }
 
-    /** @return the kernel {@code auto} picks for a shape, or the one the system property forces */
+    /**
+     * @return the kernel {@code auto} picks for a shape, or the one the system property forces;
+     *     LSTM and GRU always get the ND4J kernel (the Java kernel is vanilla-only)
+     */
     public static Choice choose(ParameterLayout layout, int batch) {
         String forced = System.getProperty("charrnn.kernel", "auto").trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (forced) {
+        Choice choice = switch (forced) {
             case "java" -> Choice.JAVA;
             case "nd4j" -> Choice.ND4J;
             case "auto" -> {
@@ -33,13 +36,21 @@ public final class Kernels {
             default -> throw new IllegalArgumentException(
                     "system property charrnn.kernel must be auto, java or nd4j, got '" + forced + "'");
         };
+        return layout.cell() == io.charrnn.model.CellType.RNN ? choice : Choice.ND4J;
     }
 
     /** @return a float kernel for T steps and B streams */
     public static Kernel create(ParameterLayout layout, int steps, int batch) {
         return choose(layout, batch) == Choice.JAVA
                 ? new JavaRnnKernel(layout, steps, batch)
-                : new NdRnnKernel(layout, steps, batch, DataType.FLOAT);
+                : nd(layout, steps, batch, DataType.FLOAT);
+    }
+
+    /** @return the ND4J kernel of the layout's cell type, in FLOAT or DOUBLE */
+    public static NdKernel nd(ParameterLayout layout, int steps, int batch, DataType dtype) {
+        return layout.cell() == io.charrnn.model.CellType.RNN
+                ? new NdRnnKernel(layout, steps, batch, dtype)
+                : new NdGatedKernel(layout, steps, batch, dtype);
     }
 
     /**

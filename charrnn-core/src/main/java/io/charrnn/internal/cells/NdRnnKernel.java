@@ -32,7 +32,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>The hidden state of each layer is kept between calls when {@code carry} is true (truncated
  * BPTT). Works in FLOAT (training) or DOUBLE (gradient checks). Not thread-safe.
  */
-public final class NdRnnKernel implements Kernel {
+public final class NdRnnKernel implements NdKernel {
     static {
         NdRuntime.ensureInitialized();
     }
@@ -183,17 +183,17 @@ public final class NdRnnKernel implements Kernel {
         return batch;
     }
 
-    /** @return the flat parameters, owned by this kernel (DOUBLE or FLOAT) */
+    @Override
     public INDArray parameters() {
         return params;
     }
 
-    /** @return the flat gradient of the last {@link #lossAndGradient} call */
+    @Override
     public INDArray gradient() {
         return grads;
     }
 
-    /** Sets the hidden state of a layer, {@code [B, H]} values row-major. */
+    @Override
     public void setState(int layer, double[] values) {
         INDArray h0 = hStep[layer][0];
         for (int i = 0; i < values.length; i++) {

@@ -1,5 +1,6 @@
 package io.charrnn.internal.cells;
 
+import io.charrnn.model.CellType;
 import io.charrnn.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,14 +10,17 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * Where each weight matrix of a vanilla RNN lives in the one flat parameter buffer.
+ * Where each weight matrix of a model lives in the one flat parameter buffer.
  *
- * <p>Order and names (V = vocabulary size, D = embedding size, H = hidden size, row-major):
- * {@code embedding [V, D]} (only with an embedding), then for each layer l
- * {@code layer<l>.wx [in, H]} (in = V one-hot, D embedded, H above the first layer),
- * {@code layer<l>.wh [H, H]}, {@code layer<l>.b [H]}, then {@code output.w [H, V]},
- * {@code output.b [V]}. The cell computes {@code h_t = f(x_t·wx + h_{t-1}·wh + b)} and the logits
- * {@code y_t = h_t·output.w + output.b}, with row vectors throughout.
+ * <p>Order and names (V = vocabulary size, D = embedding size, H = hidden size, G = gates per
+ * cell: 1 vanilla, 4 LSTM, 3 GRU; row-major): {@code embedding [V, D]} (only with an embedding),
+ * then for each layer l {@code layer<l>.wx [in, G·H]} (in = V one-hot, D embedded, H above the
+ * first layer), {@code layer<l>.wh [H, G·H]}, and the biases: {@code layer<l>.b [G·H]} for the
+ * vanilla and LSTM cells, {@code layer<l>.bx [3H]} and {@code layer<l>.bh [3H]} for the GRU (whose
+ * candidate gate needs the recurrent bias apart); then {@code output.w [H, V]}, {@code output.b [V]}.
+ * Gates are concatenated along the columns: i, f, g, o for the LSTM (libnd4j's {@code lstmLayer}
+ * order), r, z, n for the GRU (PyTorch's). The logits are {@code y_t = h_t·output.w + output.b},
+ * with row vectors throughout.
  */
 public final class ParameterLayout {
     /** One named matrix (a vector has {@code rows == 1} and {@code vector == true}). */
@@ -52,10 +56,16 @@ public final class ParameterLayout {
             offset = add(list, "embedding", vocabularySize, config.embedding(), offset, false);
             in = config.embedding();
         }
+        long gh = (long) gates(config.cell()) * h;
         for (int l = 0; l < config.layers(); l++) {
-            offset = add(list, "layer" + l + ".wx", l == 0 ? in : h, h, offset, false);
-            offset = add(list, "layer" + l + ".wh", h, h, offset, false);
-            offset = add(list, "layer" + l + ".b", 1, h, offset, true);
+            offset = add(list, "layer" + l + ".wx", l == 0 ? in : h, gh, offset, false);
+            offset = add(list, "layer" + l + ".wh", h, gh, offset, false);
+            if (config.cell() == CellType.GRU) {
+                offset = add(list, "layer" + l + ".bx", 1, gh, offset, true);
+                offset = add(list, "layer" + l + ".bh", 1, gh, offset, true);
+            } else {
+                offset = add(list, "layer" + l + ".b", 1, gh, offset, true);
+            }
         }
         offset = add(list, "output.w", h, vocabularySize, offset, false);
         offset = add(list, "output.b", 1, vocabularySize, offset, true);
@@ -74,6 +84,25 @@ public final class ParameterLayout {
         }
         list.add(new Tensor(name, (int) rows, (int) cols, offset, vector));
         return (int) end;
+    }
+
+    /** @return the number of gate blocks of H columns in a cell's matrices: 1, 4 (LSTM) or 3 (GRU) */
+    public static int gates(CellType cell) {
+        return switch (cell) {
+            case RNN -> 1;
+            case LSTM -> 4;
+            case GRU -> 3;
+        };
+    }
+
+    /** @return the cell type */
+    public CellType cell() {
+        return config.cell();
+    }
+
+    /** @return the carried state values of B streams: layers × B × H, twice that for the LSTM (h and c) */
+    public int stateSize(int batch) {
+        return (config.cell() == CellType.LSTM ? 2 : 1) * config.layers() * batch * config.hidden();
     }
 
     public ModelConfig config() {
@@ -114,8 +143,14 @@ public final class ParameterLayout {
         return tensor("layer" + layer + ".wh");
     }
 
+    /** @return {@code layer<l>.b}, or the GRU's input-side bias {@code layer<l>.bx} */
     public Tensor bias(int layer) {
-        return tensor("layer" + layer + ".b");
+        return tensor("layer" + layer + (config.cell() == CellType.GRU ? ".bx" : ".b"));
+    }
+
+    /** @return the GRU's recurrent-side bias {@code layer<l>.bh} */
+    public Tensor recurrentBias(int layer) {
+        return tensor("layer" + layer + ".bh");
     }
 
     public Tensor outputWeights() {
@@ -128,7 +163,9 @@ public final class ParameterLayout {
 
     /**
      * Draws initial parameters: weights uniform in {@code [-initScale, initScale]} in layout order
-     * from a generator seeded with the config's seed, biases zero.
+     * from a generator seeded with the config's seed, biases zero except the LSTM's forget-gate
+     * bias, which starts at 1 (Gers et al. 2000; Jozefowicz et al. 2015) so that the cell
+     * remembers by default.
      *
      * @return a fresh flat buffer
      */
@@ -142,6 +179,12 @@ public final class ParameterLayout {
             }
             for (int i = t.offset(); i < t.offset() + t.size(); i++) {
                 p[i] = (float) ((rng.nextDouble() * 2 - 1) * s);
+            }
+        }
+        if (config.cell() == CellType.LSTM) {
+            int h = config.hidden();
+            for (int l = 0; l < config.layers(); l++) {
+                java.util.Arrays.fill(p, bias(l).offset() + h, bias(l).offset() + 2 * h, 1f);
             }
         }
         return p;

@@ -3,7 +3,7 @@ package io.charrnn.internal.cells;
 import java.util.Arrays;
 
 /**
- * A vanilla RNN's weights as one {@code float[]} per matrix row, plus transposed copies of the
+ * A model's weights (any cell; the transposes serve the vanilla Java kernel) as one {@code float[]} per matrix row, plus transposed copies of the
  * matrices that backpropagation multiplies from the other side.
  *
  * <p>Why rows: HotSpot C2 on JDK 17 vectorises {@code y[j] += a * w[j]} only when every array in
@@ -16,7 +16,8 @@ final class RowWeights {
     final float[][] embedding; // [V][D] or null
     final float[][][] wx; // [l][in][H]
     final float[][][] wh; // [l][H][H]
-    final float[][] bias; // [l][H]
+    final float[][] bias; // [l][G·H]: b, or the GRU's bx
+    final float[][] biasH; // [l][3H]: the GRU's bh; null for other cells
     final float[][] wy; // [H][V]
     final float[] by; // [V]
     final float[][][] wxT; // [l][H][in]; null when not needed (layer 0 one-hot)
@@ -34,12 +35,17 @@ final class RowWeights {
         wx = new float[layers][][];
         wh = new float[layers][][];
         bias = new float[layers][];
+        boolean gru = layout.cell() == io.charrnn.model.CellType.GRU;
+        biasH = gru ? new float[layers][] : null;
         wxT = transposes ? new float[layers][][] : null;
         whT = transposes ? new float[layers][][] : null;
         for (int l = 0; l < layers; l++) {
             wx[l] = rows(layout.wx(l));
             wh[l] = rows(layout.wh(l));
             bias[l] = new float[layout.bias(l).size()];
+            if (gru) {
+                biasH[l] = new float[layout.recurrentBias(l).size()];
+            }
             if (transposes) {
                 if (l > 0 || embedding != null) {
                     wxT[l] = new float[layout.wx(l).cols()][layout.wx(l).rows()];
@@ -65,6 +71,9 @@ final class RowWeights {
             in(flat, layout.wx(l), wx[l]);
             in(flat, layout.wh(l), wh[l]);
             System.arraycopy(flat, layout.bias(l).offset(), bias[l], 0, bias[l].length);
+            if (biasH != null) {
+                System.arraycopy(flat, layout.recurrentBias(l).offset(), biasH[l], 0, biasH[l].length);
+            }
             if (wxT != null && wxT[l] != null) {
                 transpose(wx[l], wxT[l]);
             }
@@ -88,6 +97,9 @@ final class RowWeights {
             out(wx[l], layout.wx(l), flat);
             out(wh[l], layout.wh(l), flat);
             System.arraycopy(bias[l], 0, flat, layout.bias(l).offset(), bias[l].length);
+            if (biasH != null) {
+                System.arraycopy(biasH[l], 0, flat, layout.recurrentBias(l).offset(), biasH[l].length);
+            }
         }
         out(wy, layout.outputWeights(), flat);
         System.arraycopy(by, 0, flat, layout.outputBias().offset(), by.length);
@@ -102,6 +114,9 @@ final class RowWeights {
             zero(wx[l]);
             zero(wh[l]);
             Arrays.fill(bias[l], 0f);
+            if (biasH != null) {
+                Arrays.fill(biasH[l], 0f);
+            }
         }
         zero(wy);
         Arrays.fill(by, 0f);

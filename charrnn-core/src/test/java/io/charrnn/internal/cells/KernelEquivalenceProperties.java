@@ -5,6 +5,7 @@ import static io.charrnn.testing.Asserts.maxAbs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.charrnn.model.Activation;
+import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -54,6 +55,7 @@ class KernelEquivalenceProperties {
 
     @Property(tries = 30, seed = "11")
     void stepperScoresLikeTheKernels(
+            @ForAll CellType cell,
             @ForAll @IntRange(min = 2, max = 10) int vocabulary,
             @ForAll @IntRange(min = 1, max = 20) int hidden,
             @ForAll @IntRange(min = 1, max = 3) int layers,
@@ -61,7 +63,7 @@ class KernelEquivalenceProperties {
             @ForAll Activation activation,
             @ForAll @IntRange(min = 0, max = 4) int embedding,
             @ForAll long seed) {
-        ParameterLayout layout = new ParameterLayout(RnnModel.builder().hidden(hidden).layers(layers)
+        ParameterLayout layout = new ParameterLayout(RnnModel.builder().cell(cell).hidden(hidden).layers(layers)
                 .embedding(embedding).activation(activation).initScale(0.7).seed(seed).build().config(), vocabulary);
         float[] params = layout.initialParameters();
         int[] codes = new SplittableRandom(seed).ints(length, 0, vocabulary).toArray();
@@ -85,5 +87,44 @@ class KernelEquivalenceProperties {
         double[] viaKernels = Kernels.sumLoss(layout, params, codes, 7, 1);
         assertEquals(length - 1, viaKernels[1]);
         assertEquals(expected, viaKernels[0], 1e-4 * Math.max(1, expected));
+    }
+
+    @Property(tries = 30, seed = "13")
+    void gatedFloatKernelAgreesWithDoubleOverCarriedWindows(
+            @ForAll CellType cell,
+            @ForAll @IntRange(min = 2, max = 12) int vocabulary,
+            @ForAll @IntRange(min = 1, max = 24) int hidden,
+            @ForAll @IntRange(min = 1, max = 3) int layers,
+            @ForAll @IntRange(min = 1, max = 9) int steps,
+            @ForAll @IntRange(min = 1, max = 4) int batch,
+            @ForAll @IntRange(min = 0, max = 5) int embedding,
+            @ForAll boolean reset,
+            @ForAll long seed) {
+        ParameterLayout layout = new ParameterLayout(RnnModel.builder().cell(cell).hidden(hidden).layers(layers)
+                .embedding(embedding).initScale(0.7).seed(seed).build().config(), vocabulary);
+        float[] params = layout.initialParameters();
+        SplittableRandom rng = new SplittableRandom(seed);
+        try (NdKernel single = Kernels.nd(layout, steps, batch, DataType.FLOAT);
+             NdKernel dbl = Kernels.nd(layout, steps, batch, DataType.DOUBLE)) {
+            single.resetBefore(reset ? 0 : -1);
+            dbl.resetBefore(reset ? 0 : -1);
+            for (int i = 0; i < params.length; i++) {
+                dbl.parameters().putScalar(i, params[i]);
+            }
+            for (int window = 0; window < 3; window++) {
+                int[] in = rng.ints(steps * batch, 0, vocabulary).toArray();
+                int[] out = rng.ints(steps * batch, 0, vocabulary).toArray();
+                float[] gf = new float[layout.size()];
+                double lf = single.trainStep(params, in, out, 0.5, gf);
+                double ld = dbl.lossAndGradient(in, out, 0.5, true);
+                float[] gd = dbl.gradient().castTo(DataType.FLOAT).toFloatVector();
+                assertEquals(ld, lf, 1e-5 * ld, "loss of window " + window);
+                assertClose(gd, gf, 1e-3, 1e-5 * Math.max(1, maxAbs(gd)), "gradient of window " + window);
+            }
+            float[] sf = single.state();
+            float[] sd = dbl.state();
+            assertEquals(layout.stateSize(batch), sf.length);
+            assertClose(sd, sf, 1e-4, 1e-5, "carried state");
+        }
     }
 }

@@ -219,10 +219,26 @@ class CharRnnCliTest {
     }
 
     @Test
-    void benchC3_saysLstmIsMissing() {
-        Run b = run("bench", "--config", "C3", "--text", text.toString());
-        assertEquals(2, b.status());
-        assertTrue(b.err().contains("C3 needs the LSTM cell"), b.err());
+    void gradcheck_gatedCells_pass() {
+        Run lstm = run("gradcheck", "--cell", "lstm", "--hidden", "3", "--layers", "2", "--vocab", "5", "--seq", "3",
+                "--batch", "2");
+        assertEquals(0, lstm.status(), lstm.out() + lstm.err());
+        assertTrue(lstm.out().contains("PASS"), lstm.out());
+        Run gru = run("gradcheck", "--cell", "gru", "--hidden", "3", "--vocab", "5", "--seq", "3", "--batch", "2");
+        assertEquals(0, gru.status(), gru.out() + gru.err());
+        for (String p : new String[] {"layer0.bx", "layer0.bh", "PASS"}) {
+            assertTrue(gru.out().contains(p), p + " missing in\n" + gru.out());
+        }
+    }
+
+    @Test
+    void train_gruCell_thenSample() {
+        Path gru = dir.resolve("gru.charrnn");
+        Run t = run("train", "--cell", "gru", "--text", text.toString(), "--out", gru.toString(), "--hidden", "8",
+                "--seq", "10", "--batch", "2", "--steps", "5");
+        assertEquals(0, t.status(), t.err());
+        Run s = run("sample", "--model", gru.toString(), "--length", "20", "--seed", "3");
+        assertEquals(0, s.status(), s.err());
     }
 
     @Test
