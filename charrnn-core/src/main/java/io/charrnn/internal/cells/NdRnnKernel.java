@@ -2,7 +2,6 @@ package io.charrnn.internal.cells;
 
 import io.charrnn.internal.nd.NdRuntime;
 import io.charrnn.model.Activation;
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -309,7 +308,7 @@ public final class NdRnnKernel implements NdKernel {
      */
     public double loss(int[] inputs, int[] targets, boolean carry) {
         forward(inputs);
-        double loss = softmaxLoss(targets, Double.NaN);
+        double loss = Softmax.loss(probs, logits, targets, Double.NaN, dtype);
         if (carry) {
             commitState();
         }
@@ -323,7 +322,7 @@ public final class NdRnnKernel implements NdKernel {
      */
     public double lossAndGradient(int[] inputs, int[] targets, double lossScale, boolean carry) {
         forward(inputs);
-        double loss = softmaxLoss(targets, lossScale);
+        double loss = Softmax.loss(probs, logits, targets, lossScale, dtype);
         backward();
         if (carry) {
             commitState();
@@ -389,54 +388,6 @@ public final class NdRnnKernel implements NdKernel {
         } else {
             Nd4j.exec(new Tanh(block, block));
         }
-    }
-
-    /**
-     * Sums -log p[target] and, unless {@code scale} is NaN, turns the probabilities into
-     * {@code scale · (p - onehot)} in place. Where p[target] is too small for the dtype, the loss
-     * of that row is computed from its logits ({@code logsumexp(z) - z[target]}), so it stays exact.
-     */
-    private double softmaxLoss(int[] targets, double scale) {
-        checkBatch(targets);
-        double loss = 0;
-        boolean gradient = !Double.isNaN(scale);
-        if (dtype == DataType.FLOAT) {
-            FloatBuffer p = probs.data().asNioFloat();
-            for (int r = 0; r < rows; r++) {
-                int i = r * vocab + targets[r];
-                float v = p.get(i);
-                loss += v > 1e-30f ? -Math.log(v) : exactRowLoss(r, targets[r]);
-                if (gradient) {
-                    p.put(i, v - 1f);
-                }
-            }
-        } else {
-            DoubleBuffer p = probs.data().asNioDouble();
-            for (int r = 0; r < rows; r++) {
-                int i = r * vocab + targets[r];
-                double v = p.get(i);
-                loss += v > 1e-300 ? -Math.log(v) : exactRowLoss(r, targets[r]);
-                if (gradient) {
-                    p.put(i, v - 1);
-                }
-            }
-        }
-        if (gradient && scale != 1) {
-            probs.muli(scale);
-        }
-        return loss;
-    }
-
-    private double exactRowLoss(int row, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < vocab; j++) {
-            max = Math.max(max, logits.getDouble(row, j));
-        }
-        double sum = 0;
-        for (int j = 0; j < vocab; j++) {
-            sum += Math.exp(logits.getDouble(row, j) - max);
-        }
-        return Math.log(sum) + max - logits.getDouble(row, target);
     }
 
     /**
