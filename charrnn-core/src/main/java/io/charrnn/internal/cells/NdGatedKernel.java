@@ -1,14 +1,11 @@
 package io.charrnn.internal.cells;
 
-import io.charrnn.internal.nd.NdRuntime;
 import io.charrnn.model.CellType;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Forward pass and backpropagation through time of a multi-layer LSTM or GRU over a batch of
@@ -30,25 +27,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The LSTM cell state lives only on the host. Works in FLOAT or DOUBLE (exact tanh). Not
  * thread-safe.
  */
-public final class NdGatedKernel implements NdKernel {
-    static {
-        NdRuntime.ensureInitialized();
-    }
-
-    private final ParameterLayout layout;
+public final class NdGatedKernel extends NdKernelBase {
     private final boolean lstm;
-    private final int steps;
-    private final int batch;
-    private final int rows;
-    private final int hidden;
     private final int gh; // G·H columns of the gate block
-    private final int layers;
-    private final int vocab;
-    private final DataType dtype;
     private final boolean exact;
 
-    private final INDArray params;
-    private final INDArray grads;
     private final INDArray[] wx;
     private final INDArray[] wh;
     private final INDArray[] bias; // b (LSTM) or bx (GRU)
@@ -95,11 +78,6 @@ public final class NdGatedKernel implements NdKernel {
     private final double[] bhBuf;
     private final float[] floatBuf;
 
-    private final INDArray probs;
-    private final INDArray logits;
-    private final INDArray ones;
-    private final INDArray indexArray;
-    private int[] indices = new int[0];
     private int resetCode = -1;
     private INDArray[] hPrev;
     private INDArray[][] hPrevStep;
@@ -111,26 +89,14 @@ public final class NdGatedKernel implements NdKernel {
      * @param dtype FLOAT or DOUBLE
      */
     public NdGatedKernel(ParameterLayout layout, int steps, int batch, DataType dtype) {
-        if (steps < 1 || batch < 1) {
-            throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + " and " + batch);
-        }
+        super(layout, steps, batch, dtype);
         if (layout.cell() == CellType.RNN) {
             throw new IllegalArgumentException("cell must be LSTM or GRU, got " + layout.cell());
         }
-        this.layout = layout;
         this.lstm = layout.cell() == CellType.LSTM;
-        this.steps = steps;
-        this.batch = batch;
-        this.rows = steps * batch;
-        this.hidden = layout.config().hidden();
         this.gh = ParameterLayout.gates(layout.cell()) * hidden;
-        this.layers = layout.config().layers();
-        this.vocab = layout.vocabularySize();
-        this.dtype = dtype;
         this.exact = dtype == DataType.DOUBLE;
 
-        params = Nd4j.create(dtype, layout.size());
-        grads = Nd4j.create(dtype, layout.size());
         wx = new INDArray[layers];
         wh = new INDArray[layers];
         bias = new INDArray[layers];
@@ -215,23 +181,9 @@ public final class NdGatedKernel implements NdKernel {
         bhBuf = lstm ? null : new double[gh];
         floatBuf = dtype == DataType.FLOAT ? new float[batch * gh] : null;
 
-        probs = Nd4j.create(dtype, rows, vocab);
-        logits = Nd4j.create(dtype, rows, vocab);
-        ones = Nd4j.ones(dtype, 1, rows);
-        indexArray = Nd4j.create(DataType.INT, rows);
     }
 
-    private static INDArray view(INDArray flat, ParameterLayout.Tensor t) {
-        INDArray v = flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.size())).reshape('c', t.rows(), t.cols());
-        if (!v.isView() && t.size() != flat.length()) {
-            throw new IllegalStateException("internal error: parameter view of " + t.name() + " is a copy");
-        }
-        return v;
-    }
 
-    private static INDArray rowRange(INDArray a, int from, int to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-    }
 
     /** Copies n values of a whole (non-view) array from a flat offset into dst. */
     private void read(INDArray whole, int offset, double[] dst, int n) {
@@ -257,25 +209,9 @@ public final class NdGatedKernel implements NdKernel {
         }
     }
 
-    @Override
-    public int steps() {
-        return steps;
-    }
 
-    @Override
-    public int batch() {
-        return batch;
-    }
 
-    @Override
-    public INDArray parameters() {
-        return params;
-    }
 
-    @Override
-    public INDArray gradient() {
-        return grads;
-    }
 
     @Override
     public void setState(int layer, double[] values) {
@@ -288,7 +224,7 @@ public final class NdGatedKernel implements NdKernel {
     @Override
     public void setCellState(int layer, double[] values) {
         if (!lstm) {
-            NdKernel.super.setCellState(layer, values);
+            super.setCellState(layer, values);
         }
         System.arraycopy(values, 0, cells[layer], 0, batch * hidden);
     }
@@ -382,53 +318,13 @@ public final class NdGatedKernel implements NdKernel {
         }
     }
 
-    @Override
-    public double trainStep(float[] parameters, int[] inputs, int[] targets, double lossScale, float[] gradient) {
-        load(parameters);
-        double loss = lossAndGradient(inputs, targets, lossScale, true);
-        grads.data().asNioFloat().get(0, gradient, 0, gradient.length);
-        return loss;
-    }
+
+
+
+
 
     @Override
-    public double loss(float[] parameters, int[] inputs, int[] targets) {
-        load(parameters);
-        return loss(inputs, targets, true);
-    }
-
-    private void load(float[] parameters) {
-        if (dtype != DataType.FLOAT) {
-            throw new IllegalStateException("internal error: float parameters given to a " + dtype + " kernel");
-        }
-        params.data().asNioFloat().put(0, parameters, 0, parameters.length);
-    }
-
-    @Override
-    public double loss(int[] inputs, int[] targets, boolean carry) {
-        forward(inputs);
-        double loss = Softmax.loss(probs, logits, targets, Double.NaN, dtype);
-        if (carry) {
-            commitState();
-        }
-        return loss;
-    }
-
-    @Override
-    public double lossAndGradient(int[] inputs, int[] targets, double lossScale, boolean carry) {
-        forward(inputs);
-        double loss = Softmax.loss(probs, logits, targets, lossScale, dtype);
-        backward();
-        if (carry) {
-            commitState();
-        }
-        return loss;
-    }
-
-    private void forward(int[] inputs) {
-        if (inputs.length != rows) {
-            throw new IllegalStateException("internal error: batch of " + inputs.length + " codes, expected " + rows);
-        }
-        indices = inputs;
+    void forward(int[] inputs) {
         if (embedding == null) {
             Nd4j.pullRows(wx[0], zx[0], 1, inputs); // one-hot · Wx == row gather
         } else {
@@ -488,7 +384,8 @@ public final class NdGatedKernel implements NdKernel {
         Nd4j.exec(new SoftMax(probs, probs, 1));
     }
 
-    private void backward() {
+    @Override
+    void backward() {
         INDArray dy = probs; // [TB, V], already scale·(p − onehot)
         Nd4j.gemm(hOut[layers - 1], dy, gWy, true, false, 1.0, 0.0);
         Nd4j.gemm(ones, dy, gBy, false, false, 1.0, 0.0);
@@ -544,18 +441,9 @@ public final class NdGatedKernel implements NdKernel {
         }
     }
 
-    /** target = 0, then target[indices[r]] += updates[r] for every row r. */
-    private void scatterAddRows(INDArray target, INDArray updates) {
-        target.assign(0);
-        indexArray.data().setData(indices);
-        Nd4j.exec(DynamicCustomOp.builder("scatter_add")
-                .addInputs(target, indexArray, updates)
-                .addOutputs(target)
-                .addBooleanArguments(true) // lock: indices repeat
-                .build());
-    }
 
-    private void commitState() {
+    @Override
+    void commitState() {
         int bh = batch * hidden;
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(hStep[l][steps]);

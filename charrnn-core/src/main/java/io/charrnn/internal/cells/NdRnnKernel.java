@@ -5,13 +5,11 @@ import io.charrnn.model.Activation;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Forward pass and backpropagation through time of a multi-layer vanilla RNN over a batch of
@@ -31,23 +29,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>The hidden state of each layer is kept between calls when {@code carry} is true (truncated
  * BPTT). Works in FLOAT (training) or DOUBLE (gradient checks). Not thread-safe.
  */
-public final class NdRnnKernel implements NdKernel {
-    static {
-        NdRuntime.ensureInitialized();
-    }
-
-    private final ParameterLayout layout;
+public final class NdRnnKernel extends NdKernelBase {
     private final Activation activation;
-    private final int steps;
-    private final int batch;
-    private final int rows;
-    private final int hidden;
-    private final int layers;
-    private final int vocab;
-    private final DataType dtype;
 
-    private final INDArray params;
-    private final INDArray grads;
     private final INDArray[] wx;
     private final INDArray[] wh;
     private final INDArray[] bias;
@@ -71,11 +55,6 @@ public final class NdRnnKernel implements NdKernel {
     private final INDArray[] derivStep;
     private final INDArray embedded; // [TB, D]
     private final INDArray dEmbedded; // [TB, D]
-    private final INDArray probs; // [TB, V]
-    private final INDArray logits; // [TB, V], kept for rows whose target probability underflows
-    private final INDArray ones; // [1, TB]
-    private final INDArray indexArray; // INT [TB]
-    private int[] indices = new int[0];
     private int resetCode = -1;
     private INDArray[] hPrev; // [TB, H] per layer: h_{t-1} with reset rows zeroed (only with resetCode)
     private INDArray[][] hPrevStep;
@@ -90,21 +69,8 @@ public final class NdRnnKernel implements NdKernel {
      * @param dtype FLOAT or DOUBLE
      */
     public NdRnnKernel(ParameterLayout layout, int steps, int batch, DataType dtype) {
-        if (steps < 1 || batch < 1) {
-            throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + " and " + batch);
-        }
-        this.layout = layout;
+        super(layout, steps, batch, dtype);
         this.activation = layout.config().activation();
-        this.steps = steps;
-        this.batch = batch;
-        this.rows = steps * batch;
-        this.hidden = layout.config().hidden();
-        this.layers = layout.config().layers();
-        this.vocab = layout.vocabularySize();
-        this.dtype = dtype;
-
-        params = Nd4j.create(dtype, layout.size());
-        grads = Nd4j.create(dtype, layout.size());
         wx = new INDArray[layers];
         wh = new INDArray[layers];
         bias = new INDArray[layers];
@@ -152,44 +118,8 @@ public final class NdRnnKernel implements NdKernel {
         for (int t = 0; t < steps; t++) {
             derivStep[t] = rowRange(deriv, t * batch, (t + 1) * batch);
         }
-        probs = Nd4j.create(dtype, rows, vocab);
-        logits = Nd4j.create(dtype, rows, vocab);
-        ones = Nd4j.ones(dtype, 1, rows);
-        indexArray = Nd4j.create(DataType.INT, rows);
         hostTanh = dtype == DataType.FLOAT && NdRuntime.isCpuBackend();
         scratch = hostTanh ? new float[batch * hidden] : null;
-    }
-
-    private static INDArray view(INDArray flat, ParameterLayout.Tensor t) {
-        INDArray v = flat.get(NDArrayIndex.interval(t.offset(), t.offset() + t.size())).reshape('c', t.rows(), t.cols());
-        if (!v.isView() && t.size() != flat.length()) {
-            throw new IllegalStateException("internal error: parameter view of " + t.name() + " is a copy");
-        }
-        return v;
-    }
-
-    private static INDArray rowRange(INDArray a, int from, int to) {
-        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-    }
-
-    @Override
-    public int steps() {
-        return steps;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public INDArray parameters() {
-        return params;
-    }
-
-    @Override
-    public INDArray gradient() {
-        return grads;
     }
 
     @Override
@@ -280,65 +210,7 @@ public final class NdRnnKernel implements NdKernel {
     }
 
     @Override
-    public double trainStep(float[] parameters, int[] inputs, int[] targets, double lossScale, float[] gradient) {
-        load(parameters);
-        double loss = lossAndGradient(inputs, targets, lossScale, true);
-        grads.data().asNioFloat().get(0, gradient, 0, gradient.length);
-        return loss;
-    }
-
-    @Override
-    public double loss(float[] parameters, int[] inputs, int[] targets) {
-        load(parameters);
-        return loss(inputs, targets, true);
-    }
-
-    private void load(float[] parameters) {
-        if (dtype != DataType.FLOAT) {
-            throw new IllegalStateException("internal error: float parameters given to a " + dtype + " kernel");
-        }
-        params.data().asNioFloat().put(0, parameters, 0, parameters.length);
-    }
-
-    /**
-     * Forward only.
-     *
-     * @param carry keep the final hidden state for the next call
-     * @return the summed cross-entropy over all T·B positions, in nats
-     */
-    public double loss(int[] inputs, int[] targets, boolean carry) {
-        forward(inputs);
-        double loss = Softmax.loss(probs, logits, targets, Double.NaN, dtype);
-        if (carry) {
-            commitState();
-        }
-        return loss;
-    }
-
-    /**
-     * Forward and backward; the gradient of {@code lossScale · loss} goes to {@link #gradient()}.
-     *
-     * @return the summed (unscaled) cross-entropy over all T·B positions, in nats
-     */
-    public double lossAndGradient(int[] inputs, int[] targets, double lossScale, boolean carry) {
-        forward(inputs);
-        double loss = Softmax.loss(probs, logits, targets, lossScale, dtype);
-        backward();
-        if (carry) {
-            commitState();
-        }
-        return loss;
-    }
-
-    private void checkBatch(int[] inputs) {
-        if (inputs.length != rows) {
-            throw new IllegalStateException("internal error: batch of " + inputs.length + " codes, expected " + rows);
-        }
-    }
-
-    private void forward(int[] inputs) {
-        checkBatch(inputs);
-        indices = inputs;
+    void forward(int[] inputs) {
         // layer 0 input projection for all T·B rows at once
         if (embedding == null) {
             Nd4j.pullRows(wx[0], hOut[0], 1, inputs); // one-hot · Wx == row gather
@@ -406,7 +278,8 @@ public final class NdRnnKernel implements NdKernel {
         return bits;
     }
 
-    private void backward() {
+    @Override
+    void backward() {
         INDArray dy = probs; // [TB, V]
         Nd4j.gemm(hOut[layers - 1], dy, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
         Nd4j.gemm(ones, dy, gBy, false, false, 1.0, 0.0); // column sums
@@ -445,19 +318,8 @@ public final class NdRnnKernel implements NdKernel {
         }
     }
 
-    /** target = 0, then target[indices[r]] += updates[r] for every row r (rows of absent codes stay 0). */
-    private void scatterAddRows(INDArray target, INDArray updates) {
-        target.assign(0);
-        indexArray.data().setData(indices);
-        // lock = true: indices repeat, and without the lock libnd4j's parallel loop races
-        Nd4j.exec(DynamicCustomOp.builder("scatter_add")
-                .addInputs(target, indexArray, updates)
-                .addOutputs(target)
-                .addBooleanArguments(true)
-                .build());
-    }
-
-    private void commitState() {
+    @Override
+    void commitState() {
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(hStep[l][steps]);
         }
