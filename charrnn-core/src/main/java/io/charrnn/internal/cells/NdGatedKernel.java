@@ -4,7 +4,6 @@ import io.charrnn.model.CellType;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -32,22 +31,8 @@ public final class NdGatedKernel extends NdKernelBase {
     private final int gh; // G·H columns of the gate block
     private final boolean exact;
 
-    private final INDArray[] wx;
-    private final INDArray[] wh;
-    private final INDArray[] bias; // b (LSTM) or bx (GRU)
-    private final INDArray[] gWx;
-    private final INDArray[] gWh;
-    private final INDArray[] gBias;
     private final INDArray[] gBh; // GRU only
     private final int[] bhOffset; // GRU only: offsets of bh in the flat parameters
-    private final INDArray wy;
-    private final INDArray by;
-    private final INDArray gWy;
-    private final INDArray gBy;
-    private final INDArray embedding;
-    private final INDArray gEmbedding;
-    private final INDArray embedded;
-    private final INDArray dEmbedded;
 
     private final INDArray[] hs; // [(T+1)B, H]: h_0 in the first B rows
     private final INDArray[] hIn;
@@ -97,35 +82,14 @@ public final class NdGatedKernel extends NdKernelBase {
         this.gh = ParameterLayout.gates(layout.cell()) * hidden;
         this.exact = dtype == DataType.DOUBLE;
 
-        wx = new INDArray[layers];
-        wh = new INDArray[layers];
-        bias = new INDArray[layers];
-        gWx = new INDArray[layers];
-        gWh = new INDArray[layers];
-        gBias = new INDArray[layers];
         gBh = new INDArray[layers];
         bhOffset = new int[layers];
         for (int l = 0; l < layers; l++) {
-            wx[l] = view(params, layout.wx(l));
-            wh[l] = view(params, layout.wh(l));
-            bias[l] = view(params, layout.bias(l));
-            gWx[l] = view(grads, layout.wx(l));
-            gWh[l] = view(grads, layout.wh(l));
-            gBias[l] = view(grads, layout.bias(l));
             if (!lstm) {
                 gBh[l] = view(grads, layout.recurrentBias(l));
                 bhOffset[l] = layout.recurrentBias(l).offset();
             }
         }
-        wy = view(params, layout.outputWeights());
-        by = view(params, layout.outputBias());
-        gWy = view(grads, layout.outputWeights());
-        gBy = view(grads, layout.outputBias());
-        boolean embed = layout.config().hasEmbedding();
-        embedding = embed ? view(params, layout.embedding()) : null;
-        gEmbedding = embed ? view(grads, layout.embedding()) : null;
-        embedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
-        dEmbedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
 
         hs = new INDArray[layers];
         hIn = new INDArray[layers];
@@ -183,8 +147,6 @@ public final class NdGatedKernel extends NdKernelBase {
 
     }
 
-
-
     /** Copies n values of a whole (non-view) array from a flat offset into dst. */
     private void read(INDArray whole, int offset, double[] dst, int n) {
         if (dtype == DataType.FLOAT) {
@@ -208,10 +170,6 @@ public final class NdGatedKernel extends NdKernelBase {
             whole.data().asNioDouble().put(offset, src, 0, n);
         }
     }
-
-
-
-
 
     @Override
     public void setState(int layer, double[] values) {
@@ -318,19 +276,9 @@ public final class NdGatedKernel extends NdKernelBase {
         }
     }
 
-
-
-
-
-
     @Override
     void forward(int[] inputs) {
-        if (embedding == null) {
-            Nd4j.pullRows(wx[0], zx[0], 1, inputs); // one-hot · Wx == row gather
-        } else {
-            Nd4j.pullRows(embedding, embedded, 1, inputs);
-            Nd4j.gemm(embedded, wx[0], zx[0], false, false, 1.0, 0.0);
-        }
+        projectInputs(inputs, zx[0]);
         int bh = batch * hidden;
         int n = batch * gh;
         for (int l = 0; l < layers; l++) {
@@ -378,18 +326,12 @@ public final class NdGatedKernel extends NdKernelBase {
                 write(hs[l], (t + 1) * bh, hBuf, bh);
             }
         }
-        Nd4j.gemm(hOut[layers - 1], wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
-        probs.addiRowVector(by);
-        logits.assign(probs);
-        Nd4j.exec(new SoftMax(probs, probs, 1));
+        output(hOut[layers - 1]);
     }
 
     @Override
     void backward() {
-        INDArray dy = probs; // [TB, V], already scale·(p − onehot)
-        Nd4j.gemm(hOut[layers - 1], dy, gWy, true, false, 1.0, 0.0);
-        Nd4j.gemm(ones, dy, gBy, false, false, 1.0, 0.0);
-        Nd4j.gemm(dy, wy, delta[layers - 1], false, true, 1.0, 0.0); // dH = dY·Wy^T
+        outputBackward(hOut[layers - 1], delta[layers - 1]); // probs hold scale·(p − onehot)
         int bh = batch * hidden;
         int n = batch * gh;
         for (int l = layers - 1; l >= 0; l--) {
@@ -428,19 +370,9 @@ public final class NdGatedKernel extends NdKernelBase {
             if (!lstm) {
                 Nd4j.gemm(ones, dzh, gBh[l], false, false, 1.0, 0.0);
             }
-            if (l > 0) {
-                Nd4j.gemm(hOut[l - 1], dzx, gWx[l], true, false, 1.0, 0.0);
-                Nd4j.gemm(dzx, wx[l], delta[l - 1], false, true, 1.0, 0.0); // into the layer below
-            } else if (embedding == null) {
-                scatterAddRows(gWx[0], dzx);
-            } else {
-                Nd4j.gemm(embedded, dzx, gWx[0], true, false, 1.0, 0.0);
-                Nd4j.gemm(dzx, wx[0], dEmbedded, false, true, 1.0, 0.0);
-                scatterAddRows(gEmbedding, dEmbedded);
-            }
+            inputBackward(l, dzx, l > 0 ? hOut[l - 1] : null, l > 0 ? delta[l - 1] : null);
         }
     }
-
 
     @Override
     void commitState() {

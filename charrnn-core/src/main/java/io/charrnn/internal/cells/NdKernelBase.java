@@ -4,14 +4,16 @@ import io.charrnn.internal.nd.NdRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What the ND4J kernels of every cell share: the shape, the flat parameter and gradient arrays
- * with per-matrix views, the output buffers, the float adapters of {@link Kernel}, the
- * forward–loss–backward–carry sequence, and the row scatter of one-hot and embedding gradients.
- * Subclasses provide the cell: {@link #forward}, {@link #backward}, {@link #commitState}.
+ * with per-matrix views, the input layer (row gather for one-hot, GEMM for an embedding) and the
+ * output layer (logits, softmax) with their gradients, the float adapters of {@link Kernel}, and
+ * the forward–loss–backward–carry sequence. Subclasses provide the recurrence: {@link #forward},
+ * {@link #backward}, {@link #commitState}.
  */
 abstract class NdKernelBase implements NdKernel {
     static {
@@ -31,6 +33,20 @@ abstract class NdKernelBase implements NdKernel {
     final INDArray probs; // [TB, V]
     final INDArray logits; // [TB, V], kept for rows whose target probability underflows
     final INDArray ones; // [1, TB], for bias gradients as GEMMs
+    final INDArray[] wx; // per layer [in, G·H]
+    final INDArray[] wh; // per layer [H, G·H]
+    final INDArray[] bias; // per layer [1, G·H]
+    final INDArray[] gWx;
+    final INDArray[] gWh;
+    final INDArray[] gBias;
+    final INDArray wy; // [H, V]
+    final INDArray by; // [1, V]
+    final INDArray gWy;
+    final INDArray gBy;
+    final INDArray embedding; // [V, D], null for one-hot input
+    final INDArray gEmbedding;
+    final INDArray embedded; // [TB, D]
+    final INDArray dEmbedded; // [TB, D]
     private final INDArray indexArray; // INT [TB]
     int[] indices = new int[0];
 
@@ -52,6 +68,71 @@ abstract class NdKernelBase implements NdKernel {
         this.logits = Nd4j.create(dtype, rows, vocab);
         this.ones = Nd4j.ones(dtype, 1, rows);
         this.indexArray = Nd4j.create(DataType.INT, rows);
+        wx = new INDArray[layers];
+        wh = new INDArray[layers];
+        bias = new INDArray[layers];
+        gWx = new INDArray[layers];
+        gWh = new INDArray[layers];
+        gBias = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            wx[l] = view(params, layout.wx(l));
+            wh[l] = view(params, layout.wh(l));
+            bias[l] = view(params, layout.bias(l));
+            gWx[l] = view(grads, layout.wx(l));
+            gWh[l] = view(grads, layout.wh(l));
+            gBias[l] = view(grads, layout.bias(l));
+        }
+        wy = view(params, layout.outputWeights());
+        by = view(params, layout.outputBias());
+        gWy = view(grads, layout.outputWeights());
+        gBy = view(grads, layout.outputBias());
+        boolean embed = layout.config().hasEmbedding();
+        embedding = embed ? view(params, layout.embedding()) : null;
+        gEmbedding = embed ? view(grads, layout.embedding()) : null;
+        embedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
+        dEmbedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
+    }
+
+    /** Layer 0's input projection of all T·B rows into {@code out} [TB, G·H]: one-hot · Wx is a row gather. */
+    void projectInputs(int[] inputs, INDArray out) {
+        if (embedding == null) {
+            Nd4j.pullRows(wx[0], out, 1, inputs);
+        } else {
+            Nd4j.pullRows(embedding, embedded, 1, inputs);
+            Nd4j.gemm(embedded, wx[0], out, false, false, 1.0, 0.0);
+        }
+    }
+
+    /** Logits of the top layer's outputs {@code top} [TB, H] into {@link #logits}, softmax into {@link #probs}. */
+    void output(INDArray top) {
+        Nd4j.gemm(top, wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
+        probs.addiRowVector(by);
+        logits.assign(probs);
+        Nd4j.exec(new SoftMax(probs, probs, 1));
+    }
+
+    /** Output-layer gradients from {@code probs} (now dL/dlogits), and dL/d{@code top} into {@code dTop}. */
+    void outputBackward(INDArray top, INDArray dTop) {
+        Nd4j.gemm(top, probs, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
+        Nd4j.gemm(ones, probs, gBy, false, false, 1.0, 0.0); // column sums
+        Nd4j.gemm(probs, wy, dTop, false, true, 1.0, 0.0); // dH = dY·Wy^T
+    }
+
+    /**
+     * Gradients of layer {@code l}'s input weights from {@code dz} [TB, G·H] = dL/d(input projection);
+     * for {@code l > 0} also dL/d(the layer below's outputs {@code below}) into {@code dBelow}.
+     */
+    void inputBackward(int l, INDArray dz, INDArray below, INDArray dBelow) {
+        if (l > 0) {
+            Nd4j.gemm(below, dz, gWx[l], true, false, 1.0, 0.0);
+            Nd4j.gemm(dz, wx[l], dBelow, false, true, 1.0, 0.0); // into the layer below
+        } else if (embedding == null) {
+            scatterAddRows(gWx[0], dz);
+        } else {
+            Nd4j.gemm(embedded, dz, gWx[0], true, false, 1.0, 0.0);
+            Nd4j.gemm(dz, wx[0], dEmbedded, false, true, 1.0, 0.0);
+            scatterAddRows(gEmbedding, dEmbedded);
+        }
     }
 
     /** @return a view of one parameter matrix of a flat array (never a copy) */
@@ -151,7 +232,7 @@ abstract class NdKernelBase implements NdKernel {
     }
 
     /** target = 0, then target[indices[r]] += updates[r] for every row r (rows of absent codes stay 0). */
-    void scatterAddRows(INDArray target, INDArray updates) {
+    private void scatterAddRows(INDArray target, INDArray updates) {
         target.assign(0);
         indexArray.data().setData(indices);
         // lock = true: indices repeat, and without the lock libnd4j's parallel loop races

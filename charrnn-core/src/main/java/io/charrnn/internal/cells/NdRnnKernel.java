@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,19 +31,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class NdRnnKernel extends NdKernelBase {
     private final Activation activation;
 
-    private final INDArray[] wx;
-    private final INDArray[] wh;
-    private final INDArray[] bias;
-    private final INDArray[] gWx;
-    private final INDArray[] gWh;
-    private final INDArray[] gBias;
-    private final INDArray wy;
-    private final INDArray by;
-    private final INDArray gWy;
-    private final INDArray gBy;
-    private final INDArray embedding; // null for one-hot
-    private final INDArray gEmbedding;
-
     private final INDArray[] hs; // [(T+1)B, H]: h_0 in the first B rows
     private final INDArray[] hIn; // rows of h_0..h_{T-1}
     private final INDArray[] hOut; // rows of h_1..h_T
@@ -53,8 +39,6 @@ public final class NdRnnKernel extends NdKernelBase {
     private final INDArray[][] deltaStep;
     private final INDArray deriv; // [TB, H]: f'(a)
     private final INDArray[] derivStep;
-    private final INDArray embedded; // [TB, D]
-    private final INDArray dEmbedded; // [TB, D]
     private int resetCode = -1;
     private INDArray[] hPrev; // [TB, H] per layer: h_{t-1} with reset rows zeroed (only with resetCode)
     private INDArray[][] hPrevStep;
@@ -71,29 +55,8 @@ public final class NdRnnKernel extends NdKernelBase {
     public NdRnnKernel(ParameterLayout layout, int steps, int batch, DataType dtype) {
         super(layout, steps, batch, dtype);
         this.activation = layout.config().activation();
-        wx = new INDArray[layers];
-        wh = new INDArray[layers];
-        bias = new INDArray[layers];
-        gWx = new INDArray[layers];
-        gWh = new INDArray[layers];
-        gBias = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            wx[l] = view(params, layout.wx(l));
-            wh[l] = view(params, layout.wh(l));
-            bias[l] = view(params, layout.bias(l));
-            gWx[l] = view(grads, layout.wx(l));
-            gWh[l] = view(grads, layout.wh(l));
-            gBias[l] = view(grads, layout.bias(l));
         }
-        wy = view(params, layout.outputWeights());
-        by = view(params, layout.outputBias());
-        gWy = view(grads, layout.outputWeights());
-        gBy = view(grads, layout.outputBias());
-        boolean embed = layout.config().hasEmbedding();
-        embedding = embed ? view(params, layout.embedding()) : null;
-        gEmbedding = embed ? view(grads, layout.embedding()) : null;
-        embedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
-        dEmbedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
 
         hs = new INDArray[layers];
         hIn = new INDArray[layers];
@@ -212,12 +175,7 @@ public final class NdRnnKernel extends NdKernelBase {
     @Override
     void forward(int[] inputs) {
         // layer 0 input projection for all T·B rows at once
-        if (embedding == null) {
-            Nd4j.pullRows(wx[0], hOut[0], 1, inputs); // one-hot · Wx == row gather
-        } else {
-            Nd4j.pullRows(embedding, embedded, 1, inputs);
-            Nd4j.gemm(embedded, wx[0], hOut[0], false, false, 1.0, 0.0);
-        }
+        projectInputs(inputs, hOut[0]);
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
                 Nd4j.gemm(hOut[l - 1], wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
@@ -238,10 +196,7 @@ public final class NdRnnKernel extends NdKernelBase {
                 }
             }
         }
-        Nd4j.gemm(hOut[layers - 1], wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
-        probs.addiRowVector(by);
-        logits.assign(probs);
-        Nd4j.exec(new SoftMax(probs, probs, 1));
+        output(hOut[layers - 1]);
     }
 
     /**
@@ -280,10 +235,7 @@ public final class NdRnnKernel extends NdKernelBase {
 
     @Override
     void backward() {
-        INDArray dy = probs; // [TB, V]
-        Nd4j.gemm(hOut[layers - 1], dy, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
-        Nd4j.gemm(ones, dy, gBy, false, false, 1.0, 0.0); // column sums
-        Nd4j.gemm(dy, wy, delta[layers - 1], false, true, 1.0, 0.0); // dH = dY·Wy^T
+        outputBackward(hOut[layers - 1], delta[layers - 1]); // probs hold dL/dlogits
         for (int l = layers - 1; l >= 0; l--) {
             INDArray h = hOut[l];
             if (activation == Activation.TANH) {
@@ -305,16 +257,7 @@ public final class NdRnnKernel extends NdKernelBase {
             INDArray da = delta[l];
             Nd4j.gemm(resetCode >= 0 ? hPrev[l] : hIn[l], da, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dA
             Nd4j.gemm(ones, da, gBias[l], false, false, 1.0, 0.0);
-            if (l > 0) {
-                Nd4j.gemm(hOut[l - 1], da, gWx[l], true, false, 1.0, 0.0);
-                Nd4j.gemm(da, wx[l], delta[l - 1], false, true, 1.0, 0.0); // into the layer below
-            } else if (embedding == null) {
-                scatterAddRows(gWx[0], da);
-            } else {
-                Nd4j.gemm(embedded, da, gWx[0], true, false, 1.0, 0.0);
-                Nd4j.gemm(da, wx[0], dEmbedded, false, true, 1.0, 0.0);
-                scatterAddRows(gEmbedding, dEmbedded);
-            }
+            inputBackward(l, da, l > 0 ? hOut[l - 1] : null, l > 0 ? delta[l - 1] : null);
         }
     }
 
