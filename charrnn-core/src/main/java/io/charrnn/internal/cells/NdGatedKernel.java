@@ -34,10 +34,6 @@ public final class NdGatedKernel extends NdKernelBase {
     private final INDArray[] gBh; // GRU only
     private final int[] bhOffset; // GRU only: offsets of bh in the flat parameters
 
-    private final INDArray[] hs; // [(T+1)B, H]: h_0 in the first B rows
-    private final INDArray[] hIn;
-    private final INDArray[] hOut;
-    private final INDArray[][] hStep;
     private final INDArray[] zx; // [TB, GH]: x·Wx + b, then the gate activations
     private final INDArray[][] zxStep;
     private final INDArray[] zh; // GRU: [TB, GH]: h·Wh + bh
@@ -91,22 +87,12 @@ public final class NdGatedKernel extends NdKernelBase {
             }
         }
 
-        hs = new INDArray[layers];
-        hIn = new INDArray[layers];
-        hOut = new INDArray[layers];
-        hStep = new INDArray[layers][steps + 1];
         zx = new INDArray[layers];
         zxStep = new INDArray[layers][steps];
         zh = new INDArray[layers];
         zhStep = new INDArray[layers][steps];
         delta = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            hs[l] = Nd4j.create(dtype, (long) rows + batch, hidden);
-            hIn[l] = rowRange(hs[l], 0, rows);
-            hOut[l] = rowRange(hs[l], batch, rows + batch);
-            for (int t = 0; t <= steps; t++) {
-                hStep[l][t] = rowRange(hs[l], t * batch, (t + 1) * batch);
-            }
             zx[l] = Nd4j.create(dtype, rows, gh);
             for (int t = 0; t < steps; t++) {
                 zxStep[l][t] = rowRange(zx[l], t * batch, (t + 1) * batch);

@@ -47,6 +47,10 @@ abstract class NdKernelBase implements NdKernel {
     final INDArray gEmbedding;
     final INDArray embedded; // [TB, D]
     final INDArray dEmbedded; // [TB, D]
+    final INDArray[] hs; // per layer [(T+1)B, H]: h_0 in the first B rows
+    final INDArray[] hIn; // rows of h_0..h_{T-1}
+    final INDArray[] hOut; // rows of h_1..h_T
+    final INDArray[][] hStep; // [l][t], t = 0..T
     private final INDArray indexArray; // INT [TB]
     int[] indices = new int[0];
 
@@ -91,6 +95,18 @@ abstract class NdKernelBase implements NdKernel {
         gEmbedding = embed ? view(grads, layout.embedding()) : null;
         embedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
         dEmbedded = embed ? Nd4j.create(dtype, rows, layout.config().embedding()) : null;
+        hs = new INDArray[layers];
+        hIn = new INDArray[layers];
+        hOut = new INDArray[layers];
+        hStep = new INDArray[layers][steps + 1];
+        for (int l = 0; l < layers; l++) {
+            hs[l] = Nd4j.create(dtype, (long) rows + batch, hidden);
+            hIn[l] = rowRange(hs[l], 0, rows);
+            hOut[l] = rowRange(hs[l], batch, rows + batch);
+            for (int t = 0; t <= steps; t++) {
+                hStep[l][t] = rowRange(hs[l], t * batch, (t + 1) * batch);
+            }
+        }
     }
 
     /** Layer 0's input projection of all T·B rows into {@code out} [TB, G·H]: one-hot · Wx is a row gather. */

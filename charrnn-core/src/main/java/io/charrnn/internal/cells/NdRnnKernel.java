@@ -31,10 +31,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class NdRnnKernel extends NdKernelBase {
     private final Activation activation;
 
-    private final INDArray[] hs; // [(T+1)B, H]: h_0 in the first B rows
-    private final INDArray[] hIn; // rows of h_0..h_{T-1}
-    private final INDArray[] hOut; // rows of h_1..h_T
-    private final INDArray[][] hStep; // [l][t], t = 0..T
     private final INDArray[] delta; // [TB, H]: dL/dh, then dL/da in place
     private final INDArray[][] deltaStep;
     private final INDArray deriv; // [TB, H]: f'(a)
@@ -58,19 +54,9 @@ public final class NdRnnKernel extends NdKernelBase {
         for (int l = 0; l < layers; l++) {
         }
 
-        hs = new INDArray[layers];
-        hIn = new INDArray[layers];
-        hOut = new INDArray[layers];
-        hStep = new INDArray[layers][steps + 1];
         delta = new INDArray[layers];
         deltaStep = new INDArray[layers][steps];
         for (int l = 0; l < layers; l++) {
-            hs[l] = Nd4j.create(dtype, (long) rows + batch, hidden);
-            hIn[l] = rowRange(hs[l], 0, rows);
-            hOut[l] = rowRange(hs[l], batch, rows + batch);
-            for (int t = 0; t <= steps; t++) {
-                hStep[l][t] = rowRange(hs[l], t * batch, (t + 1) * batch);
-            }
             delta[l] = Nd4j.create(dtype, rows, hidden);
             for (int t = 0; t < steps; t++) {
                 deltaStep[l][t] = rowRange(delta[l], t * batch, (t + 1) * batch);
