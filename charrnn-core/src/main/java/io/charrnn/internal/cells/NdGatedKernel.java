@@ -59,9 +59,6 @@ public final class NdGatedKernel extends NdKernelBase {
     private final double[] bhBuf;
     private final float[] floatBuf;
 
-    private int resetCode = -1;
-    private INDArray[] hPrev;
-    private INDArray[][] hPrevStep;
 
     /**
      * @param layout an LSTM or GRU layout
@@ -157,13 +154,6 @@ public final class NdGatedKernel extends NdKernelBase {
         }
     }
 
-    @Override
-    public void setState(int layer, double[] values) {
-        INDArray h0 = hStep[layer][0];
-        for (int i = 0; i < values.length; i++) {
-            h0.putScalar(i / hidden, i % hidden, values[i]);
-        }
-    }
 
     @Override
     public void setCellState(int layer, double[] values) {
@@ -173,24 +163,7 @@ public final class NdGatedKernel extends NdKernelBase {
         System.arraycopy(values, 0, cells[layer], 0, batch * hidden);
     }
 
-    @Override
-    public void resetBefore(int code) {
-        this.resetCode = code;
-        if (code >= 0 && hPrev == null) {
-            hPrev = new INDArray[layers];
-            hPrevStep = new INDArray[layers][steps];
-            for (int l = 0; l < layers; l++) {
-                hPrev[l] = Nd4j.create(dtype, rows, hidden);
-                for (int t = 0; t < steps; t++) {
-                    hPrevStep[l][t] = rowRange(hPrev[l], t * batch, (t + 1) * batch);
-                }
-            }
-        }
-    }
 
-    private boolean isReset(int t, int b) {
-        return resetCode >= 0 && indices[t * batch + b] == resetCode;
-    }
 
     /** Zeroes the rows of a host [B, H] block whose stream's input at step t is the reset code. */
     private void zeroResetRows(double[] block, int t) {

@@ -53,6 +53,9 @@ abstract class NdKernelBase implements NdKernel {
     final INDArray[][] hStep; // [l][t], t = 0..T
     private final INDArray indexArray; // INT [TB]
     int[] indices = new int[0];
+    int resetCode = -1; // vocabulary index that starts a stream from zero state, or -1
+    INDArray[] hPrev; // per layer [TB, H]: h_{t-1} with reset rows zeroed (only with a reset code)
+    INDArray[][] hPrevStep;
 
     NdKernelBase(ParameterLayout layout, int steps, int batch, DataType dtype) {
         if (steps < 1 || batch < 1) {
@@ -107,6 +110,34 @@ abstract class NdKernelBase implements NdKernel {
                 hStep[l][t] = rowRange(hs[l], t * batch, (t + 1) * batch);
             }
         }
+    }
+
+    @Override
+    public void setState(int layer, double[] values) {
+        INDArray h0 = hStep[layer][0];
+        for (int i = 0; i < values.length; i++) {
+            h0.putScalar(i / hidden, i % hidden, values[i]);
+        }
+    }
+
+    @Override
+    public void resetBefore(int code) {
+        this.resetCode = code;
+        if (code >= 0 && hPrev == null) {
+            hPrev = new INDArray[layers];
+            hPrevStep = new INDArray[layers][steps];
+            for (int l = 0; l < layers; l++) {
+                hPrev[l] = Nd4j.create(dtype, rows, hidden);
+                for (int t = 0; t < steps; t++) {
+                    hPrevStep[l][t] = rowRange(hPrev[l], t * batch, (t + 1) * batch);
+                }
+            }
+        }
+    }
+
+    /** @return whether stream b's input at step t is the reset code */
+    boolean isReset(int t, int b) {
+        return resetCode >= 0 && indices[t * batch + b] == resetCode;
     }
 
     /** Layer 0's input projection of all T·B rows into {@code out} [TB, G·H]: one-hot · Wx is a row gather. */

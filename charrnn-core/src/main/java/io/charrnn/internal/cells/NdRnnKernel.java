@@ -35,9 +35,6 @@ public final class NdRnnKernel extends NdKernelBase {
     private final INDArray[][] deltaStep;
     private final INDArray deriv; // [TB, H]: f'(a)
     private final INDArray[] derivStep;
-    private int resetCode = -1;
-    private INDArray[] hPrev; // [TB, H] per layer: h_{t-1} with reset rows zeroed (only with resetCode)
-    private INDArray[][] hPrevStep;
     private INDArray resetScratch; // [B, H]
     private final boolean hostTanh;
     private final float[] scratch;
@@ -71,26 +68,11 @@ public final class NdRnnKernel extends NdKernelBase {
         scratch = hostTanh ? new float[batch * hidden] : null;
     }
 
-    @Override
-    public void setState(int layer, double[] values) {
-        INDArray h0 = hStep[layer][0];
-        for (int i = 0; i < values.length; i++) {
-            h0.putScalar(i / hidden, i % hidden, values[i]);
-        }
-    }
 
     @Override
     public void resetBefore(int code) {
-        this.resetCode = code;
-        if (code >= 0 && hPrev == null) {
-            hPrev = new INDArray[layers];
-            hPrevStep = new INDArray[layers][steps];
-            for (int l = 0; l < layers; l++) {
-                hPrev[l] = Nd4j.create(dtype, rows, hidden);
-                for (int t = 0; t < steps; t++) {
-                    hPrevStep[l][t] = rowRange(hPrev[l], t * batch, (t + 1) * batch);
-                }
-            }
+        super.resetBefore(code);
+        if (code >= 0 && resetScratch == null) {
             resetScratch = Nd4j.create(dtype, batch, hidden);
         }
     }
@@ -99,7 +81,7 @@ public final class NdRnnKernel extends NdKernelBase {
     private boolean zeroResetRows(INDArray block, int t) {
         boolean any = false;
         for (int b = 0; b < batch; b++) {
-            if (indices[t * batch + b] == resetCode) {
+            if (isReset(t, b)) {
                 block.getRow(b).assign(0);
                 any = true;
             }
@@ -108,11 +90,8 @@ public final class NdRnnKernel extends NdKernelBase {
     }
 
     private boolean hasReset(int t) {
-        if (resetCode < 0) {
-            return false;
-        }
         for (int b = 0; b < batch; b++) {
-            if (indices[t * batch + b] == resetCode) {
+            if (isReset(t, b)) {
                 return true;
             }
         }
