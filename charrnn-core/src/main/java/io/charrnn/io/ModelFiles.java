@@ -38,7 +38,10 @@ import java.util.function.UnaryOperator;
  *         with the fields of {@link io.charrnn.model.TrainingInfo}: {@code "steps"} and
  *         {@code "characters"} (integers), {@code "loss"} and {@code "validationLoss"} (numbers,
  *         {@code null} for NaN, {@code "Infinity"} or {@code "-Infinity"} as strings) and
- *         {@code "trainer"} (a string);</li>
+ *         {@code "trainer"} (a string), and, for a model trained since models kept their loss curve,
+ *         {@code "history"}: {@code {"firstStep", "steps", "losses": "training/losses.npy",
+ *         "smoothLosses": "training/smooth.npy", "validations": [{"step", "loss"}, ...]}}, the
+ *         fields of {@link io.charrnn.model.LossHistory} (absent: no curve);</li>
  *       <li>{@code "parameters"}: one object {@code {"name", "shape", "file"}} per weight, in the
  *         layout order of {@link RnnModel#parameterShapes()}; {@code "shape"} is {@code [rows, cols]}
  *         or {@code [n]} and {@code "file"} is always {@code "weights/<name>.npy"};</li>
@@ -54,6 +57,9 @@ import java.util.function.UnaryOperator;
  *     shape {@code (n,)}) padded with spaces and ended by a newline so that everything before the
  *     data is a multiple of 64 bytes; then the values as little-endian float32 in C (row-major)
  *     order.</li>
+ *   <li>{@code training/losses.npy} and {@code training/smooth.npy}, only with a {@code "history"}:
+ *     each step's training loss and smoothed loss (nats per character), {@code .npy} float32 vectors
+ *     of {@code "steps"} values, stored like the weights. Readers that predate them ignore them.</li>
  * </ol>
  *
  * <p>For a vanilla RNN with vocabulary size V, hidden size H and embedding size D the parameters

@@ -190,10 +190,11 @@ final class TrainingRun {
             ValidationSummary last = validations.isEmpty() ? null : validations.get(validations.size() - 1);
             validation = OptionalDouble.of(last != null && last.step() == step ? last.loss() : validationLoss(params));
         }
-        RnnModel trained = snapshot(finalParams, validation.orElse(Double.NaN));
-        double cps = (step - firstStep) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         TrainingHistory history = new TrainingHistory(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                 validations);
+        RnnModel trained = TrainingHistory.attach(history, snapshot(finalParams, validation.orElse(Double.NaN)), start,
+                step);
+        double cps = (step - firstStep) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, early);
     }
 

@@ -10,6 +10,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonWriter;
 import io.charrnn.io.ModelFiles;
 import io.charrnn.io.ModelFormatException;
+import io.charrnn.model.LossHistory;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
@@ -60,6 +61,10 @@ public final class ModelArchive {
     static final String MAGIC = "charrnn-model";
     static final String DESCRIPTION_ENTRY = "charrnn.json";
     static final String WEIGHTS_DIRECTORY = "weights/";
+    /** Where a trained model's loss curve lives ({@code "training"."history"} in charrnn.json lists it). */
+    static final String HISTORY_DIRECTORY = "training/";
+    static final String HISTORY_LOSSES = HISTORY_DIRECTORY + "losses.npy";
+    static final String HISTORY_SMOOTH = HISTORY_DIRECTORY + "smooth.npy";
     static final int MAX_EXTRAS = 1000;
     static final int MAX_NAME_LENGTH = 200;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*");
@@ -148,12 +153,17 @@ public final class ModelArchive {
         Map<String, int[]> shapes = model.parameterShapes();
         Map<String, float[]> weights = model.weights();
         byte[] description = description(model, shapes, json.keySet(), arrays);
+        LossHistory history = model.trainingInfo().map(TrainingInfo::history).orElse(LossHistory.empty());
         AtomicFiles.checkTarget(target);
         AtomicFiles.write(target, out -> {
             ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
             putDeflated(zip, DESCRIPTION_ENTRY, description);
             for (Map.Entry<String, int[]> e : shapes.entrySet()) {
                 putNpy(zip, entryName(e.getKey()), e.getValue(), weights.get(e.getKey()));
+            }
+            if (!history.isEmpty()) {
+                putNpy(zip, HISTORY_LOSSES, new int[] {history.size()}, history.losses());
+                putNpy(zip, HISTORY_SMOOTH, new int[] {history.size()}, history.smoothLosses());
             }
             for (Map.Entry<String, byte[]> e : json.entrySet()) {
                 putDeflated(zip, e.getKey(), e.getValue());
@@ -208,8 +218,9 @@ public final class ModelArchive {
         if (!name.endsWith(suffix) || name.length() == suffix.length()) {
             return "a name ending in " + suffix;
         }
-        if (name.equals(DESCRIPTION_ENTRY) || name.startsWith(WEIGHTS_DIRECTORY)) {
-            return "a name other than " + DESCRIPTION_ENTRY + " and outside " + WEIGHTS_DIRECTORY;
+        if (name.equals(DESCRIPTION_ENTRY) || name.startsWith(WEIGHTS_DIRECTORY) || name.startsWith(HISTORY_DIRECTORY)) {
+            return "a name other than " + DESCRIPTION_ENTRY + " and outside " + WEIGHTS_DIRECTORY + " and "
+                    + HISTORY_DIRECTORY;
         }
         return null;
     }
@@ -310,7 +321,31 @@ public final class ModelArchive {
         t.add("loss", JsonFields.lossValue(info.loss()));
         t.add("validationLoss", JsonFields.lossValue(info.validationLoss()));
         t.addProperty("trainer", info.trainer());
+        if (!info.history().isEmpty()) {
+            t.add("history", history(info.history()));
+        }
         return t;
+    }
+
+    /**
+     * {@code {"firstStep", "steps", "losses": "training/losses.npy", "smoothLosses": "training/smooth.npy",
+     * "validations": [{"step", "loss"}, ...]}}: the per-step curves are npy vectors of {@code steps} values.
+     */
+    private static JsonObject history(LossHistory h) {
+        JsonObject o = new JsonObject();
+        o.addProperty("firstStep", h.firstStep());
+        o.addProperty("steps", h.size());
+        o.addProperty("losses", HISTORY_LOSSES);
+        o.addProperty("smoothLosses", HISTORY_SMOOTH);
+        JsonArray validations = new JsonArray();
+        for (LossHistory.Validation v : h.validations()) {
+            JsonObject e = new JsonObject();
+            e.addProperty("step", v.step());
+            e.addProperty("loss", v.loss());
+            validations.add(e);
+        }
+        o.add("validations", validations);
+        return o;
     }
 
     private static JsonArray shape(int[] shape) {

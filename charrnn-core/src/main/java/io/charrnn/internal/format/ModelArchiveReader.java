@@ -11,6 +11,7 @@ import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
+import io.charrnn.model.LossHistory;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
@@ -139,6 +140,8 @@ final class ModelArchiveReader {
         }
         checkParameterList(fields.array(root, "parameters", where), layout, where + "parameters: ");
         TrainingInfo training = version >= ModelArchive.TRAINING_VERSION ? training(root, where) : null;
+        HistorySpec history = training == null ? null : historySpec(root.getAsJsonObject("training"),
+                where + "training: history: ");
         Extras extras = version >= ModelArchive.TRAINING_VERSION ? extras(root, where) : new Extras(List.of(), Map.of());
 
         // entries may be forged to overlap; together they must still fit in the file
@@ -146,9 +149,12 @@ final class ModelArchiveReader {
         for (ParameterLayout.Tensor t : layout.tensors()) {
             total += 4L * t.size();
         }
+        if (history != null) {
+            total += 8L * history.steps();
+        }
         if (total > fileSize) {
-            throw problem("expected at least " + total + " bytes of weights for this config and vocabulary, found a file of "
-                    + fileSize + " bytes");
+            throw problem("expected at least " + total + " bytes of weights" + (history == null ? "" : " and loss history")
+                    + " for this config and vocabulary, found a file of " + fileSize + " bytes");
         }
         if (readExtras) {
             for (int n : extras.arrays().values()) {
@@ -170,7 +176,7 @@ final class ModelArchiveReader {
             throw new IllegalStateException("internal error: checked weights were refused: " + e.getMessage(), e);
         }
         if (training != null) {
-            model = model.withTrainingInfo(training);
+            model = model.withTrainingInfo(history == null ? training : training.withHistory(readHistory(zip, entries, history)));
         }
         Map<String, JsonObject> json = new LinkedHashMap<>();
         Map<String, float[]> arrays = new LinkedHashMap<>();
@@ -207,6 +213,62 @@ final class ModelArchiveReader {
         double validationLoss = fields.loss(o, "validationLoss", at);
         String trainer = fields.string(o, "trainer", at);
         return new TrainingInfo(steps, characters, loss, validationLoss, trainer);
+    }
+
+    /** The loss history listed in {@code "training"}: the npy vectors hold {@code steps} values each. */
+    private record HistorySpec(long firstStep, int steps, List<LossHistory.Validation> validations) {
+    }
+
+    private HistorySpec historySpec(JsonObject training, String at) throws ModelFormatException {
+        JsonElement e = training.get("history");
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (!e.isJsonObject()) {
+            throw problem(at + "expected an object, found " + JsonFields.show(e));
+        }
+        JsonObject h = e.getAsJsonObject();
+        long firstStep = fields.integer(h, "firstStep", 1, Long.MAX_VALUE / 2, at);
+        int steps = (int) fields.integer(h, "steps", 0, Integer.MAX_VALUE - 8, at);
+        String losses = fields.string(h, "losses", at);
+        String smooth = fields.string(h, "smoothLosses", at);
+        if (!losses.equals(ModelArchive.HISTORY_LOSSES) || !smooth.equals(ModelArchive.HISTORY_SMOOTH)) {
+            throw problem(at + "expected the files \"" + ModelArchive.HISTORY_LOSSES + "\" and \""
+                    + ModelArchive.HISTORY_SMOOTH + "\", found \"" + losses + "\" and \"" + smooth + "\"");
+        }
+        JsonArray list = fields.array(h, "validations", at);
+        if (list.size() > (fileSize / 8) + 1) {
+            throw problem(at + "expected at most one validation per 8 bytes of the file, found " + list.size());
+        }
+        List<LossHistory.Validation> validations = new ArrayList<>();
+        long previous = 1;
+        for (int i = 0; i < list.size(); i++) {
+            String vi = at + "validations[" + i + "]: ";
+            if (!list.get(i).isJsonObject()) {
+                throw problem(vi + "expected an object {step, loss}, found " + JsonFields.show(list.get(i)));
+            }
+            JsonObject v = list.get(i).getAsJsonObject();
+            long step = fields.integer(v, "step", previous, Long.MAX_VALUE, vi);
+            double loss = fields.number(v, "loss", vi);
+            validations.add(new LossHistory.Validation(step, loss));
+            previous = step;
+        }
+        return new HistorySpec(firstStep, steps, validations);
+    }
+
+    private LossHistory readHistory(ZipFile zip, Map<String, ZipEntry> entries, HistorySpec spec) throws IOException {
+        int[] shape = {spec.steps()};
+        float[] losses = readArray(zip, entry(entries, ModelArchive.HISTORY_LOSSES, "loss history"), shape, spec.steps());
+        float[] smooth = readArray(zip, entry(entries, ModelArchive.HISTORY_SMOOTH, "loss history"), shape, spec.steps());
+        for (float[] values : List.of(losses, smooth)) {
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw problem((values == losses ? ModelArchive.HISTORY_LOSSES : ModelArchive.HISTORY_SMOOTH)
+                            + ": expected finite losses, found " + values[i] + " at [" + i + "]");
+                }
+            }
+        }
+        return LossHistory.of(spec.firstStep(), losses, smooth, spec.validations());
     }
 
     private Extras extras(JsonObject root, String where) throws ModelFormatException {

@@ -162,6 +162,7 @@ class ModelArchiveTest {
         Map<String, String> badArrayNames = Map.of(
                 "../evil.npy", "segments of [A-Za-z0-9_.-] separated by '/', none starting with '.'",
                 "weights/output.w.npy", "a name other than charrnn.json and outside weights/",
+                "training/losses.npy", "a name other than charrnn.json and outside weights/ and training/",
                 "m.json", "a name ending in .npy",
                 ".npy", "segments of",
                 "a//b.npy", "segments of",
@@ -173,7 +174,8 @@ class ModelArchiveTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ModelArchive.write(file, model(), Map.of("charrnn.json", new JsonObject()), Map.of()));
-        assertEquals("an extra entry name must be a name other than charrnn.json and outside weights/, got \"charrnn.json\"",
+        assertEquals("an extra entry name must be a name other than charrnn.json and outside weights/ and training/, "
+                + "got \"charrnn.json\"",
                 e.getMessage());
         JsonObject nan = new JsonObject();
         nan.addProperty("loss", Double.NaN);
