@@ -190,6 +190,17 @@ public final class RnnStepper {
         return h[layer][0].clone();
     }
 
+    /**
+     * @return a copy of a layer's LSTM cell state in row 0
+     * @throws IllegalStateException if the cell is not an LSTM
+     */
+    public float[] cellState(int layer) {
+        if (c == null) {
+            throw new IllegalStateException("only the LSTM has a cell state, this is " + cell);
+        }
+        return c[layer][0].clone();
+    }
+
     /** Copies every layer's hidden state of row {@code from} into row {@code to} (beam search). */
     public void copyRow(RnnStepper source, int from, int to) {
         for (int l = 0; l < h.length; l++) {

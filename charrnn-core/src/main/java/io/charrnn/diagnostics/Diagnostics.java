@@ -1,0 +1,181 @@
+package io.charrnn.diagnostics;
+
+import io.charrnn.internal.ModelAccess;
+import io.charrnn.internal.cells.HiddenGradients;
+import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.model.CellType;
+import io.charrnn.model.RnnModel;
+import io.charrnn.text.Vocabulary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Looks inside a model: the hidden state of a layer over a text, how the gradient of a prediction
+ * fades with the distance to the characters it depends on, and the size of each weight tensor.
+ *
+ * <pre>{@code
+ * float[][] h = Diagnostics.hiddenStates(model, "To be or not to be", 0);   // [18][H]
+ * GradientThroughTime g = Diagnostics.gradientThroughTime(model, text);
+ * double[] curve = g.hiddenNorms(0);                                         // by steps back
+ * List<ParameterNorm> norms = Diagnostics.parameterNorms(model);
+ * }</pre>
+ *
+ * <p>Every call reads the text from a zero hidden state, one character at a time, and keeps its own
+ * state: thread-safe. See {@link SubstringIndex} for the memorisation check of samples.
+ */
+public final class Diagnostics {
+    private Diagnostics() {
+    }
+
+    /**
+     * The hidden state {@code h_t} of one layer after each character of a text: row {@code t} is the
+     * state after reading character {@code t} (the state from which character {@code t + 1} is
+     * predicted). For the LSTM this is the output {@code h_t = o⊙tanh(c_t)}, in {@code (-1, 1)};
+     * {@link #cellStates} gives {@code c_t}. Computed in float32 as sampling computes it.
+     *
+     * @param model a bound model
+     * @param text the characters to read, over the model's vocabulary (code points)
+     * @param layer the layer, in {@code [0, layers)}
+     * @return a fresh {@code [T][H]} array, T the number of code points of the text
+     * @throws IllegalArgumentException if the model is unbound, the layer is out of range or the text
+     *     has a character outside the vocabulary
+     */
+    public static float[][] hiddenStates(RnnModel model, CharSequence text, int layer) {
+        return states(model, text, layer, false);
+    }
+
+    /**
+     * The LSTM's cell state {@code c_t} of one layer after each character of a text, as
+     * {@link #hiddenStates} gives {@code h_t}.
+     *
+     * @param model a bound LSTM model
+     * @param text the characters to read, over the model's vocabulary
+     * @param layer the layer, in {@code [0, layers)}
+     * @return a fresh {@code [T][H]} array
+     * @throws IllegalArgumentException if the model is unbound or not an LSTM, the layer is out of
+     *     range or the text has a character outside the vocabulary
+     */
+    public static float[][] cellStates(RnnModel model, CharSequence text, int layer) {
+        Objects.requireNonNull(model, "model");
+        if (model.config().cell() != CellType.LSTM) {
+            throw new IllegalArgumentException("only the LSTM has a cell state, the model is " + model.config().cell());
+        }
+        return states(model, text, layer, true);
+    }
+
+    private static float[][] states(RnnModel model, CharSequence text, int layer, boolean cell) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(text, "text");
+        Vocabulary v = requireBound(model);
+        checkLayer(model, layer);
+        int[] codes = v.encode(text);
+        ParameterLayout layout = new ParameterLayout(model.config(), v.size());
+        RnnStepper stepper = new RnnStepper(new RnnStepper.Weights(layout, ModelAccess.parameters(model)));
+        float[][] out = new float[codes.length][];
+        for (int t = 0; t < codes.length; t++) {
+            stepper.step(codes[t], null);
+            out[t] = cell ? stepper.cellState(layer) : stepper.state(layer);
+        }
+        return out;
+    }
+
+    /**
+     * The vanishing-gradient curve of a prediction: reading all characters of {@code text} but the
+     * last, the model predicts the last; for its loss {@code L} (nats) this gives
+     * {@code ||∂L/∂h_t||} for each earlier step t and every layer, and {@code ||∂L/∂c_t||} for the
+     * LSTM. Exact backpropagation in float64 with exact {@code tanh} (the training kernels use a
+     * float32 rational approximation, so figures agree with them to about 1e-5 relative).
+     *
+     * @param model a bound model
+     * @param text at least two characters over the model's vocabulary; the curve has one entry per
+     *     character but the last
+     * @return the curve, indexed by steps back from the prediction
+     * @throws IllegalArgumentException if the model is unbound, the text is shorter than two
+     *     characters or has a character outside the vocabulary
+     */
+    public static GradientThroughTime gradientThroughTime(RnnModel model, CharSequence text) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(text, "text");
+        Vocabulary v = requireBound(model);
+        int[] codes = v.encode(text);
+        if (codes.length < 2) {
+            throw new IllegalArgumentException("text must have at least 2 characters (inputs and the predicted one), got "
+                    + codes.length);
+        }
+        ParameterLayout layout = new ParameterLayout(model.config(), v.size());
+        HiddenGradients.Result r = new HiddenGradients(layout, ModelAccess.parameters(model))
+                .compute(java.util.Arrays.copyOf(codes, codes.length - 1), codes[codes.length - 1]);
+        return new GradientThroughTime(model.config().cell(), r.loss(), reverse(r.hidden()), reverse(r.cell()));
+    }
+
+    /** [l][t] by time to [l][k] by steps back. */
+    private static double[][] reverse(double[][] byTime) {
+        if (byTime == null) {
+            return null;
+        }
+        double[][] out = new double[byTime.length][];
+        for (int l = 0; l < byTime.length; l++) {
+            int n = byTime[l].length;
+            out[l] = new double[n];
+            for (int k = 0; k < n; k++) {
+                out[l][k] = byTime[l][n - 1 - k];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The L2 norm and largest magnitude of every weight tensor, by the names of
+     * {@link RnnModel#parameterShapes()}: a quick look for exploding, dead or untrained weights.
+     *
+     * @param model a bound model
+     * @return one entry per tensor, in layout order
+     * @throws IllegalStateException if the model is unbound
+     */
+    public static List<ParameterNorm> parameterNorms(RnnModel model) {
+        Objects.requireNonNull(model, "model");
+        List<ParameterNorm> norms = new ArrayList<>();
+        model.weights().forEach((name, w) -> {
+            double sum = 0;
+            double max = 0;
+            for (float x : w) {
+                sum += (double) x * x;
+                max = Math.max(max, Math.abs(x));
+            }
+            norms.add(new ParameterNorm(name, w.length, Math.sqrt(sum), max));
+        });
+        return List.copyOf(norms);
+    }
+
+    /**
+     * The fraction of a sample's substrings of {@code length} code points that occur nowhere in a
+     * training text (torch-rnn's {@code novel_substrings.py} for one length). For several samples or
+     * lengths, build a {@link SubstringIndex} once.
+     *
+     * @param sample generated text
+     * @param training the text the model was trained on
+     * @param length the substring length in code points, in {@code [1, 64]}
+     * @return a fraction in {@code [0, 1]}; NaN if the sample is shorter than {@code length}
+     * @throws IllegalArgumentException if the length is out of range
+     */
+    public static double novelSubstringRatio(CharSequence sample, CharSequence training, int length) {
+        if (length < 1 || length > SubstringIndex.DEFAULT_MAX_LENGTH) {
+            throw new IllegalArgumentException("length must be in [1, " + SubstringIndex.DEFAULT_MAX_LENGTH + "], got "
+                    + length);
+        }
+        return SubstringIndex.of(training, length).novelFraction(sample, length);
+    }
+
+    private static Vocabulary requireBound(RnnModel model) {
+        return model.vocabulary().orElseThrow(() -> new IllegalArgumentException(
+                "the model has no vocabulary and no weights yet: train it on a corpus or build it with .vocabulary(v)"));
+    }
+
+    private static void checkLayer(RnnModel model, int layer) {
+        if (layer < 0 || layer >= model.config().layers()) {
+            throw new IllegalArgumentException("layer must be in [0, " + model.config().layers() + "), got " + layer);
+        }
+    }
+}
