@@ -1,5 +1,7 @@
 package io.charrnn.examples.cli;
 
+import io.charrnn.diagnostics.Diagnostics;
+import io.charrnn.diagnostics.ParameterNorm;
 import io.charrnn.io.ModelFiles;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
@@ -29,6 +31,10 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file saved by 'train'.")
     Path model;
 
+    @CommandLine.Option(names = "--norms",
+            description = "Also print each parameter's L2 norm, root mean square and largest magnitude.")
+    boolean norms;
+
     @Override
     public Integer call() throws Exception {
         int version = ModelFiles.formatVersion(model);
@@ -55,6 +61,14 @@ final class InspectCommand implements Callable<Integer> {
             long count = Arrays.stream(e.getValue()).asLongStream().reduce(1, (a, b) -> a * b);
             out.printf(Locale.ROOT, "  %-" + width + "s  %-14s %,d%n", e.getKey(), Arrays.toString(e.getValue()), count);
         }
+        if (norms) {
+            out.println("norms:");
+            out.printf(Locale.ROOT, "  %-" + width + "s  %12s %12s %12s%n", "", "L2", "rms", "max |w|");
+            for (ParameterNorm n : Diagnostics.parameterNorms(m)) {
+                out.printf(Locale.ROOT, "  %-" + width + "s  %12.6g %12.6g %12.6g%n", n.name(), n.l2Norm(), n.rms(),
+                        n.maxAbs());
+            }
+        }
         if (m.trainingInfo().isEmpty()) {
             out.println("training:     none (the model was never trained)");
         } else {
@@ -63,6 +77,10 @@ final class InspectCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "loss:         %s (last training step)%n", loss(t.loss()));
             out.printf(Locale.ROOT, "validation:   %s%n", loss(t.validationLoss()));
             out.printf(Locale.ROOT, "trainer:      %s%n", t.trainer());
+            if (!t.history().isEmpty()) {
+                out.printf(Locale.ROOT, "history:      steps %d..%d, %d validations (charrnn plot --kind loss draws it)%n",
+                        t.history().firstStep(), t.history().lastStep(), t.history().validations().size());
+            }
         }
         out.flush();
         return 0;

@@ -1,5 +1,6 @@
 package io.charrnn.examples.cli;
 
+import io.charrnn.diagnostics.SubstringIndex;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Beam;
 import io.charrnn.sample.GenerationOptions;
@@ -7,6 +8,7 @@ import io.charrnn.sample.LogitTransform;
 import io.charrnn.sample.Sample;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
+import io.charrnn.text.Texts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +84,15 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random draws (default: a fresh one).")
     Long seed;
 
+    @Option(names = "--novelty", paramLabel = "FILE",
+            description = "After each text, print on stderr which fraction of its substrings of 4, 8, 16 and 32 "
+                    + "characters occur nowhere in FILE (the training text): low fractions at long lengths mean "
+                    + "the model copies it.")
+    Path novelty;
+
+    /** Substring lengths of the --novelty report. */
+    static final int[] NOVELTY_LENGTHS = {4, 8, 16, 32};
+
     @Override
     public Integer call() throws Exception {
         if (length < 0) {
@@ -108,6 +119,7 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         RnnModel m = ModelStore.load(model);
+        SubstringIndex index = novelty == null ? null : SubstringIndex.of(Texts.read(novelty), 32);
         Sampler sampler = Sampler.builder(m).strategy(strategy).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -121,26 +133,47 @@ final class SampleCommand implements Callable<Integer> {
                 out.println(prime + beams.get(i).text());
                 err.printf(Locale.ROOT, "beam %d: log-probability %.4f nats (%.4f bits)%n", i + 1,
                         beams.get(i).logProbability(), beams.get(i).logProbability() / Math.log(2));
+                report(err, index, beams.get(i).text());
             }
         } else if (numSamples > 1) {
             List<Sample> samples = sampler.generateBatch(options, numSamples, rng);
             for (int i = 0; i < samples.size(); i++) {
                 separator(out, i);
                 out.println(prime + samples.get(i).text());
+                report(err, index, samples.get(i).text());
             }
         } else {
             out.print(prime);
             out.flush();
+            StringBuilder generated = new StringBuilder();
             sampler.generate(options, rng, cp -> {
+                generated.appendCodePoint(cp);
                 out.print(Character.toString(cp));
                 out.flush();
                 return !out.checkError(); // stop when stdout is gone (a closed pipe)
             });
             out.println();
+            out.flush();
+            report(err, index, generated.toString());
         }
         out.flush();
         err.flush();
         return 0;
+    }
+
+    /** The --novelty line of one generated text (the prime left out). */
+    private static void report(PrintWriter err, SubstringIndex index, String generated) {
+        if (index == null) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("novel substrings (not in the --novelty text):");
+        for (int length : NOVELTY_LENGTHS) {
+            double f = index.novelFraction(generated, length);
+            sb.append(String.format(Locale.ROOT, " %d chars %s;", length,
+                    Double.isNaN(f) ? "-" : String.format(Locale.ROOT, "%.1f %%", 100 * f)));
+        }
+        err.println(sb.substring(0, sb.length() - 1));
+        err.flush();
     }
 
     private static void separator(PrintWriter out, int i) {
