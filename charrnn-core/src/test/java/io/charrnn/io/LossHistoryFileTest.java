@@ -78,6 +78,20 @@ class LossHistoryFileTest {
     }
 
     @Test
+    void resumedRun_continuesTheCheckpointsCurve() throws IOException {
+        RnnModel start = RnnModel.builder().hidden(8).build();
+        RnnModel uninterrupted = trainer(20).train(start, CORPUS).model();
+        Trainer.builder().optimizer(Optimizer.adam(1e-2)).sequenceLength(16).batchSize(2).steps(12).validateEvery(10)
+                .seed(5).checkpointEvery(12, dir).build().train(start, CORPUS);
+        RnnModel resumed = trainer(20).resume(dir.resolve("checkpoint-000000012.charrnn"), CORPUS).model();
+
+        LossHistory curve = resumed.trainingInfo().orElseThrow().history();
+        assertEquals(1, curve.firstStep());
+        assertEquals(20, curve.size());
+        assertEquals(uninterrupted.trainingInfo().orElseThrow().history(), curve);
+    }
+
+    @Test
     void modelWithoutCurve_savesNoHistory_andLoadsWithAnEmptyOne() throws IOException {
         RnnModel model = RnnModel.builder().hidden(3).vocabulary(CORPUS.vocabulary()).build()
                 .withTrainingInfo(new TrainingInfo(5, 80, 1.5, Double.NaN, "t"));

@@ -148,6 +148,16 @@ class PlotCommandTest {
     }
 
     @Test
+    void help_listsPlotAndItsOptions() {
+        assertTrue(run("--help").out().contains("plot"));
+        String help = run("plot", "--help").out();
+        for (String o : new String[] {"--model", "--kind", "--out", "--text", "--layer", "--cell-state", "--[no-]compare",
+                "--length", "--seed", "--width", "--height"}) {
+            assertTrue(help.contains(o), o + " missing in\n" + help);
+        }
+    }
+
+    @Test
     void inspect_norms_printsEveryParameter_andTheHistory() {
         CharRnnCliTest.Run r = run("inspect", "--norms", model.toString());
         assertEquals(0, r.status(), r.err());
