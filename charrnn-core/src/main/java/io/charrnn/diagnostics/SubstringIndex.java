@@ -13,8 +13,8 @@ import java.util.Objects;
  * <p>A suffix array of the training text sorted on the first {@link #maxLength()} code points
  * (prefix doubling with counting sorts): building takes O(N log K) time for N code points and
  * K = {@code maxLength}, about 20 bytes per code point while building and 8 after (one
- * {@code int} for the text and one for the array); a tinyshakespeare-sized text (1.1 M characters)
- * takes well under a second. A query finds, for each position of a sample of M code points, the
+ * {@code int} for the text and one for the array); tinyshakespeare (1.1 M characters) took 3.6 s
+ * on a heavily shared two-core machine, and a query of 2,000 characters 0.1 s. A query finds, for each position of a sample of M code points, the
  * longest prefix that occurs in the training text by narrowing a range of the array one character
  * at a time: O(M·K·log N), exact (no hashing). Immutable and thread-safe.
  */
