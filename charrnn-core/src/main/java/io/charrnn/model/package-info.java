@@ -1,6 +1,7 @@
 /**
  * The model: {@link io.charrnn.model.RnnModel} (immutable architecture and weights, built with
- * {@code RnnModel.builder()}), its {@link io.charrnn.model.ModelConfig}, and
+ * {@code RnnModel.builder()}), its {@link io.charrnn.model.ModelConfig}, how it was trained
+ * ({@link io.charrnn.model.TrainingInfo} with its {@link io.charrnn.model.LossHistory}), and
  * {@link io.charrnn.model.GradientCheck}, which proves the hand-written BPTT against finite
  * differences.
  *
