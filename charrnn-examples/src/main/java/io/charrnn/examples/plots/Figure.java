@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -73,7 +74,8 @@ public final class Figure {
 
     /**
      * Writes the figure as PNG or SVG, chosen by the file name's extension ({@code .png},
-     * {@code .svg}, any case).
+     * {@code .svg}, any case), through a temporary file in the same directory that replaces the
+     * target when complete, so a failed write leaves no half-written image.
      *
      * @param file the file to write; its directory must exist
      * @throws IllegalArgumentException if the extension is neither
@@ -81,33 +83,39 @@ public final class Figure {
      */
     public void write(Path file) throws IOException {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".png")) {
-            writePng(file);
-        } else if (name.endsWith(".svg")) {
-            writeSvg(file);
-        } else {
+        boolean svg = name.endsWith(".svg");
+        if (!svg && !name.endsWith(".png")) {
             throw new IllegalArgumentException("the output file must end in .png or .svg, got " + file);
         }
-    }
-
-    /** @param file the PNG file to write */
-    public void writePng(Path file) throws IOException {
-        BufferedImage image = toImage();
-        try (OutputStream out = Files.newOutputStream(file)) {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer available");
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                if (svg) {
+                    writeSvg(out);
+                } else {
+                    writePng(out);
+                }
             }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
-    /** @param file the SVG file to write */
-    public void writeSvg(Path file) throws IOException {
+    /** @param out receives the figure as PNG (not closed) */
+    public void writePng(OutputStream out) throws IOException {
+        if (!ImageIO.write(toImage(), "png", out)) {
+            throw new IOException("no PNG writer available");
+        }
+    }
+
+    /** @param out receives the figure as SVG (not closed) */
+    public void writeSvg(OutputStream out) throws IOException {
         VectorGraphics2D g = new VectorGraphics2D();
         g.setColor(java.awt.Color.WHITE);
         g.fillRect(0, 0, width, height);
         painter.accept(g);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(out);
-        }
+        new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(out);
     }
 }

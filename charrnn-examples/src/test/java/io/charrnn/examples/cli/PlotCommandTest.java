@@ -69,6 +69,10 @@ class PlotCommandTest {
         assertEquals(360, image.getWidth());
         assertEquals(240, image.getHeight());
         assertTrue(distinctColours(image) > 3, "the image is (nearly) blank");
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(),
+                    "temporary files left behind");
+        }
     }
 
     private static int distinctColours(BufferedImage image) {
