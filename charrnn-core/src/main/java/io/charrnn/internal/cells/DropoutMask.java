@@ -31,34 +31,39 @@ final class DropoutMask {
         long threshold = (long) Math.floor(rate * TWO_32); // drop iff a 32-bit draw (unsigned) < threshold
         long n = mask.length();
         if (mask.dataType() == DataType.FLOAT) {
-            float keep = (float) (1 / (1 - rate));
+            float[] value = {(float) (1 / (1 - rate)), 0f}; // indexed by "dropped": no branch to mispredict
             float[] chunk = new float[(int) Math.min(CHUNK, n + 1)];
             var buffer = mask.data().asNioFloat();
             for (long start = 0; start < n; start += CHUNK) {
                 int len = (int) Math.min(CHUNK, n - start);
                 for (int i = 0; i < len; i += 2) {
                     long bits = rng.nextLong();
-                    chunk[i] = (bits >>> 32) < threshold ? 0f : keep;
-                    chunk[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0f : keep;
+                    chunk[i] = value[dropped(bits >>> 32, threshold)];
+                    chunk[i + 1] = value[dropped(bits & 0xFFFFFFFFL, threshold)];
                 }
                 buffer.put((int) start, chunk, 0, len);
             }
         } else if (mask.dataType() == DataType.DOUBLE) {
-            double keep = 1 / (1 - rate);
+            double[] value = {1 / (1 - rate), 0};
             double[] chunk = new double[(int) Math.min(CHUNK, n + 1)];
             var buffer = mask.data().asNioDouble();
             for (long start = 0; start < n; start += CHUNK) {
                 int len = (int) Math.min(CHUNK, n - start);
                 for (int i = 0; i < len; i += 2) {
                     long bits = rng.nextLong();
-                    chunk[i] = (bits >>> 32) < threshold ? 0 : keep;
-                    chunk[i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0 : keep;
+                    chunk[i] = value[dropped(bits >>> 32, threshold)];
+                    chunk[i + 1] = value[dropped(bits & 0xFFFFFFFFL, threshold)];
                 }
                 buffer.put((int) start, chunk, 0, len);
             }
         } else {
             throw new IllegalStateException("internal error: dropout mask of type " + mask.dataType());
         }
+    }
+
+    /** @return 1 if a 32-bit draw (as an unsigned value in a long) lies below the threshold, else 0 */
+    private static int dropped(long draw, long threshold) {
+        return (int) ((draw - threshold) >>> 63);
     }
 
     /** @return a seed for part {@code index} (a layer, a step) of the randomness of {@code seed} (SplitMix64's finaliser) */
