@@ -29,8 +29,9 @@ import java.util.function.UnaryOperator;
  *       <li>{@code "config"}: an object with {@code "cell"} ({@code "RNN"}), {@code "activation"}
  *         ({@code "TANH"} or {@code "RELU"}), {@code "hidden"}, {@code "layers"}, {@code "embedding"}
  *         (0 for one-hot input), {@code "initScale"} (a JSON number that reads back as the same
- *         {@code double}) and {@code "seed"} (an integer in the range of a Java {@code long}): the
- *         fields of {@link ModelConfig};</li>
+ *         {@code double}), {@code "seed"} (an integer in the range of a Java {@code long}) and
+ *         {@code "dropout"} (a number in {@code [0, 1)}; absent in files written before it existed,
+ *         which read as 0): the fields of {@link ModelConfig};</li>
  *       <li>{@code "vocabulary"}: the code points of the vocabulary as integers, strictly increasing,
  *         so character {@code i} of the model is {@code vocabulary[i]};</li>
  *       <li>{@code "replacement"}: the code point unknown characters are encoded as, or {@code null};</li>

@@ -32,6 +32,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * below a millionth of the loss are measured against that floor, because their finite difference is
  * as much round-off as signal (a wrong gradient still shows: a missing 5e-6 with L = 10 scores 0.5).
  *
+ * <p>With {@link ModelConfig#dropout()} above 0, one set of dropout masks is drawn from {@code seed}
+ * and held fixed for the analytic gradient and every finite difference: with a fixed mask the loss
+ * is a deterministic function of the weights, and the check covers backpropagation through the mask.
+ *
  * <p>With ReLU, an entry whose stencil straddles a kink (some unit's pre-activation changes sign
  * between the perturbed points) has no meaningful finite difference; such entries are detected
  * from the activation pattern and reported as skipped rather than checked.
@@ -128,6 +132,7 @@ public final class GradientCheck {
         }
         NdKernel kernel = Kernels.nd(layout, sequenceLength, batchSize, DataType.DOUBLE);
         kernel.resetBefore(resetCode);
+        kernel.dropout(config.dropout(), seed); // fixed masks: the same for every loss below
         INDArray params = kernel.parameters();
         float[] initial = layout.initialParameters();
         for (int i = 0; i < initial.length; i++) {

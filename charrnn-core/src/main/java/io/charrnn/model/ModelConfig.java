@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param initScale weights are drawn uniformly from {@code [-initScale, initScale]}, {@code > 0};
  *     biases start at zero
  * @param seed the seed the initial weights are drawn from
+ * @param dropout the probability, in {@code [0, 1)}, that training drops a unit of a layer's output
+ *     where it feeds the layer above or the decoder (inverted dropout: kept values are scaled by
+ *     {@code 1/(1 - dropout)}); 0 turns dropout off. Sampling and evaluation never drop.
  */
 public record ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding,
-                          double initScale, long seed) {
+                          double initScale, long seed, double dropout) {
     /** Upper bound for {@code hidden} and {@code embedding}, far beyond what a CPU trains. */
     public static final int MAX_SIZE = 1 << 14;
     /** Upper bound for {@code layers}. */
@@ -43,6 +46,23 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
         }
         if (!(initScale > 0 && Double.isFinite(initScale))) {
             throw new IllegalArgumentException("initScale must be finite and > 0, got " + initScale);
+        }
+        checkDropout(dropout);
+    }
+
+    /**
+     * A config without dropout.
+     *
+     * @throws IllegalArgumentException naming the first field out of range and its value
+     */
+    public ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding, double initScale,
+                       long seed) {
+        this(cell, activation, hidden, layers, embedding, initScale, seed, 0);
+    }
+
+    static void checkDropout(double dropout) {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
     }
 

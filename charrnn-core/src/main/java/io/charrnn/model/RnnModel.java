@@ -215,6 +215,7 @@ public final class RnnModel {
     public String toString() {
         return "RnnModel[" + config.cell() + " " + config.activation() + ", hidden=" + config.hidden() + ", layers="
                 + config.layers() + ", input=" + (config.hasEmbedding() ? "embedding " + config.embedding() : "one-hot")
+                + (config.dropout() > 0 ? ", dropout=" + config.dropout() : "")
                 + (layout == null ? ", unbound" : ", vocabulary=" + vocabulary.size() + ", parameters=" + layout.size())
                 + "]";
     }
@@ -231,6 +232,7 @@ public final class RnnModel {
         private int embedding = 0;
         private double initScale = Double.NaN; // default 1/sqrt(hidden), as PyTorch's nn.RNN
         private long seed = 42;
+        private double dropout = 0;
         private Vocabulary vocabulary;
 
         private Builder() {
@@ -291,6 +293,17 @@ public final class RnnModel {
             return this;
         }
 
+        /**
+         * @param probability the chance, in {@code [0, 1)}, that training drops a unit of each layer's
+         *     output (between layers and before the decoder; inverted dropout, as in char-rnn); default
+         *     0 (off). Sampling and evaluation never drop.
+         */
+        public Builder dropout(double probability) {
+            ModelConfig.checkDropout(probability);
+            this.dropout = probability;
+            return this;
+        }
+
         /** @param vocabulary binds the model now, so it has weights before training */
         public Builder vocabulary(Vocabulary vocabulary) {
             this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
@@ -300,7 +313,7 @@ public final class RnnModel {
         /** @return the model: bound if a vocabulary was given, else an architecture awaiting one */
         public RnnModel build() {
             double scale = Double.isNaN(initScale) ? 1 / Math.sqrt(hidden) : initScale;
-            ModelConfig config = new ModelConfig(cell, activation, hidden, layers, embedding, scale, seed);
+            ModelConfig config = new ModelConfig(cell, activation, hidden, layers, embedding, scale, seed, dropout);
             RnnModel model = new RnnModel(config, null, null, null);
             return vocabulary == null ? model : model.withVocabulary(vocabulary);
         }

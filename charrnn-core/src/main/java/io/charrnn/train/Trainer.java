@@ -318,9 +318,10 @@ public final class Trainer {
         }
 
         /**
-         * @param seed the seed of the run's randomness: the window positions of random batching
-         *     and the chunk order of shuffled chunks; default 42. (The initial weights come from
-         *     the model's own seed.)
+         * @param seed the seed of the run's randomness: the window positions of random batching,
+         *     the chunk order of shuffled chunks and the dropout masks of a model with
+         *     {@link io.charrnn.model.ModelConfig#dropout()} (drawn from the seed and the step); default
+         *     42. (The initial weights come from the model's own seed.)
          */
         public Builder seed(long seed) {
             this.seed = seed;

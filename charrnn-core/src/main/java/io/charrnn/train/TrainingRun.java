@@ -134,7 +134,8 @@ final class TrainingRun {
         int[] inputs = new int[charsPerStep];
         int[] targets = new int[charsPerStep];
         boolean early = false;
-        try (Kernel kernel = Kernels.create(layout, config.sequenceLength, config.batchSize)) {
+        double dropout = start.config().dropout();
+        try (Kernel kernel = Kernels.forTraining(layout, config.sequenceLength, config.batchSize)) {
             kernel.resetBefore(resetCode);
             if (pendingState != null) {
                 kernel.restoreState(pendingState);
@@ -145,6 +146,9 @@ final class TrainingRun {
                     kernel.resetState();
                 }
                 double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
+                if (dropout > 0) {
+                    kernel.dropout(dropout, Kernels.dropoutSeed(config.seed, step)); // fresh masks, by step
+                }
                 loss = kernel.trainStep(params, inputs, targets, 1.0 / charsPerStep, grads) / charsPerStep;
                 step++;
                 double norm = Clipping.clip(grads, config.clipValue, config.clipNorm);

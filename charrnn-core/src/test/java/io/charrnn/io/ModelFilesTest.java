@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelFilesTest {
@@ -181,6 +182,7 @@ class ModelFilesTest {
         assertEquals(3, model.config().embedding());
         assertEquals(3, model.config().seed());
         assertEquals(0.5, model.config().initScale());
+        assertEquals(0.0, model.config().dropout(), "files from before dropout existed read as no dropout");
         assertEquals(Vocabulary.fromText("hello world\u00e9").withReplacement(' '), model.vocabulary().orElseThrow());
         assertTrue(model.trainingInfo().isEmpty());
         int[] expectedBits = {0xbee18747, 0x3d76583b, 0xbd2f47ec, 0xbe2bde93, 0xbed82e06, 0x3c8b3580, 0xbe90b4da,
@@ -389,6 +391,29 @@ class ModelFilesTest {
                 "expected a cell type in [RNN, LSTM, GRU], found \"LSTM9\"");
         expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("activation", "gelu")),
                 "expected an activation in [TANH, RELU], found \"gelu\"");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"RNN, 0.25", "LSTM, 0.5", "GRU, 0.1"})
+    void roundTrip_keepsDropout(CellType cell, double dropout) throws IOException {
+        RnnModel model = RnnModel.builder().cell(cell).hidden(4).layers(2).dropout(dropout)
+                .vocabulary(Vocabulary.fromText("hello world")).seed(3).build();
+        Path file = dir.resolve("d.charrnn");
+        ModelFiles.save(model, file);
+        RnnModel loaded = ModelFiles.load(file);
+        assertEquals(model, loaded);
+        assertEquals(dropout, loaded.config().dropout());
+    }
+
+    @Test
+    void load_dropout_absentReadsAsZero_invalidIsRefused() throws IOException {
+        Path absent = rewriteDescription(json -> json.getAsJsonObject("config").remove("dropout"));
+        assertEquals(0.0, ModelFiles.load(absent).config().dropout());
+        assertEquals(tiny(), ModelFiles.load(absent));
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("dropout", 1)),
+                "expected a valid config, found one where dropout must be in [0, 1), got 1.0");
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("dropout", "0.5")),
+                "expected \"dropout\" to be a finite number");
     }
 
     @Test

@@ -58,6 +58,24 @@ class RnnModelBuilderTest {
     }
 
     @Test
+    void dropout_outsideZeroToOne_isRejectedWithValue() {
+        assertEquals("dropout must be in [0, 1), got -0.1", rejected(() -> RnnModel.builder().dropout(-0.1)));
+        assertEquals("dropout must be in [0, 1), got 1.0", rejected(() -> RnnModel.builder().dropout(1)));
+        assertEquals("dropout must be in [0, 1), got NaN", rejected(() -> RnnModel.builder().dropout(Double.NaN)));
+        assertEquals("dropout must be in [0, 1), got 1.0",
+                rejected(() -> new ModelConfig(CellType.LSTM, Activation.TANH, 8, 2, 0, 0.1, 1, 1.0)));
+    }
+
+    @Test
+    void dropout_defaultsToZero_andIsKeptInTheConfig() {
+        assertEquals(0.0, RnnModel.builder().build().config().dropout());
+        assertEquals(0.0, new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, 0.1, 1).dropout());
+        assertEquals(0.25, RnnModel.builder().dropout(0.25).build().config().dropout());
+        assertEquals(0.999, RnnModel.builder().dropout(0.999).build().config().dropout());
+        assertNotEquals(RnnModel.builder().build().config(), RnnModel.builder().dropout(0.25).build().config());
+    }
+
+    @Test
     void setters_acceptTheirBounds() {
         ModelConfig c = RnnModel.builder().hidden(16384).layers(64).embedding(16384).initScale(Double.MIN_VALUE)
                 .build().config();
@@ -320,5 +338,7 @@ class RnnModelBuilderTest {
         // 65·8 embedding + 8·100 + 100·100 + 100 + 100·65 + 65
         assertEquals("RnnModel[RNN RELU, hidden=100, layers=1, input=embedding 8, vocabulary=65, parameters=17985]",
                 RnnModel.builder().activation(Activation.RELU).embedding(8).vocabulary(V65).build().toString());
+        assertEquals("RnnModel[LSTM TANH, hidden=100, layers=2, input=one-hot, dropout=0.25, unbound]",
+                RnnModel.builder().cell(CellType.LSTM).layers(2).dropout(0.25).build().toString());
     }
 }

@@ -56,6 +56,23 @@ class CheckpointTest {
         assertEquals(uninterrupted.history().validations(), resumed.history().validations());
     }
 
+    @ParameterizedTest(name = "{0}, {1}, dropout {2}")
+    @CsvSource({"STREAMS, RNN, 0.3", "RANDOM_WINDOWS, LSTM, 0.5", "SHUFFLED_CHUNKS, GRU, 0.2"})
+    void resume_withDropout_drawsTheMasksOfTheUninterruptedRun(Batching batching, CellType cell, double dropout,
+                                                               @TempDir Path dir) throws IOException {
+        // the masks of each step come from the trainer seed and the step alone (vanilla hidden 16
+        // runs on the ND4J kernel here, since only it has dropout)
+        RnnModel model = RnnModel.builder().cell(cell).hidden(16).layers(2).dropout(dropout).seed(3).build();
+        TrainingResult uninterrupted = trainer(batching).build().train(model, SYLLABLES);
+        trainer(batching).checkpointEvery(20, dir).steps(40).build().train(model, SYLLABLES);
+        TrainingResult resumed = trainer(batching).build().resume(dir.resolve("checkpoint-000000040.charrnn"), SYLLABLES);
+
+        assertEquals(uninterrupted.model(), resumed.model());
+        assertEquals(dropout, resumed.model().config().dropout());
+        assertArrayEquals(uninterrupted.history().losses(), resumed.history().losses());
+        assertEquals(uninterrupted.history().validations(), resumed.history().validations());
+    }
+
     @Test
     void checkpoints_keepOnlyTheNewestK_andLoadAsModels(@TempDir Path dir) throws IOException {
         TrainingResult r = trainer(Batching.STREAMS).steps(50).checkpointEvery(10, dir).keepCheckpoints(2).build()

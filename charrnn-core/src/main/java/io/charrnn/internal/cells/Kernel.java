@@ -58,6 +58,24 @@ public interface Kernel extends AutoCloseable {
      */
     void resetBefore(int code);
 
+    /**
+     * Turns inverted dropout on (or off) for the forward passes that follow: each layer's output,
+     * where it feeds the layer above or the decoder, is multiplied by a mask whose entries are 0
+     * with probability {@code rate} and {@code 1/(1 - rate)} otherwise, and backpropagation goes
+     * through the same mask. The masks are drawn here, from {@code seed} and the layer alone, and
+     * stay fixed until the next call, so equal seeds give equal masks.
+     *
+     * @param rate the drop probability in {@code [0, 1)}; 0 turns dropout off
+     * @param seed the seed of the masks (a trainer derives it from its seed and the step)
+     * @throws UnsupportedOperationException if {@code rate > 0} and this kernel has no dropout
+     *     ({@link Kernels#forTraining} never picks such a kernel for a model with dropout)
+     */
+    default void dropout(double rate, long seed) {
+        if (rate > 0) {
+            throw new UnsupportedOperationException("internal error: " + this + " has no dropout");
+        }
+    }
+
     /** Sets every layer's hidden state to zero. */
     void resetState();
 

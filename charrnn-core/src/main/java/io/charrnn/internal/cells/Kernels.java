@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * §1.1, §2.3), so Java wins while B·H² stays below about 50,000 (H=100 up to B=4; H=200 at B=1).
  *
  * <p>The system property {@code charrnn.kernel} ({@code auto}, {@code java}, {@code nd4j}) overrides
- * the choice, for benchmarks and tests.
+ * the choice, for benchmarks and tests. Dropout exists only in the ND4J kernels, so training a model
+ * with dropout ({@link #forTraining}) always gets one, whatever the shape or the property.
  */
 public final class Kernels {
     static final long JAVA_LIMIT = 50_000;
@@ -39,7 +40,24 @@ public final class Kernels {
         return layout.cell() == io.charrnn.model.CellType.RNN ? choice : Choice.ND4J;
     }
 
-    /** @return a float kernel for T steps and B streams */
+    /**
+     * @return a float kernel for training a model of this layout over T steps and B streams: an
+     *     ND4J kernel whenever the model has dropout (call {@link Kernel#dropout} before each step),
+     *     else the kernel {@link #create} picks
+     */
+    public static Kernel forTraining(ParameterLayout layout, int steps, int batch) {
+        return layout.config().dropout() > 0 ? nd(layout, steps, batch, DataType.FLOAT) : create(layout, steps, batch);
+    }
+
+    /**
+     * @return the seed of the dropout masks of one training step: a pure function of the run's seed
+     *     and the step, so a resumed run draws the masks the uninterrupted run would have drawn
+     */
+    public static long dropoutSeed(long runSeed, long step) {
+        return DropoutMask.mix(runSeed, step);
+    }
+
+    /** @return a float kernel for T steps and B streams, without dropout */
     public static Kernel create(ParameterLayout layout, int steps, int batch) {
         return choose(layout, batch) == Choice.JAVA
                 ? new JavaRnnKernel(layout, steps, batch)

@@ -242,7 +242,7 @@ public final class NdGatedKernel extends NdKernelBase {
         int n = batch * gh;
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
-                Nd4j.gemm(hOut[l - 1], wx[l], zx[l], false, false, 1.0, 0.0); // [TB,H]·[H,GH]
+                Nd4j.gemm(below(l), wx[l], zx[l], false, false, 1.0, 0.0); // [TB,H]·[H,GH]
             }
             zx[l].addiRowVector(bias[l]);
             if (!lstm) {

@@ -12,8 +12,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * What the ND4J kernels of every cell share: the shape, the flat parameter and gradient arrays
  * with per-matrix views, the input layer (row gather for one-hot, GEMM for an embedding) and the
  * output layer (logits, softmax) with their gradients, the float adapters of {@link Kernel}, and
- * the forward–loss–backward–carry sequence. Subclasses provide the recurrence: {@link #forward},
- * {@link #backward}, {@link #commitState}.
+ * the forward–loss–backward–carry sequence, and dropout. Subclasses provide the recurrence:
+ * {@link #forward}, {@link #backward}, {@link #commitState}.
+ *
+ * <p>Dropout ({@link #dropout}) lives entirely here: layer l's outputs {@code hOut[l]} reach the
+ * layer above ({@link #below}) and the decoder ({@link #output}) as {@code hOut[l] ⊙ mask[l]}, one
+ * element-wise product over all T·B rows before the GEMM that consumes them, and
+ * {@link #outputBackward} and {@link #inputBackward} use that product in the weight gradients and
+ * multiply the gradient they pass down by the same mask. The recurrence itself never sees a mask.
  */
 abstract class NdKernelBase implements NdKernel {
     static {
@@ -56,6 +62,9 @@ abstract class NdKernelBase implements NdKernel {
     int resetCode = -1; // vocabulary index that starts a stream from zero state, or -1
     INDArray[] hPrev; // per layer [TB, H]: h_{t-1} with reset rows zeroed (only with a reset code)
     INDArray[][] hPrevStep;
+    private double dropRate; // 0: no dropout
+    private INDArray[] masks; // per layer [TB, H]: 0 or 1/(1-p); allocated by the first dropout call
+    private INDArray[] dropped; // per layer [TB, H]: hOut ⊙ mask, what the layer above or the decoder reads
 
     NdKernelBase(ParameterLayout layout, int steps, int batch, DataType dtype) {
         if (steps < 1 || batch < 1) {
@@ -135,6 +144,61 @@ abstract class NdKernelBase implements NdKernel {
         }
     }
 
+    @Override
+    public void dropout(double rate, long seed) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
+        }
+        dropRate = rate;
+        if (rate == 0) {
+            return;
+        }
+        if (masks == null) {
+            masks = new INDArray[layers];
+            dropped = new INDArray[layers];
+            for (int l = 0; l < layers; l++) {
+                masks[l] = Nd4j.create(dtype, rows, hidden);
+                dropped[l] = Nd4j.create(dtype, rows, hidden);
+            }
+        }
+        for (int l = 0; l < layers; l++) {
+            DropoutMask.fill(masks[l], rate, DropoutMask.mix(seed, l));
+        }
+    }
+
+    /** @return the dropout mask of layer l's outputs, [TB, H], or null without dropout (tests) */
+    INDArray dropoutMask(int l) {
+        return dropRate > 0 ? masks[l] : null;
+    }
+
+    /** @return layer l's outputs as the next layer or the decoder reads them: dropped while dropout is on */
+    private INDArray drop(int l) {
+        if (dropRate == 0) {
+            return hOut[l];
+        }
+        return hOut[l].mul(masks[l], dropped[l]);
+    }
+
+    /** @return what {@link #drop} returned in this forward pass, for the weight gradients */
+    private INDArray dropped(int l) {
+        return dropRate == 0 ? hOut[l] : dropped[l];
+    }
+
+    /** Backpropagates through layer l's dropout: dL/dh = dL/d(dropped h) ⊙ mask, in place. */
+    private void undrop(int l, INDArray d) {
+        if (dropRate > 0) {
+            d.muli(masks[l]);
+        }
+    }
+
+    /**
+     * @return the input of layer {@code l > 0} for all T·B rows: the outputs of layer l−1 after
+     *     dropout, to be multiplied by {@code wx[l]}
+     */
+    INDArray below(int l) {
+        return drop(l - 1);
+    }
+
     /** @return whether stream b's input at step t is the reset code */
     boolean isReset(int t, int b) {
         return resetCode >= 0 && indices[t * batch + b] == resetCode;
@@ -150,8 +214,13 @@ abstract class NdKernelBase implements NdKernel {
         }
     }
 
-    /** Logits of the top layer's outputs {@code top} [TB, H] into {@link #logits}, softmax into {@link #probs}. */
+    /**
+     * Logits of the top layer's outputs {@code top} [TB, H] (after dropout) into {@link #logits},
+     * softmax into {@link #probs}.
+     */
     void output(INDArray top) {
+        checkTop(top);
+        top = drop(layers - 1);
         Nd4j.gemm(top, wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
         probs.addiRowVector(by);
         logits.assign(probs);
@@ -160,9 +229,18 @@ abstract class NdKernelBase implements NdKernel {
 
     /** Output-layer gradients from {@code probs} (now dL/dlogits), and dL/d{@code top} into {@code dTop}. */
     void outputBackward(INDArray top, INDArray dTop) {
+        checkTop(top);
+        top = dropped(layers - 1);
         Nd4j.gemm(top, probs, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
         Nd4j.gemm(ones, probs, gBy, false, false, 1.0, 0.0); // column sums
         Nd4j.gemm(probs, wy, dTop, false, true, 1.0, 0.0); // dH = dY·Wy^T
+        undrop(layers - 1, dTop);
+    }
+
+    private void checkTop(INDArray top) {
+        if (top != hOut[layers - 1]) {
+            throw new IllegalStateException("internal error: the decoder reads the top layer's outputs");
+        }
     }
 
     /**
@@ -171,8 +249,12 @@ abstract class NdKernelBase implements NdKernel {
      */
     void inputBackward(int l, INDArray dz, INDArray below, INDArray dBelow) {
         if (l > 0) {
-            Nd4j.gemm(below, dz, gWx[l], true, false, 1.0, 0.0);
+            if (below != hOut[l - 1]) {
+                throw new IllegalStateException("internal error: layer " + l + " reads the outputs of layer " + (l - 1));
+            }
+            Nd4j.gemm(dropped(l - 1), dz, gWx[l], true, false, 1.0, 0.0); // the input as the forward pass read it
             Nd4j.gemm(dz, wx[l], dBelow, false, true, 1.0, 0.0); // into the layer below
+            undrop(l - 1, dBelow);
         } else if (embedding == null) {
             scatterAddRows(gWx[0], dz);
         } else {

@@ -143,7 +143,7 @@ public final class NdRnnKernel extends NdKernelBase {
         projectInputs(inputs, hOut[0]);
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
-                Nd4j.gemm(hOut[l - 1], wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
+                Nd4j.gemm(below(l), wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
             }
             hOut[l].addiRowVector(bias[l]);
             for (int t = 0; t < steps; t++) {

@@ -275,6 +275,7 @@ public final class ModelArchive {
         c.addProperty("embedding", config.embedding());
         c.addProperty("initScale", config.initScale());
         c.addProperty("seed", config.seed());
+        c.addProperty("dropout", config.dropout());
         root.add("config", c);
         JsonArray codePoints = new JsonArray();
         for (int cp : vocabulary.codePoints()) {

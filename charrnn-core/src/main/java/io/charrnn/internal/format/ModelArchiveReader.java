@@ -409,8 +409,10 @@ final class ModelArchiveReader {
         int embedding = (int) fields.integer(c, "embedding", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
         double initScale = fields.number(c, "initScale", where);
         long seed = fields.integer(c, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
+        // files written before dropout existed have no such field: they were trained without it
+        double dropout = c.has("dropout") ? fields.number(c, "dropout", where) : 0;
         try {
-            return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed);
+            return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed, dropout);
         } catch (IllegalArgumentException e) {
             throw problem(where + "expected a valid config, found one where " + e.getMessage(), e);
         }

@@ -41,6 +41,10 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Non-linearity: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Activation activation;
 
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Dropout probability in [0, 1); the check holds one set of masks fixed (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
     @Option(names = "--vocab", defaultValue = "8", paramLabel = "V",
             description = "Vocabulary size, >= 2 (default: ${DEFAULT-VALUE}).")
     int vocab;
@@ -60,16 +64,16 @@ final class GradcheckCommand implements Callable<Integer> {
         GradientCheck.Report report;
         try {
             ModelConfig config = RnnModel.builder().cell(cell).activation(activation).hidden(hidden).layers(layers)
-                    .embedding(embedding).seed(seed).build().config();
+                    .embedding(embedding).dropout(dropout).seed(seed).build().config();
             report = GradientCheck.run(config, vocab, seq, batch, seed);
         } catch (IllegalArgumentException e) {
             String msg = Options.flagNames(e.getMessage()).replaceFirst("^vocabularySize", "--vocab");
             throw new CommandLine.ParameterException(spec.commandLine(), msg);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "gradient check: %s %s, hidden %d, layers %d, %s, V=%d T=%d B=%d, seed %d%n",
-                cell, activation, hidden, layers, embedding == 0 ? "one-hot" : "embedding " + embedding, vocab, seq,
-                batch, seed);
+        out.printf(Locale.ROOT, "gradient check: %s %s, hidden %d, layers %d, %s%s, V=%d T=%d B=%d, seed %d%n",
+                cell, activation, hidden, layers, embedding == 0 ? "one-hot" : "embedding " + embedding,
+                dropout > 0 ? ", dropout " + dropout + " (fixed masks)" : "", vocab, seq, batch, seed);
         out.print(report.table());
         double max = report.maxRelativeError();
         boolean pass = max <= THRESHOLD;

@@ -4,10 +4,11 @@ import java.util.Map;
 
 /** Helpers shared by the commands' option handling. */
 final class Options {
-    private static final Map<String, String> FLAGS = Map.of(
-            "hidden", "--hidden", "layers", "--layers", "embedding", "--embedding",
-            "sequenceLength", "--seq", "batchSize", "--batch", "learningRate", "--lr",
-            "steps", "--steps", "temperature", "--temperature", "length", "--length");
+    private static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("hidden", "--hidden"), Map.entry("layers", "--layers"), Map.entry("embedding", "--embedding"),
+            Map.entry("sequenceLength", "--seq"), Map.entry("batchSize", "--batch"), Map.entry("learningRate", "--lr"),
+            Map.entry("steps", "--steps"), Map.entry("temperature", "--temperature"), Map.entry("length", "--length"),
+            Map.entry("dropout", "--dropout"));
 
     private Options() {
     }

@@ -71,6 +71,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learned character embedding size; 0 = one-hot input (default: ${DEFAULT-VALUE}).")
     int embedding;
 
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout probability in [0, 1) on each layer's output, between layers and before the "
+                    + "decoder, during training only (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
     @Option(names = "--activation", defaultValue = "tanh", paramLabel = "FN",
             description = "Vanilla cell non-linearity: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Activation activation;
@@ -179,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
 
         // Check every option before reading anything.
         RnnModel model = usage(() -> RnnModel.builder().cell(cell).activation(activation).hidden(hidden)
-                .layers(layers).embedding(embedding).seed(seed).build());
+                .layers(layers).embedding(embedding).dropout(dropout).seed(seed).build());
         if (steps != null && minutes != null) {
             throw usageError("give --steps or --minutes, not both");
         }

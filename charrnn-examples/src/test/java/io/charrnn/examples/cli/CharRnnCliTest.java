@@ -224,6 +224,10 @@ class CharRnnCliTest {
                 "--batch", "2");
         assertEquals(0, lstm.status(), lstm.out() + lstm.err());
         assertTrue(lstm.out().contains("PASS"), lstm.out());
+        Run dropped = run("gradcheck", "--hidden", "3", "--layers", "2", "--vocab", "4", "--seq", "3", "--batch", "2",
+                "--dropout", "0.4");
+        assertEquals(0, dropped.status(), dropped.out() + dropped.err());
+        assertTrue(dropped.out().contains("dropout 0.4 (fixed masks)") && dropped.out().contains("PASS"), dropped.out());
         Run gru = run("gradcheck", "--cell", "gru", "--hidden", "3", "--vocab", "5", "--seq", "3", "--batch", "2");
         assertEquals(0, gru.status(), gru.out() + gru.err());
         for (String p : new String[] {"layer0.bx", "layer0.bh", "PASS"}) {

@@ -42,6 +42,7 @@ class InspectCommandTest {
                 "layers:       2",
                 "input:        embedding of size 4",
                 "init scale:   0.25",
+                "dropout:      none",
                 "seed:         7",
                 "vocabulary:   7 characters: \"\\u{0001}\\n\\\"abé\uD83D\uDE00\"",
                 "replacement:  'a' (U+0061)",

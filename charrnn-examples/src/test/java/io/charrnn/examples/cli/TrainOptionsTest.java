@@ -53,6 +53,34 @@ class TrainOptionsTest {
     }
 
     @Test
+    void dropout_trainsReproducibly_isSavedInTheModel_andShownByInspect(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "--text", text(dir).toString(), "--cell", "lstm", "--hidden", "12", "--layers", "2",
+            "--dropout", "0.3", "--seq", "8", "--batch", "3", "--steps", "15", "--no-samples"};
+        CharRnnCliTest.Run a = run(concat(common, "--out", dir.resolve("a.charrnn").toString()));
+        assertEquals(0, a.status(), a.err());
+        assertTrue(a.err().contains("dropout=0.3"), a.err());
+        CharRnnCliTest.Run b = run(concat(common, "--out", dir.resolve("b.charrnn").toString()));
+        assertEquals(0, b.status(), b.err());
+        RnnModel ma = ModelFiles.load(dir.resolve("a.charrnn"));
+        RnnModel mb = ModelFiles.load(dir.resolve("b.charrnn"));
+        assertEquals(0.3, ma.config().dropout());
+        for (String name : ma.weights().keySet()) {
+            assertTrue(java.util.Arrays.equals(ma.weights().get(name), mb.weights().get(name)), name);
+        }
+        CharRnnCliTest.Run inspect = run("inspect", dir.resolve("a.charrnn").toString());
+        assertEquals(0, inspect.status(), inspect.err());
+        assertTrue(inspect.out().contains("dropout:      0.3 (in training)"), inspect.out());
+    }
+
+    @Test
+    void dropout_outOfRange_namesTheFlag(@TempDir Path dir) throws Exception {
+        CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--dropout", "1", "--steps", "2",
+                "--no-samples", "--out", dir.resolve("x.charrnn").toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("--dropout must be in [0, 1), got 1.0"), r.err());
+    }
+
+    @Test
     void patienceAndEpochs_runAndReportValidation(@TempDir Path dir) throws Exception {
         CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--hidden", "8", "--seq", "8", "--batch", "2",
                 "--epochs", "2", "--patience", "3", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.05",
@@ -66,7 +94,8 @@ class TrainOptionsTest {
         String t = text(dir).toString();
         String[][] bad = {
             {"--schedule", "linear"}, {"--batching", "sideways"}, {"--patience", "0"}, {"--reset-at", "ab"},
-            {"--momentum", "1.5", "--optimizer", "sgd"}, {"--reset-at", "Z"}};
+            {"--momentum", "1.5", "--optimizer", "sgd"}, {"--reset-at", "Z"}, {"--dropout", "1"},
+            {"--dropout", "-0.5"}, {"--dropout", "half"}};
         for (String[] b : bad) {
             CharRnnCliTest.Run r = run(concat(new String[] {"train", "--text", t, "--steps", "2", "--no-samples",
                 "--out", dir.resolve("x.charrnn").toString()}, b));
