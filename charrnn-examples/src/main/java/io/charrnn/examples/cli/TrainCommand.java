@@ -10,7 +10,11 @@ import io.charrnn.text.Texts;
 import io.charrnn.train.Batching;
 import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
+import io.charrnn.train.StepSummary;
 import io.charrnn.train.Trainer;
+import io.charrnn.train.TrainingControl;
+import io.charrnn.train.TrainingDivergedException;
+import io.charrnn.train.TrainingListener;
 import io.charrnn.train.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a model on a text with truncated BPTT, shows progress on stderr, prints the "
                 + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
-                "Without --steps, --epochs or --minutes it trains for 2 minutes."})
+                "Without --steps, --epochs or --minutes it trains for 2 minutes.",
+                "Ctrl-C stops after the current step, writes a checkpoint to --checkpoint-dir, saves the model to --out "
+                        + "and exits with status 130; --resume continues from the checkpoint."})
 final class TrainCommand implements Callable<Integer> {
     /** The update rules the CLI offers. */
     enum OptimizerName { ADAGRAD, ADAM, RMSPROP, SGD }
@@ -146,7 +152,8 @@ final class TrainCommand implements Callable<Integer> {
     Long checkpointEvery;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "checkpoints",
-            description = "Where checkpoints go; created if missing (default: ${DEFAULT-VALUE}).")
+            description = "Where checkpoints go: those of --checkpoint-every, and one when Ctrl-C stops training; "
+                    + "created if missing (default: ${DEFAULT-VALUE}).")
     Path checkpointDirectory;
 
     @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
@@ -235,29 +242,51 @@ final class TrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(checkpointDirectory);
             usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));
         }
-        Trainer trainer = tb.listener(progress).build();
+        LastCheckpoint lastCheckpoint = new LastCheckpoint();
+        Trainer trainer = tb.checkpointOnStop(checkpointDirectory).listener(progress).listener(lastCheckpoint).build();
         err.printf(Locale.ROOT, "training: %s%n", trainer);
         err.flush();
 
+        TrainingControl control = new TrainingControl();
         TrainingResult result;
-        try {
-            result = resume != null ? trainer.resume(resume, corpus) : trainer.train(bound, corpus);
-        } finally {
-            progress.finish();
-        }
+        try (StopOnInterrupt interrupt = StopOnInterrupt.install(control, err)) {
+            try {
+                result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
+            } catch (TrainingDivergedException e) {
+                throw new IllegalStateException(e.getMessage() + (lastCheckpoint.file == null ? ""
+                        : "; the last good checkpoint is " + lastCheckpoint.file), e);
+            } finally {
+                progress.finish();
+            }
 
-        out.printf(Locale.ROOT, "trained %,d steps (%d epochs) in %s at %,.0f chars/s; last loss %.4f, smooth loss %.4f "
-                        + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
-                result.charactersPerSecond(), result.loss(), result.smoothLoss());
-        if (result.validationLoss().isPresent()) {
-            out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%n", result.validationLoss().getAsDouble(),
-                    result.validationBitsPerCharacter().getAsDouble());
-        } else {
-            out.println("validation: none (the text has no validation part)");
+            out.printf(Locale.ROOT, "trained %,d steps (%d epochs) in %s at %,.0f chars/s; last loss %.4f, smooth loss %.4f "
+                            + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
+                    result.charactersPerSecond(), result.loss(), result.smoothLoss());
+            if (result.validationLoss().isPresent()) {
+                out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%n", result.validationLoss().getAsDouble(),
+                        result.validationBitsPerCharacter().getAsDouble());
+            } else {
+                out.println("validation: none (the text has no validation part)");
+            }
+            if (result.interrupted() && result.steps() == 0) {
+                out.println("interrupted before the first step: nothing saved");
+                out.flush();
+                return StopOnInterrupt.EXIT_INTERRUPTED;
+            }
+            ModelStore.save(result.model(), modelPath);
+            out.println("saved " + modelPath);
+            if (result.interrupted()) {
+                out.println("interrupted at step " + result.steps() + (lastCheckpoint.file == null ? ""
+                        : "; checkpoint " + lastCheckpoint.file + " (continue with --resume " + lastCheckpoint.file
+                        + " and the same options)"));
+                out.flush();
+                return StopOnInterrupt.EXIT_INTERRUPTED;
+            }
+            out.flush();
+            if (interrupt.fired()) {
+                return StopOnInterrupt.EXIT_INTERRUPTED; // Ctrl-C after the last step: everything is saved
+            }
         }
-        ModelStore.save(result.model(), modelPath);
-        out.println("saved " + modelPath);
-        out.flush();
 
         if (samples) {
             for (double t : SAMPLE_TEMPERATURES) {
@@ -272,6 +301,20 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** Remembers the newest checkpoint written, to name it when training stops or fails. */
+    private static final class LastCheckpoint implements TrainingListener {
+        volatile Path file;
+
+        @Override
+        public void onStep(StepSummary step) {
+        }
+
+        @Override
+        public void onCheckpoint(long step, Path checkpoint) {
+            file = checkpoint;
+        }
     }
 
     private CommandLine.ParameterException usageError(String message) {
