@@ -296,7 +296,9 @@ final class TrainingRun {
         try {
             Checkpoints.write(data, file);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
+            String message = String.valueOf(e.getMessage());
+            throw new UncheckedIOException(message.contains(file.toString()) ? "could not write the checkpoint: " + message
+                    : "could not write checkpoint " + file + ": " + message, e);
         }
         checkpointedStep = step;
         checkpoints.remove(file); // a stop checkpoint may land on a periodic one's name

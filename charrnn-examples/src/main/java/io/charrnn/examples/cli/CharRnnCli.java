@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -102,6 +103,9 @@ public final class CharRnnCli implements Runnable {
         }
         if (t instanceof AccessDeniedException) {
             return "permission denied: " + msg;
+        }
+        if (t instanceof FileSystemException) {
+            return oneLine(msg); // names the file and the reason
         }
         if (msg == null || msg.isBlank()) {
             return t.getClass().getSimpleName();
