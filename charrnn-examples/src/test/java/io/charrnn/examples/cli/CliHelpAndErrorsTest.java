@@ -25,7 +25,7 @@ class CliHelpAndErrorsTest {
     void everyOptionOfEveryCommand_hasADescription_andShowsItsDefault() {
         List<String> problems = new ArrayList<>();
         assertTrue(commands().keySet().containsAll(List.of("train", "sample", "eval", "score", "next", "inspect",
-                "gradcheck", "bench")), commands().keySet().toString());
+                "gradcheck", "bench", "serve")), commands().keySet().toString());
         commands().forEach((name, command) -> {
             for (OptionSpec o : command.getCommandSpec().options()) {
                 String description = String.join(" ", o.description()).strip();
@@ -81,6 +81,8 @@ class CliHelpAndErrorsTest {
             {"inspect", notAModel.toString()}, {"inspect", missing.toString()}, {"inspect"},
             {"gradcheck", "--hidden", "0"}, {"gradcheck", "--cell", "cnn"},
             {"bench", "--config", "C9"}, {"bench", "--seconds", "soon"}, {"frobnicate"},
+            {"serve", "--model", missing.toString()}, {"serve", "--model", notAModel.toString(), "--threads", "0"},
+            {"serve", "--model", notAModel.toString(), "--port", "70000"}, {"serve"},
         };
         for (String[] c : cases) {
             CharRnnCliTest.Run r = CharRnnCliTest.run(c);
