@@ -253,7 +253,9 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
             } catch (TrainingDivergedException e) {
-                throw new IllegalStateException(e.getMessage() + (lastCheckpoint.file == null ? ""
+                String message = e.getMessage().replace("lower the learning rate", "lower --lr")
+                        .replace("(gradientClipNorm / gradientClipValue)", "(--clip-norm / --clip-value)");
+                throw new IllegalStateException(message + (lastCheckpoint.file == null ? ""
                         : "; the last good checkpoint is " + lastCheckpoint.file), e);
             } finally {
                 progress.finish();
