@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
  * <p>Errors end as one line on stderr, {@code charrnn: error: ...}, and a non-zero exit status: 2
  * for usage errors (an unknown option, a value out of range), 1 for failures (a missing file, a
  * corrupt model, diverging training). {@code --debug} or {@code CHARRNN_DEBUG=1} adds the stack trace.
+ * Ctrl-C during {@code train} saves a checkpoint and the model and exits with 130.
  */
 @Command(name = "charrnn", mixinStandardHelpOptions = true, version = "charrnn 0.1.0-SNAPSHOT",
         description = "Character-level recurrent language models: train on any text, sample, evaluate, "
