@@ -179,8 +179,27 @@ final class TrainCommand implements Callable<Integer> {
             description = "Print samples at temperatures 0.5, 0.8 and 1.0 after training (default: on).")
     boolean samples;
 
+    private StopOnInterrupt interrupt; // installed while training and saving
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } catch (Exception e) {
+            if (interrupt != null && interrupt.fired()) { // the JVM exits as soon as the hook is released: report now
+                spec.commandLine().getErr().println("charrnn: error: " + CharRnnCli.describe(e));
+                spec.commandLine().getErr().flush();
+                return CharRnnCli.FAILURE;
+            }
+            throw e;
+        } finally {
+            if (interrupt != null) {
+                interrupt.close(); // lets a Ctrl-C exit go on once everything is saved (or failed)
+            }
+        }
+    }
+
+    private Integer train() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -248,47 +267,44 @@ final class TrainCommand implements Callable<Integer> {
         err.flush();
 
         TrainingControl control = new TrainingControl();
+        interrupt = StopOnInterrupt.install(control, err);
         TrainingResult result;
-        try (StopOnInterrupt interrupt = StopOnInterrupt.install(control, err)) {
-            try {
-                result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
-            } catch (TrainingDivergedException e) {
-                String message = e.getMessage().replace("lower the learning rate", "lower --lr")
-                        .replace("(gradientClipNorm / gradientClipValue)", "(--clip-norm / --clip-value)");
-                throw new IllegalStateException(message + (lastCheckpoint.file == null ? ""
-                        : "; the last good checkpoint is " + lastCheckpoint.file), e);
-            } finally {
-                progress.finish();
-            }
-
-            out.printf(Locale.ROOT, "trained %,d steps (%d epochs) in %s at %,.0f chars/s; last loss %.4f, smooth loss %.4f "
-                            + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
-                    result.charactersPerSecond(), result.loss(), result.smoothLoss());
-            if (result.validationLoss().isPresent()) {
-                out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%n", result.validationLoss().getAsDouble(),
-                        result.validationBitsPerCharacter().getAsDouble());
-            } else {
-                out.println("validation: none (the text has no validation part)");
-            }
-            if (result.interrupted() && result.steps() == 0) {
-                out.println("interrupted before the first step: nothing saved");
-                out.flush();
-                return StopOnInterrupt.EXIT_INTERRUPTED;
-            }
-            ModelStore.save(result.model(), modelPath);
-            out.println("saved " + modelPath);
-            if (result.interrupted()) {
-                out.println("interrupted at step " + result.steps() + (lastCheckpoint.file == null ? ""
-                        : "; checkpoint " + lastCheckpoint.file + " (continue with --resume " + lastCheckpoint.file
-                        + " and the same options)"));
-                out.flush();
-                return StopOnInterrupt.EXIT_INTERRUPTED;
-            }
-            out.flush();
-            if (interrupt.fired()) {
-                return StopOnInterrupt.EXIT_INTERRUPTED; // Ctrl-C after the last step: everything is saved
-            }
+        try {
+            result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
+        } catch (TrainingDivergedException e) {
+            throw diverged(e, lastCheckpoint.file);
+        } finally {
+            progress.finish();
         }
+
+        out.printf(Locale.ROOT, "trained %,d steps (%d epochs) in %s at %,.0f chars/s; last loss %.4f, smooth loss %.4f "
+                        + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
+                result.charactersPerSecond(), result.loss(), result.smoothLoss());
+        if (result.validationLoss().isPresent()) {
+            out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%n", result.validationLoss().getAsDouble(),
+                    result.validationBitsPerCharacter().getAsDouble());
+        } else {
+            out.println("validation: none (the text has no validation part)");
+        }
+        if (result.interrupted() && result.steps() == 0) {
+            out.println("interrupted before the first step: nothing saved");
+            out.flush();
+            return StopOnInterrupt.EXIT_INTERRUPTED;
+        }
+        ModelStore.save(result.model(), modelPath);
+        out.println("saved " + modelPath);
+        out.flush();
+        if (result.interrupted()) {
+            out.println("interrupted at step " + result.steps() + (lastCheckpoint.file == null ? ""
+                    : "; checkpoint " + lastCheckpoint.file + " (continue with --resume " + lastCheckpoint.file
+                    + " and the same options)"));
+            out.flush();
+            return StopOnInterrupt.EXIT_INTERRUPTED;
+        }
+        if (interrupt.fired()) { // Ctrl-C after the last step: the run was complete and is saved
+            return StopOnInterrupt.EXIT_INTERRUPTED;
+        }
+        interrupt.close(); // everything is saved: from here Ctrl-C just ends the samples
 
         if (samples) {
             for (double t : SAMPLE_TEMPERATURES) {
@@ -303,6 +319,14 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The library's divergence message in the CLI's words, naming the checkpoint to go back to. */
+    private static IllegalStateException diverged(TrainingDivergedException e, Path lastCheckpoint) {
+        String message = e.getMessage().replace("lower the learning rate", "lower --lr")
+                .replace("(gradientClipNorm / gradientClipValue)", "(--clip-norm / --clip-value)");
+        return new IllegalStateException(message + (lastCheckpoint == null ? ""
+                : "; the last good checkpoint is " + lastCheckpoint), e);
     }
 
     /** Remembers the newest checkpoint written, to name it when training stops or fails. */
