@@ -59,6 +59,7 @@ public final class Trainer {
     final long checkpointEvery;
     final Path checkpointDirectory;
     final int keepCheckpoints;
+    final Path stopCheckpointDirectory; // null: no checkpoint when a TrainingControl stops the run
     final int resetCodePoint; // -1: none
     final List<TrainingListener> listeners;
 
@@ -86,6 +87,7 @@ public final class Trainer {
         this.checkpointEvery = b.checkpointEvery;
         this.checkpointDirectory = b.checkpointDirectory;
         this.keepCheckpoints = b.keepCheckpoints;
+        this.stopCheckpointDirectory = b.stopCheckpointDirectory;
         this.resetCodePoint = b.resetCodePoint;
         this.listeners = List.copyOf(b.listeners);
     }
@@ -111,10 +113,30 @@ public final class Trainer {
      * @throws java.io.UncheckedIOException if a checkpoint cannot be written
      */
     public TrainingResult train(RnnModel model, Corpus corpus) {
+        return train(model, corpus, new TrainingControl());
+    }
+
+    /**
+     * Trains a copy of {@code model} as {@link #train(RnnModel, Corpus)} does, and stops after the
+     * step under way when {@code control} is asked to ({@link TrainingControl#requestStop()}, from
+     * any thread, a listener included): the result then has {@link StopReason#REQUESTED} and the
+     * weights after that step, and with {@link Builder#checkpointOnStop} a checkpoint is written.
+     *
+     * @param model an unbound model or one bound to the corpus's vocabulary
+     * @param corpus the text
+     * @param control stops the run early; one control per run
+     * @return the trained model and figures of the run
+     * @throws IllegalArgumentException if the vocabularies differ, the training split is too short
+     *     for one window of every stream, or {@code patience} is set without a validation split
+     * @throws TrainingDivergedException if the loss, gradient or weights become NaN or infinite
+     * @throws java.io.UncheckedIOException if a checkpoint cannot be written
+     */
+    public TrainingResult train(RnnModel model, Corpus corpus, TrainingControl control) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(corpus, "corpus");
+        Objects.requireNonNull(control, "control");
         checkCorpus(model, corpus);
-        return new TrainingRun(this, model.withVocabulary(corpus.vocabulary()), corpus, null).run();
+        return new TrainingRun(this, model.withVocabulary(corpus.vocabulary()), corpus, null, control).run();
     }
 
     /**
@@ -131,15 +153,32 @@ public final class Trainer {
      *     checkpoint's, or the corpus does not match
      */
     public TrainingResult resume(Path checkpoint, Corpus corpus) throws IOException {
+        return resume(checkpoint, corpus, new TrainingControl());
+    }
+
+    /**
+     * Continues a run from a checkpoint as {@link #resume(Path, Corpus)} does, and stops after the
+     * step under way when {@code control} is asked to (see {@link #train(RnnModel, Corpus, TrainingControl)}).
+     *
+     * @param checkpoint a checkpoint file
+     * @param corpus the corpus of the original run
+     * @param control stops the run early; one control per run
+     * @return the result, counting the steps before the checkpoint
+     * @throws IOException if the checkpoint cannot be read or is not a valid checkpoint
+     * @throws IllegalArgumentException if this trainer's training settings differ from the
+     *     checkpoint's, or the corpus does not match
+     */
+    public TrainingResult resume(Path checkpoint, Corpus corpus, TrainingControl control) throws IOException {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(corpus, "corpus");
+        Objects.requireNonNull(control, "control");
         CheckpointData data = Checkpoints.read(checkpoint);
         if (!data.signature().equals(signature())) {
             throw new IllegalArgumentException("the checkpoint was written with other training settings; resume with "
                     + "the same ones.\n  checkpoint: " + data.signature() + "\n  this trainer: " + signature());
         }
         checkCorpus(data.model(), corpus);
-        return new TrainingRun(this, data.model(), corpus, data).run();
+        return new TrainingRun(this, data.model(), corpus, data, control).run();
     }
 
     private void checkCorpus(RnnModel model, Corpus corpus) {
@@ -202,6 +241,7 @@ public final class Trainer {
         private long checkpointEvery = 0;
         private Path checkpointDirectory;
         private int keepCheckpoints = 3;
+        private Path stopCheckpointDirectory;
         private int resetCodePoint = -1;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -388,6 +428,25 @@ public final class Trainer {
             }
             this.checkpointEvery = steps;
             this.checkpointDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Writes a checkpoint when a {@link TrainingControl} stops a run (not when a limit, early
+         * stopping or divergence ends it), so that {@link Trainer#resume} can continue it: into
+         * {@code directory}, created if missing, named like the periodic ones and counted among the
+         * {@link #keepCheckpoints} newest. Nothing is written if the run took no step or the last step
+         * was just checkpointed.
+         *
+         * @param directory where the checkpoint goes; an existing directory or a path to create
+         * @throws IllegalArgumentException if {@code directory} exists and is not a directory
+         */
+        public Builder checkpointOnStop(Path directory) {
+            Objects.requireNonNull(directory, "directory");
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("checkpointOnStop needs a directory, got the file " + directory);
+            }
+            this.stopCheckpointDirectory = directory;
             return this;
         }
 

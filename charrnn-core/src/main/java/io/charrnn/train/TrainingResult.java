@@ -18,11 +18,24 @@ import java.util.OptionalDouble;
  * @param elapsed wall-clock time of this call
  * @param charactersPerSecond training characters processed per second in this call
  * @param history every step's loss and every validation pass
- * @param stoppedEarly whether early stopping ended the run
+ * @param stopReason why the run ended
  */
 public record TrainingResult(RnnModel model, long steps, int epochs, double loss, double smoothLoss,
                              OptionalDouble validationLoss, Duration elapsed, double charactersPerSecond,
-                             TrainingHistory history, boolean stoppedEarly) {
+                             TrainingHistory history, StopReason stopReason) {
+    /** @return whether early stopping ended the run ({@link StopReason#EARLY_STOPPING}) */
+    public boolean stoppedEarly() {
+        return stopReason == StopReason.EARLY_STOPPING;
+    }
+
+    /**
+     * @return whether a {@link TrainingControl} stopped the run before its limits
+     *     ({@link StopReason#REQUESTED}); {@link #model()} then holds the weights after the last step
+     */
+    public boolean interrupted() {
+        return stopReason == StopReason.REQUESTED;
+    }
+
     /** @return the validation loss in bits per character, if there is one */
     public OptionalDouble validationBitsPerCharacter() {
         return validationLoss.isPresent() ? OptionalDouble.of(validationLoss.getAsDouble() / Math.log(2))

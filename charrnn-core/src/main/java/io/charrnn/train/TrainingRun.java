@@ -35,6 +35,7 @@ final class TrainingRun {
     private final int[][] matrices; // {offset, size} of each weight matrix, for weight decay
     private final String trainingText; // fingerprint of the training split, kept in checkpoints
     private final int resetCode; // vocabulary index of the reset character, or -1
+    private final TrainingControl control;
 
     private long step;
     private int epoch;
@@ -54,8 +55,11 @@ final class TrainingRun {
     private final List<ValidationSummary> validations = new ArrayList<>();
     private final List<Path> checkpoints = new ArrayList<>();
 
-    TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume) {
+    private long checkpointedStep = -1; // the step of the last checkpoint written by this call
+
+    TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume, TrainingControl control) {
         this.config = config;
+        this.control = control;
         this.start = model;
         this.corpus = corpus;
         this.layout = new ParameterLayout(model.config(), corpus.vocabulary().size());
@@ -135,12 +139,14 @@ final class TrainingRun {
         int[] targets = new int[charsPerStep];
         boolean early = false;
         double dropout = start.config().dropout();
+        StopReason reason;
         try (Kernel kernel = Kernels.forTraining(layout, config.sequenceLength, config.batchSize)) {
             kernel.resetBefore(resetCode);
             if (pendingState != null) {
                 kernel.restoreState(pendingState);
             }
-            while (step < config.steps && epoch < config.epochs && System.nanoTime() < deadline && !early) {
+            while (step < config.steps && epoch < config.epochs && System.nanoTime() < deadline && !early
+                    && !control.isStopRequested()) {
                 long t0 = System.nanoTime();
                 if (batches.fill(epoch, window, inputs, targets)) {
                     kernel.resetState();
@@ -179,10 +185,23 @@ final class TrainingRun {
                     sample();
                 }
                 if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
-                    checkpoint(kernel);
+                    checkpoint(kernel, config.checkpointDirectory);
                 }
             }
             requireFiniteWeights();
+            reason = early ? StopReason.EARLY_STOPPING : step >= config.steps ? StopReason.STEPS
+                    : epoch >= config.epochs ? StopReason.EPOCHS : control.isStopRequested() && System.nanoTime() < deadline
+                    ? StopReason.REQUESTED : StopReason.TIME_LIMIT;
+            if (reason == StopReason.REQUESTED && config.stopCheckpointDirectory != null && step > stepAtStart
+                    && checkpointedStep != step) {
+                try {
+                    java.nio.file.Files.createDirectories(config.stopCheckpointDirectory);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not create the checkpoint directory "
+                            + config.stopCheckpointDirectory + ": " + e.getMessage(), e);
+                }
+                checkpoint(kernel, config.stopCheckpointDirectory);
+            }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         boolean useBest = config.patience > 0 && bestParams != null;
@@ -199,7 +218,7 @@ final class TrainingRun {
         RnnModel trained = TrainingHistory.attach(history, snapshot(finalParams, validation.orElse(Double.NaN)), start,
                 step);
         double cps = (step - firstStep) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
-        return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, early);
+        return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason);
     }
 
     /** An update can overflow the weights while the loss that led to it was finite. */
@@ -272,18 +291,22 @@ final class TrainingRun {
         return ModelAccess.create(start.config(), corpus.vocabulary(), weights.clone()).withTrainingInfo(info);
     }
 
-    private void checkpoint(Kernel kernel) {
+    private void checkpoint(Kernel kernel, Path directory) {
         requireFiniteWeights();
         RnnModel model = snapshot(params, Double.NaN);
         CheckpointData data = new CheckpointData(model, config.signature(), trainingText, step, epoch, window, smooth, lastFinite,
                 bestLoss, bestStep, badValidations, bestParams, updater.moments(), updater.scalars(), kernel.state(),
                 historyFirstStep, losses.toArray(), smoothLosses.toArray(), List.copyOf(validations));
-        Path file = config.checkpointDirectory.resolve(String.format("checkpoint-%09d.charrnn", step));
+        Path file = directory.resolve(String.format("checkpoint-%09d.charrnn", step));
         try {
             Checkpoints.write(data, file);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not write checkpoint " + file + ": " + e.getMessage(), e);
+            String message = String.valueOf(e.getMessage());
+            throw new UncheckedIOException(message.contains(file.toString()) ? "could not write the checkpoint: " + message
+                    : "could not write checkpoint " + file + ": " + message, e);
         }
+        checkpointedStep = step;
+        checkpoints.remove(file); // a stop checkpoint may land on a periodic one's name
         checkpoints.add(file);
         while (checkpoints.size() > config.keepCheckpoints) {
             Path old = checkpoints.remove(0);

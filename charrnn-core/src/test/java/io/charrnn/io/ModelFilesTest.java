@@ -613,7 +613,8 @@ class ModelFilesTest {
 
         for (int limit : new int[] {0, 1, 100, 700}) {
             IOException e = assertThrows(IOException.class, () -> ModelFiles.save(other, file, out -> failAfter(out, limit)));
-            assertEquals("disk full (simulated)", e.getMessage());
+            assertEquals("could not write " + file + ": disk full (simulated)", e.getMessage());
+            assertEquals("disk full (simulated)", e.getCause().getMessage());
             assertArrayEquals(before, Files.readAllBytes(file));
             assertEquals(List.of("m.charrnn"), listing(dir));
             assertEquals(old, ModelFiles.load(file));

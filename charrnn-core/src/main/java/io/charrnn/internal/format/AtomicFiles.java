@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import java.util.regex.Pattern;
  * Replaces a file atomically: the new content goes to a temporary file in the target's
  * directory, is forced to disk and moved over the target in one step
  * ({@code ATOMIC_MOVE, REPLACE_EXISTING}), and the directory is then forced where the platform
- * allows it. A failure (an exception from the content, a full disk) deletes the temporary file
- * and leaves any previous file at the target as it was.
+ * allows it. A failure (an exception from the content, a full disk, a read-only directory)
+ * deletes the temporary file, leaves any previous file at the target as it was and throws an
+ * {@code IOException} whose message names the target (not the temporary file) and the cause.
  *
  * <h2>Temporary files</h2>
  *
@@ -109,9 +111,32 @@ public final class AtomicFiles {
                     t.addSuppressed(e);
                 }
             }
+            if (t instanceof IOException e) {
+                throw naming(target, directory, e);
+            }
             throw t;
         }
         syncDirectory(directory);
+    }
+
+    /**
+     * The exception of a failed write, naming the target rather than the temporary file: a full
+     * disk reads {@code could not write /dir/m.charrnn: No space left on device}, a read-only
+     * directory {@code /dir/m.charrnn: cannot create a file in /dir (Read-only file system)}.
+     */
+    private static IOException naming(Path target, Path directory, IOException e) {
+        if (e instanceof FileSystemException f) {
+            if (target.toString().equals(f.getFile())) {
+                return e;
+            }
+            String reason = f.getReason() == null ? "" : " (" + f.getReason() + ")";
+            FileSystemException named = e instanceof AccessDeniedException
+                    ? new AccessDeniedException(target.toString(), null, "cannot create a file in " + directory + reason)
+                    : new FileSystemException(target.toString(), null, "cannot write a file in " + directory + reason);
+            named.initCause(e);
+            return named;
+        }
+        return new IOException("could not write " + target + ": " + e.getMessage(), e);
     }
 
     /**

@@ -4,23 +4,27 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code charrnn} command: train, sample, eval, score, next, inspect, gradcheck, bench and plot.
+ * The {@code charrnn} command: train, sample, eval, score, next, inspect, gradcheck, bench, plot and serve.
  *
  * <p>Errors end as one line on stderr, {@code charrnn: error: ...}, and a non-zero exit status: 2
  * for usage errors (an unknown option, a value out of range), 1 for failures (a missing file, a
  * corrupt model, diverging training). {@code --debug} or {@code CHARRNN_DEBUG=1} adds the stack trace.
+ * Ctrl-C during {@code train} saves a checkpoint and the model and exits with 130.
  */
 @Command(name = "charrnn", mixinStandardHelpOptions = true, version = "charrnn 0.1.0-SNAPSHOT",
         description = "Character-level recurrent language models: train on any text, sample, evaluate, "
-                + "score characters, predict the next character, inspect model files, check gradients, benchmark, plot.",
+                + "score characters, predict the next character, inspect model files, check gradients, benchmark, plot, "
+                + "serve over HTTP.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ScoreCommand.class,
                 NextCommand.class, InspectCommand.class, GradcheckCommand.class, BenchCommand.class, PlotCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CharRnnCli implements Runnable {
     /** Exit status of a failure that is not the user's wording (I/O, divergence, a failed check). */
@@ -38,7 +42,7 @@ public final class CharRnnCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: train, sample, eval, score, next, inspect, gradcheck, bench or plot");
+                "a command is required: train, sample, eval, score, next, inspect, gradcheck, bench, plot or serve");
     }
 
     /**
@@ -102,6 +106,9 @@ public final class CharRnnCli implements Runnable {
         }
         if (t instanceof AccessDeniedException) {
             return "permission denied: " + msg;
+        }
+        if (t instanceof FileSystemException) {
+            return oneLine(msg); // names the file and the reason
         }
         if (msg == null || msg.isBlank()) {
             return t.getClass().getSimpleName();

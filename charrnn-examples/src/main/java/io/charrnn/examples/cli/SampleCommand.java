@@ -32,7 +32,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model file saved by 'train'.")
     Path model;
 
-    @Option(names = "--length", defaultValue = "200",
+    @Option(names = "--length", defaultValue = "200", paramLabel = "N",
             description = "Characters to generate (default: ${DEFAULT-VALUE}).")
     int length;
 
@@ -74,7 +74,8 @@ final class SampleCommand implements Callable<Integer> {
     Integer beam;
 
     @Option(names = "--num-samples", paramLabel = "N", defaultValue = "1",
-            description = "Generate N texts as one batch, separated by a line '----' (with --beam: the N best beams).")
+            description = "Generate N texts as one batch, separated by a line '----' (with --beam: the N best beams) "
+                    + "(default: ${DEFAULT-VALUE}).")
     int numSamples;
 
     @Option(names = "--prime", paramLabel = "TEXT", defaultValue = "",

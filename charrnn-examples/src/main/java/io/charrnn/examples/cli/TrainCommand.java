@@ -10,7 +10,11 @@ import io.charrnn.text.Texts;
 import io.charrnn.train.Batching;
 import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
+import io.charrnn.train.StepSummary;
 import io.charrnn.train.Trainer;
+import io.charrnn.train.TrainingControl;
+import io.charrnn.train.TrainingDivergedException;
+import io.charrnn.train.TrainingListener;
 import io.charrnn.train.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a model on a text with truncated BPTT, shows progress on stderr, prints the "
                 + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
-                "Without --steps, --epochs or --minutes it trains for 2 minutes."})
+                "Without --steps, --epochs or --minutes it trains for 2 minutes.",
+                "Ctrl-C stops after the current step, writes a checkpoint to --checkpoint-dir, saves the model to --out "
+                        + "and exits with status 130; --resume continues from the checkpoint."})
 final class TrainCommand implements Callable<Integer> {
     /** The update rules the CLI offers. */
     enum OptimizerName { ADAGRAD, ADAM, RMSPROP, SGD }
@@ -151,7 +157,8 @@ final class TrainCommand implements Callable<Integer> {
     Long checkpointEvery;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = "checkpoints",
-            description = "Where checkpoints go; created if missing (default: ${DEFAULT-VALUE}).")
+            description = "Where checkpoints go: those of --checkpoint-every, and one when Ctrl-C stops training; "
+                    + "created if missing (default: ${DEFAULT-VALUE}).")
     Path checkpointDirectory;
 
     @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
@@ -177,8 +184,27 @@ final class TrainCommand implements Callable<Integer> {
             description = "Print samples at temperatures 0.5, 0.8 and 1.0 after training (default: on).")
     boolean samples;
 
+    private StopOnInterrupt interrupt; // installed while training and saving
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } catch (Exception e) {
+            if (interrupt != null && interrupt.fired()) { // the JVM exits as soon as the hook is released: report now
+                spec.commandLine().getErr().println("charrnn: error: " + CharRnnCli.describe(e));
+                spec.commandLine().getErr().flush();
+                return CharRnnCli.FAILURE;
+            }
+            throw e;
+        } finally {
+            if (interrupt != null) {
+                interrupt.close(); // lets a Ctrl-C exit go on once everything is saved (or failed)
+            }
+        }
+    }
+
+    private Integer train() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
@@ -240,13 +266,18 @@ final class TrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(checkpointDirectory);
             usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));
         }
-        Trainer trainer = tb.listener(progress).build();
+        LastCheckpoint lastCheckpoint = new LastCheckpoint();
+        Trainer trainer = tb.checkpointOnStop(checkpointDirectory).listener(progress).listener(lastCheckpoint).build();
         err.printf(Locale.ROOT, "training: %s%n", trainer);
         err.flush();
 
+        TrainingControl control = new TrainingControl();
+        interrupt = StopOnInterrupt.install(control, err);
         TrainingResult result;
         try {
-            result = resume != null ? trainer.resume(resume, corpus) : trainer.train(bound, corpus);
+            result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
+        } catch (TrainingDivergedException e) {
+            throw diverged(e, lastCheckpoint.file);
         } finally {
             progress.finish();
         }
@@ -260,9 +291,25 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             out.println("validation: none (the text has no validation part)");
         }
+        if (result.interrupted() && result.steps() == 0) {
+            out.println("interrupted before the first step: nothing saved");
+            out.flush();
+            return StopOnInterrupt.EXIT_INTERRUPTED;
+        }
         ModelStore.save(result.model(), modelPath);
         out.println("saved " + modelPath);
         out.flush();
+        if (result.interrupted()) {
+            out.println("interrupted at step " + result.steps() + (lastCheckpoint.file == null ? ""
+                    : "; checkpoint " + lastCheckpoint.file + " (continue with --resume " + lastCheckpoint.file
+                    + " and the same options)"));
+            out.flush();
+            return StopOnInterrupt.EXIT_INTERRUPTED;
+        }
+        if (interrupt.fired()) { // Ctrl-C after the last step: the run was complete and is saved
+            return StopOnInterrupt.EXIT_INTERRUPTED;
+        }
+        interrupt.close(); // everything is saved: from here Ctrl-C just ends the samples
 
         if (samples) {
             for (double t : SAMPLE_TEMPERATURES) {
@@ -277,6 +324,28 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** The library's divergence message in the CLI's words, naming the checkpoint to go back to. */
+    private static IllegalStateException diverged(TrainingDivergedException e, Path lastCheckpoint) {
+        String message = e.getMessage().replace("lower the learning rate", "lower --lr")
+                .replace("(gradientClipNorm / gradientClipValue)", "(--clip-norm / --clip-value)");
+        return new IllegalStateException(message + (lastCheckpoint == null ? ""
+                : "; the last good checkpoint is " + lastCheckpoint), e);
+    }
+
+    /** Remembers the newest checkpoint written, to name it when training stops or fails. */
+    private static final class LastCheckpoint implements TrainingListener {
+        volatile Path file;
+
+        @Override
+        public void onStep(StepSummary step) {
+        }
+
+        @Override
+        public void onCheckpoint(long step, Path checkpoint) {
+            file = checkpoint;
+        }
     }
 
     private CommandLine.ParameterException usageError(String message) {
