@@ -43,6 +43,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final int SAMPLE_LENGTH = 300;
+    /**
+     * Files of at least this many bytes are read with {@link Corpus#open} (codes in a mapped
+     * temporary file, bounded heap) instead of into a String; tests lower it.
+     */
+    static volatile long streamAbove = 32L << 20;
     static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
 
     @CommandLine.Spec
@@ -224,7 +229,9 @@ final class TrainCommand implements Callable<Integer> {
         Path textPath = DefaultCorpus.orDefault(text);
         err.println("reading " + textPath);
         err.flush();
-        Corpus corpus = Corpus.of(Texts.read(textPath));
+        Corpus corpus = java.nio.file.Files.isRegularFile(textPath)
+                && java.nio.file.Files.size(textPath) >= streamAbove
+                ? Corpus.open(textPath) : Corpus.of(Texts.read(textPath));
         err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
                 corpus.length(Corpus.Split.VALIDATION));
