@@ -229,12 +229,13 @@ final class TrainCommand implements Callable<Integer> {
         Path textPath = DefaultCorpus.orDefault(text);
         err.println("reading " + textPath);
         err.flush();
+        long readStart = System.nanoTime();
         Corpus corpus = java.nio.file.Files.isRegularFile(textPath)
                 && java.nio.file.Files.size(textPath) >= streamAbove
                 ? Corpus.open(textPath) : Corpus.of(Texts.read(textPath));
-        err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d%n",
+        err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d (read in %.1f s)%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
-                corpus.length(Corpus.Split.VALIDATION));
+                corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
         err.printf(Locale.ROOT, "model: %s%n", bound);
         ProgressLine progress = new ProgressLine(err, (long) seq * batch, steps != null ? steps : Long.MAX_VALUE, limit);
