@@ -191,6 +191,9 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw usageError("--steps must be >= 1, got " + steps);
         }
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw usageError("--checkpoint-every must be >= 1, got " + checkpointEvery);
+        }
         if (minutes != null && !(minutes > 0 && Double.isFinite(minutes))) {
             throw usageError("--minutes must be > 0, got " + minutes);
         }
