@@ -269,6 +269,23 @@ class CheckpointFuzzTest {
     }
 
     @Test
+    void resume_forgedOptimizerState_isRefusedNamingIt() throws IOException {
+        Trainer trainer = trainer().steps(12).build();
+        Path noPower = forgeJson("trainer.json", t -> t.getAsJsonObject("optimizerScalars").remove("beta1Power"));
+        assertEquals("the optimizer state must hold beta1Power in [0, 1], got none",
+                assertThrows(IllegalArgumentException.class, () -> trainer.resume(noPower, CORPUS)).getMessage());
+        Path badPower = forgeJson("trainer.json", t -> t.getAsJsonObject("optimizerScalars").addProperty("beta2Power", 7));
+        assertEquals("the optimizer state must hold beta2Power in [0, 1], got 7.0",
+                assertThrows(IllegalArgumentException.class, () -> trainer.resume(badPower, CORPUS)).getMessage());
+        Path window = forgeJson("trainer.json", t -> t.addProperty("window", 1_000_000));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> trainer.resume(window, CORPUS)).getMessage()
+                .contains("lies beyond an epoch"));
+        Path otherText = forgeJson("trainer.json", t -> t.addProperty("trainingText", "length=3 crc32=0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> trainer.resume(otherText, CORPUS)).getMessage()
+                .contains("the corpus differs from the checkpoint's"));
+    }
+
+    @Test
     void arraysOfTheWrongLength_orMissing_areRefused() throws IOException {
         expectFormatError(forge(e -> e.remove("state/hidden.npy")), "state/hidden.npy");
         expectFormatError(forgeJson("charrnn.json", json -> {
