@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Load checks: many threads sampling from one model for a while, and one long training run. Each
+ * Load checks: many threads sampling from one model for a while (after a warm-up of a tenth of
+ * that with all threads), and one long training run. Each
  * reports throughput, errors, whether identical seeds gave identical outputs, and memory (heap in
  * use after a GC, and the process's resident set from {@code /proc/self/status}) after warm-up and
  * at the end, so that growth of heap or native memory shows.
@@ -36,19 +37,21 @@ public final class LoadTest {
     private LoadTest() {
     }
 
-    /** Heap in use after a GC and resident set size, in bytes ({@code -1} where unknown). */
-    public record Memory(long heapUsed, long rss) {
+    /** Heap in use after a GC, heap committed and resident set size, in bytes ({@code -1} where unknown). */
+    public record Memory(long heapUsed, long heapCommitted, long rss) {
         /** @return the memory now, after asking for a GC */
         public static Memory now() {
             for (int i = 0; i < 2; i++) {
                 System.gc();
             }
-            return new Memory(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), LoadTest.rss());
+            java.lang.management.MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            return new Memory(heap.getUsed(), heap.getCommitted(), LoadTest.rss());
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "heap %.1f MiB, RSS %.1f MiB", heapUsed / 1048576.0, rss / 1048576.0);
+            return String.format(Locale.ROOT, "heap used %.1f MiB (committed %.1f MiB), RSS %.1f MiB",
+                    heapUsed / 1048576.0, heapCommitted / 1048576.0, rss / 1048576.0);
         }
     }
 
@@ -67,8 +70,9 @@ public final class LoadTest {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "sampling: %d threads, %.1f s: %,d samples (%,.1f/s), %,d characters "
-                            + "(%,.0f/s), %d errors, %d outputs differing from the same seed's reference%n"
+            return String.format(Locale.ROOT, "sampling: %d threads, %.1f s after warm-up: %,d samples (%,.1f/s), %,d characters "
+                            + "(%,.0f/s); over the whole run %d errors, %d outputs differing from the same seed's "
+                            + "reference%n"
                             + "  memory after warm-up: %s%n  memory at the end:     %s%s", threads, seconds, samples,
                     samplesPerSecond(), characters, charactersPerSecond(), errors, mismatches, start, end,
                     firstError == null ? "" : "\n  first error: " + firstError);
@@ -102,19 +106,21 @@ public final class LoadTest {
     }
 
     /**
-     * Samples from one model on {@code threads} threads for {@code duration}. Seeds cycle through
-     * {@code seeds} values, whose outputs are first generated on this thread as references (which
-     * also warms up); every sample is compared with its seed's reference.
+     * Samples from one model on {@code threads} threads: first for {@code warmup} (not counted),
+     * then for {@code duration}, between the two memory readings. Seeds cycle through {@code seeds}
+     * values, whose outputs are first generated on this thread as references; every sample is
+     * compared with its seed's reference.
      *
      * @param model a bound model
      * @param threads sampling threads, {@code >= 1}
-     * @param duration how long they sample
+     * @param warmup how long all threads sample before the first memory reading
+     * @param duration how long they sample after it
      * @param length characters per sample
      * @param seeds how many distinct seeds, {@code >= 1}
      * @return the report
      */
-    public static SamplingReport sampling(RnnModel model, int threads, Duration duration, int length, int seeds)
-            throws InterruptedException {
+    public static SamplingReport sampling(RnnModel model, int threads, Duration warmup, Duration duration, int length,
+                                          int seeds) throws InterruptedException {
         if (threads < 1 || seeds < 1 || length < 0) {
             throw new IllegalArgumentException("threads and seeds must be >= 1 and length >= 0, got " + threads + ", "
                     + seeds + " and " + length);
@@ -124,25 +130,17 @@ public final class LoadTest {
         for (int s = 0; s < seeds; s++) {
             reference[s] = sampler.generate("", length, new SplittableRandom(s));
         }
-        Memory start = Memory.now();
         AtomicLong samples = new AtomicLong();
         AtomicLong characters = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         AtomicLong mismatches = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
-        CountDownLatch go = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
-        long[] window = new long[2];
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread w = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                long deadline = window[1];
-                for (long i = 0; System.nanoTime() < deadline; i++) {
+                for (long i = 0; !stop.get(); i++) {
                     int seed = (int) ((thread * 7L + i) % seeds);
                     try {
                         String text = sampler.generate("", length, new SplittableRandom(seed));
@@ -160,15 +158,22 @@ public final class LoadTest {
             workers.add(w);
             w.start();
         }
-        window[0] = System.nanoTime();
-        window[1] = window[0] + duration.toNanos();
-        go.countDown();
+        Thread.sleep(warmup.toMillis());
+        Memory start = Memory.now();
+        long samples0 = samples.get();
+        long characters0 = characters.get();
+        long t0 = System.nanoTime();
+        Thread.sleep(duration.toMillis());
+        long samples1 = samples.get();
+        long characters1 = characters.get();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Memory end = Memory.now();
+        stop.set(true);
         for (Thread w : workers) {
             w.join();
         }
-        double seconds = (System.nanoTime() - window[0]) / 1e9;
-        return new SamplingReport(threads, seconds, samples.get(), characters.get(), errors.get(), mismatches.get(),
-                start, Memory.now(), firstError.get());
+        return new SamplingReport(threads, seconds, samples1 - samples0, characters1 - characters0, errors.get(),
+                mismatches.get(), start, end, firstError.get());
     }
 
     /**
@@ -250,7 +255,8 @@ public final class LoadTest {
         }
         System.out.println("model: " + model);
         if (seconds > 0) {
-            System.out.println(sampling(model, threads, Duration.ofMillis(Math.round(seconds * 1000)), length, 64));
+            System.out.println(sampling(model, threads, Duration.ofMillis(Math.round(seconds * 100)),
+                    Duration.ofMillis(Math.round(seconds * 1000)), length, 64));
         }
         if (steps > 0) {
             Trainer.Builder trainer = Trainer.builder().optimizer(Optimizer.adam(3e-3)).sequenceLength(50)

@@ -27,11 +27,11 @@ class LoadTestTest {
     void sixteenThreadsSampling_giveNoErrorsAndIdenticalOutputsForIdenticalSeeds() throws Exception {
         RnnModel model = Trainer.builder().optimizer(Optimizer.adam(1e-2)).sequenceLength(16).batchSize(4).steps(30)
                 .build().train(RnnModel.builder().hidden(16).seed(1).build(), corpus()).model();
-        LoadTest.SamplingReport r = LoadTest.sampling(model, 16, Duration.ofSeconds(1), 50, 8);
+        LoadTest.SamplingReport r = LoadTest.sampling(model, 16, Duration.ofMillis(200), Duration.ofSeconds(1), 50, 8);
         assertEquals(0, r.errors(), r.toString());
         assertEquals(0, r.mismatches(), r.toString());
         assertTrue(r.samples() >= 16, r.toString());
-        assertEquals(r.samples() * 50, r.characters());
+        assertTrue(Math.abs(r.characters() - r.samples() * 50) <= 16 * 50, r.toString()); // counters read while running
         assertTrue(r.end().heapUsed() < r.start().heapUsed() + (32 << 20), r.toString());
         assertTrue(r.toString().contains("0 errors"), r.toString());
     }
