@@ -78,8 +78,9 @@ public final class Corpus {
 
     /**
      * Reads a corpus from a UTF-8 file, a directory or a jar/zip of text files in bounded memory:
-     * the same text as {@link #fromFile(Path)}, with the same vocabulary, codes and errors, but
-     * the heap never holds the text or its codes. One streaming pass finds the characters, a second
+     * the same text as {@link #fromFile(Path)}, with the same vocabulary and codes (and the same
+     * messages for malformed UTF-8 and unknown characters), but the heap never holds the text or
+     * its codes. One streaming pass finds the characters, a second
      * writes one index per character (1 byte when the vocabulary has at most 256 characters, else
      * 2 or 4) to a temporary file in {@code java.io.tmpdir} that is mapped into memory. The file is
      * deleted at once where the system allows it (Linux, macOS: its space returns when the corpus
