@@ -93,9 +93,9 @@ class CheckpointFuzzTest {
     void read_truncated_givesModelFormatException() throws IOException {
         Path cut = dir.resolve("cut.charrnn");
         SplittableRandom rng = new SplittableRandom(7);
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 250; i++) {
             // every length near both ends (local headers, central directory), random ones between
-            int length = i < 100 ? i : i < 200 ? original.length - (i - 99) : rng.nextInt(original.length);
+            int length = i < 80 ? i : i < 160 ? original.length - (i - 79) : rng.nextInt(original.length);
             Files.write(cut, Arrays.copyOf(original, length));
             int at = length;
             ModelFormatException e = assertThrows(ModelFormatException.class, () -> Checkpoints.read(cut),
@@ -110,7 +110,7 @@ class CheckpointFuzzTest {
         Path flipped = dir.resolve("flipped.charrnn");
         SplittableRandom rng = new SplittableRandom(20261122);
         int failures = 0;
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 300; i++) {
             byte[] bytes = original.clone();
             int flips = 1 + rng.nextInt(3);
             for (int f = 0; f < flips; f++) {
@@ -121,7 +121,7 @@ class CheckpointFuzzTest {
                 failures++;
             }
         }
-        assertTrue(failures > 500, "most flips should be detected, got " + failures);
+        assertTrue(failures > 150, "most flips should be detected, got " + failures);
     }
 
     @Test
@@ -336,10 +336,10 @@ class CheckpointFuzzTest {
 
     @Test
     void compressedJsonBomb_isRefusedBeforeItIsParsed() throws IOException {
-        // 60 MB of "0," deflates to ~60 KB: a tiny file whose JSON tree would need gigabytes
-        StringBuilder sb = new StringBuilder(60 << 20);
+        // 8 MB of "0," deflates to ~8 KB: a tiny file whose JSON tree would need hundreds of megabytes
+        StringBuilder sb = new StringBuilder(8 << 20);
         sb.append("{\"a\": [");
-        while (sb.length() < (60 << 20)) {
+        while (sb.length() < (8 << 20)) {
             sb.append("0,");
         }
         sb.append("0]}");
@@ -351,7 +351,7 @@ class CheckpointFuzzTest {
             Path file = rezip(entries, true);
             assertTrue(Files.size(file) < 1 << 20, "the bomb is small: " + Files.size(file));
             long a = allocatedWhileFailing(file, name + ": expected at most");
-            assertTrue(a < 64L << 20, name + ": allocated " + a + " bytes for a " + Files.size(file) + "-byte file");
+            assertTrue(a < 16L << 20, name + ": allocated " + a + " bytes for a " + Files.size(file) + "-byte file");
             if (name.equals("charrnn.json")) {
                 assertThrows(ModelFormatException.class, () -> ModelFiles.load(file));
             } else {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.charrnn.eval.Evaluation;
-import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.testing.Corpora;
 import io.charrnn.text.Corpus;
@@ -48,7 +47,7 @@ class MappedCorpusTrainingTest {
     void resume_checkpointOfAnInMemoryRun_onTheMappedCorpus_givesTheUninterruptedWeights() throws IOException {
         Path f = text();
         Path checkpoints = Files.createDirectories(dir.resolve("c"));
-        RnnModel model = RnnModel.builder().cell(CellType.GRU).hidden(8).seed(2).build();
+        RnnModel model = RnnModel.builder().hidden(8).seed(2).build();
         TrainingResult whole = trainer(Batching.STREAMS).steps(30).build().train(model, Corpus.fromFile(f));
         trainer(Batching.STREAMS).steps(20).checkpointEvery(10, checkpoints).build().train(model, Corpus.fromFile(f));
         TrainingResult resumed = trainer(Batching.STREAMS).steps(30).build()
