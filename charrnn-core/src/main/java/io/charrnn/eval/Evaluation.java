@@ -61,12 +61,16 @@ public final class Evaluation {
             throw new IllegalArgumentException("corpus vocabulary (" + corpus.vocabulary().size()
                     + " code points) differs from the model's (" + v.size() + "); build both from one Vocabulary");
         }
-        return score(model, corpus.codes(split));
+        return score(model, io.charrnn.internal.text.CorpusAccess.codes(corpus, split));
     }
 
     private static TextScore score(RnnModel model, int[] codes) {
+        return score(model, io.charrnn.internal.text.Codes.of(codes));
+    }
+
+    private static TextScore score(RnnModel model, io.charrnn.internal.text.Codes codes) {
         ParameterLayout layout = new ParameterLayout(model.config(), model.vocabulary().orElseThrow().size());
-        double[] sum = Kernels.sumLoss(layout, ModelAccess.parameters(model), codes, WINDOW, 1);
+        double[] sum = Kernels.sumLoss(layout, ModelAccess.parameters(model), codes, WINDOW, 1, -1);
         return new TextScore(sum[0], (long) sum[1]);
     }
 

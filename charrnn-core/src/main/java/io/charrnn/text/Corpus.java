@@ -1,8 +1,9 @@
 package io.charrnn.text;
 
+import io.charrnn.internal.text.Codes;
+import io.charrnn.internal.text.CorpusAccess;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,10 @@ import java.util.Objects;
  *
  * <p>The default split is 90 % training and 10 % validation, as char-rnn and torch-rnn use.
  * Immutable and thread-safe.
+ *
+ * <p>{@link #of} and {@link #fromFile} hold the codes in an {@code int[]} on the heap (and, while
+ * building, the text). {@link #open} streams a file of any size instead: the heap holds neither its
+ * text nor its codes, which lie in a memory-mapped temporary file of 1, 2 or 4 bytes per character.
  */
 public final class Corpus {
     /** The three contiguous parts of a corpus. */
@@ -19,19 +24,23 @@ public final class Corpus {
 
     private static final double DEFAULT_VALIDATION = 0.1;
 
+    static {
+        CorpusAccess.install((corpus, split) -> corpus.codes.slice(corpus.start(split), corpus.length(split)));
+    }
+
     private final Vocabulary vocabulary;
-    private final int[] codes;
+    private final Codes codes;
     private final double validationFraction;
     private final double testFraction;
     private final int trainEnd;
     private final int validationEnd;
 
-    private Corpus(Vocabulary vocabulary, int[] codes, double validationFraction, double testFraction) {
+    private Corpus(Vocabulary vocabulary, Codes codes, double validationFraction, double testFraction) {
         this.vocabulary = vocabulary;
         this.codes = codes;
         this.validationFraction = validationFraction;
         this.testFraction = testFraction;
-        int n = codes.length;
+        int n = codes.length();
         int test = (int) Math.round(n * testFraction);
         int validation = (int) Math.round(n * validationFraction);
         this.validationEnd = n - test;
@@ -64,7 +73,47 @@ public final class Corpus {
         if (text.length() == 0) {
             throw new IllegalArgumentException("text must contain at least one character, got an empty text");
         }
-        return new Corpus(vocabulary, vocabulary.encode(text), DEFAULT_VALIDATION, 0);
+        return new Corpus(vocabulary, Codes.of(vocabulary.encode(text)), DEFAULT_VALIDATION, 0);
+    }
+
+    /**
+     * Reads a corpus from a UTF-8 file, a directory or a jar/zip of text files in bounded memory:
+     * the same text as {@link #fromFile(Path)}, with the same vocabulary and codes (and the same
+     * messages for malformed UTF-8 and unknown characters), but the heap never holds the text or
+     * its codes. One streaming pass finds the characters, a second
+     * writes one index per character (1 byte when the vocabulary has at most 256 characters, else
+     * 2 or 4) to a temporary file in {@code java.io.tmpdir} that is mapped into memory. The file is
+     * deleted at once where the system allows it (Linux, macOS: its space returns when the corpus
+     * is garbage-collected, even if the process is killed) and otherwise when the JVM exits.
+     *
+     * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
+     * @return the corpus, with the text's own vocabulary
+     * @throws IOException if it cannot be read, a single file is not valid UTF-8 (the byte offset
+     *     is given), a directory or archive holds no text file, or the text has more than
+     *     {@code Integer.MAX_VALUE} characters
+     * @throws IllegalArgumentException if the file is empty
+     */
+    public static Corpus open(Path path) throws IOException {
+        Objects.requireNonNull(path, "path");
+        TextStream.Encoded e = TextStream.encode(path, null, null);
+        return new Corpus(e.vocabulary(), e.codes(), DEFAULT_VALIDATION, 0);
+    }
+
+    /**
+     * {@link #open(Path)} with a given vocabulary, for example a trained model's.
+     *
+     * @param path the file, directory or archive
+     * @param vocabulary the vocabulary
+     * @return the corpus
+     * @throws IOException as {@link #open(Path)}
+     * @throws IllegalArgumentException if the file is empty or has a character that the
+     *     vocabulary does not know and the vocabulary has no replacement
+     */
+    public static Corpus open(Path path, Vocabulary vocabulary) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(vocabulary, "vocabulary");
+        TextStream.Encoded e = TextStream.encode(path, vocabulary, null);
+        return new Corpus(vocabulary, e.codes(), DEFAULT_VALIDATION, 0);
     }
 
     /**
@@ -123,7 +172,7 @@ public final class Corpus {
 
     /** @return the whole length in code points */
     public int length() {
-        return codes.length;
+        return codes.length();
     }
 
     /** @return the fraction of the text held out for validation */
@@ -156,7 +205,7 @@ public final class Corpus {
      */
     public void copyCodes(Split split, int from, int[] destination, int offset, int length) {
         Objects.checkFromIndexSize(from, length, length(split));
-        System.arraycopy(codes, start(split) + from, destination, offset, length);
+        codes.copy(start(split) + from, destination, offset, length);
     }
 
     /**
@@ -164,7 +213,9 @@ public final class Corpus {
      * @return a fresh copy of its codes
      */
     public int[] codes(Split split) {
-        return Arrays.copyOfRange(codes, start(split), end(split));
+        int[] out = new int[length(split)];
+        codes.copy(start(split), out, 0, out.length);
+        return out;
     }
 
     /**
@@ -187,13 +238,13 @@ public final class Corpus {
         return switch (split) {
             case TRAIN -> trainEnd;
             case VALIDATION -> validationEnd;
-            case TEST -> codes.length;
+            case TEST -> codes.length();
         };
     }
 
     @Override
     public String toString() {
-        return "Corpus[length=" + codes.length + ", train=" + length(Split.TRAIN) + ", validation="
+        return "Corpus[length=" + codes.length() + ", train=" + length(Split.TRAIN) + ", validation="
                 + length(Split.VALIDATION) + ", test=" + length(Split.TEST) + ", " + vocabulary + "]";
     }
 }

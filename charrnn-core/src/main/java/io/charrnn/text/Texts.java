@@ -26,6 +26,11 @@ import java.util.zip.ZipFile;
  * offset. In a directory or archive, files are taken in path order and joined with a newline; files
  * that are not UTF-8 text (malformed bytes or a NUL byte) are skipped, and a directory or archive
  * with no text file fails.
+ *
+ * <p>Otherwise the text is taken as it is: CRLF stays two characters (a model trained on it writes
+ * the file's own line endings), a NUL byte in a single file is a character, combining marks are
+ * not normalised, and a surrogate pair is one character of the {@link Vocabulary}. For a text
+ * too large to hold as a {@code String}, {@link Corpus#open} reads the same text in bounded memory.
  */
 public final class Texts {
     private Texts() {

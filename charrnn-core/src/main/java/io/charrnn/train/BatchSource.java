@@ -1,5 +1,6 @@
 package io.charrnn.train;
 
+import io.charrnn.internal.text.Codes;
 import java.util.SplittableRandom;
 
 /**
@@ -9,7 +10,8 @@ import java.util.SplittableRandom;
  */
 final class BatchSource {
     private final Batching batching;
-    private final int[] codes;
+    private final Codes codes;
+    private final int[] scratch;
     private final int steps;
     private final int batch;
     private final int chunkWindows;
@@ -21,13 +23,18 @@ final class BatchSource {
     private int[] permutation;
 
     BatchSource(Batching batching, int[] codes, int steps, int batch, int chunkWindows, long seed) {
+        this(batching, Codes.of(codes), steps, batch, chunkWindows, seed);
+    }
+
+    BatchSource(Batching batching, Codes codes, int steps, int batch, int chunkWindows, long seed) {
         this.batching = batching;
         this.codes = codes;
+        this.scratch = new int[steps + 1];
         this.steps = steps;
         this.batch = batch;
         this.chunkWindows = chunkWindows;
         this.seed = seed;
-        int predictions = codes.length - 1;
+        int predictions = codes.length() - 1;
         this.streamLength = predictions / batch;
         this.chunkCount = predictions / (steps * chunkWindows);
         this.windowsPerEpoch = switch (batching) {
@@ -79,7 +86,7 @@ final class BatchSource {
             }
             case RANDOM_WINDOWS -> {
                 SplittableRandom rng = new SplittableRandom(mix(seed, epoch, window));
-                int last = codes.length - 1 - steps;
+                int last = codes.length() - 1 - steps;
                 for (int b = 0; b < batch; b++) {
                     copy(rng.nextInt(last + 1), b, inputs, targets);
                 }
@@ -102,9 +109,10 @@ final class BatchSource {
     }
 
     private void copy(int start, int stream, int[] inputs, int[] targets) {
+        codes.copy(start, scratch, 0, steps + 1);
         for (int t = 0; t < steps; t++) {
-            inputs[t * batch + stream] = codes[start + t];
-            targets[t * batch + stream] = codes[start + t + 1];
+            inputs[t * batch + stream] = scratch[t];
+            targets[t * batch + stream] = scratch[t + 1];
         }
     }
 

@@ -107,8 +107,8 @@ public final class Trainer {
      *     same vocabulary as the corpus
      * @param corpus the text
      * @return the trained model and figures of the run
-     * @throws IllegalArgumentException if the vocabularies differ, the training split is too short
-     *     for one window of every stream, or {@code patience} is set without a validation split
+     * @throws IllegalArgumentException if the vocabularies differ, the vocabulary has only one
+     *     character, the training split is too short for one window of every stream, or {@code patience} is set without a validation split
      * @throws TrainingDivergedException if the loss, gradient or weights become NaN or infinite
      * @throws java.io.UncheckedIOException if a checkpoint cannot be written
      */
@@ -186,6 +186,11 @@ public final class Trainer {
             throw new IllegalArgumentException("corpus vocabulary (" + corpus.vocabulary().size()
                     + " code points) differs from the model's (" + model.vocabulary().orElseThrow().size()
                     + "); build both from one Vocabulary");
+        }
+        if (corpus.vocabulary().size() < 2) {
+            throw new IllegalArgumentException("the corpus vocabulary must have at least 2 characters for there to be "
+                    + "anything to predict, got 1: " + io.charrnn.text.Vocabulary.describe(
+                    corpus.vocabulary().codePointAt(0)));
         }
         BatchSource.checkFits(batching, corpus.length(Corpus.Split.TRAIN), sequenceLength, batchSize, chunkWindows);
         if (resetCodePoint >= 0 && !corpus.vocabulary().contains(resetCodePoint)) {

@@ -6,6 +6,8 @@ import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.optim.Clipping;
 import io.charrnn.internal.optim.Updater;
+import io.charrnn.internal.text.Codes;
+import io.charrnn.internal.text.CorpusAccess;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
@@ -30,7 +32,7 @@ final class TrainingRun {
     private final float[] grads;
     private final Updater updater;
     private final BatchSource batches;
-    private final int[] validationCodes;
+    private final Codes validationCodes;
     private final int charsPerStep;
     private final int[][] matrices; // {offset, size} of each weight matrix, for weight decay
     private final String trainingText; // fingerprint of the training split, kept in checkpoints
@@ -66,10 +68,10 @@ final class TrainingRun {
         this.params = ModelAccess.parameters(model).clone();
         this.grads = new float[params.length];
         this.updater = Updater.create(config.optimizer, params.length);
-        int[] trainCodes = corpus.codes(Corpus.Split.TRAIN);
+        Codes trainCodes = CorpusAccess.codes(corpus, Corpus.Split.TRAIN);
         this.batches = new BatchSource(config.batching, trainCodes, config.sequenceLength, config.batchSize,
                 config.chunkWindows, config.seed);
-        this.validationCodes = corpus.codes(Corpus.Split.VALIDATION);
+        this.validationCodes = CorpusAccess.codes(corpus, Corpus.Split.VALIDATION);
         this.trainingText = fingerprint(trainCodes);
         this.resetCode = config.resetCodePoint < 0 ? -1 : corpus.vocabulary().indexOf(config.resetCodePoint);
         this.charsPerStep = config.sequenceLength * config.batchSize;
@@ -106,11 +108,14 @@ final class TrainingRun {
 
     /** @return length and CRC-32 of a code sequence, to recognise the corpus of a checkpoint */
     static String fingerprint(int[] codes) {
+        return fingerprint(Codes.of(codes));
+    }
+
+    /** @return length and CRC-32 of the codes as big-endian ints, read in blocks */
+    static String fingerprint(Codes codes) {
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * codes.length);
-        bytes.asIntBuffer().put(codes);
-        crc.update(bytes);
-        return "length=" + codes.length + " crc32=" + Long.toHexString(crc.getValue());
+        codes.checksum(crc);
+        return "length=" + codes.length() + " crc32=" + Long.toHexString(crc.getValue());
     }
 
     private void checkResumable(CheckpointData resume, RnnModel model) {
@@ -177,7 +182,7 @@ final class TrainingRun {
                 for (TrainingListener l : config.listeners) {
                     l.onStep(summary);
                 }
-                if (validationCodes.length >= 2 && (epochEnded
+                if (validationCodes.length() >= 2 && (epochEnded
                         || (config.validateEvery > 0 && step % config.validateEvery == 0))) {
                     early = validate();
                 }
@@ -209,7 +214,7 @@ final class TrainingRun {
         OptionalDouble validation = OptionalDouble.empty();
         if (useBest) {
             validation = OptionalDouble.of(bestLoss);
-        } else if (validationCodes.length >= 2) {
+        } else if (validationCodes.length() >= 2) {
             ValidationSummary last = validations.isEmpty() ? null : validations.get(validations.size() - 1);
             validation = OptionalDouble.of(last != null && last.step() == step ? last.loss() : validationLoss(params));
         }

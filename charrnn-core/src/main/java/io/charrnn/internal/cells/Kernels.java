@@ -1,5 +1,6 @@
 package io.charrnn.internal.cells;
 
+import io.charrnn.internal.text.Codes;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -86,7 +87,13 @@ public final class Kernels {
     /** {@link #sumLoss(ParameterLayout, float[], int[], int, int)} with a reset code ({@link Kernel#resetBefore}). */
     public static double[] sumLoss(ParameterLayout layout, float[] params, int[] codes, int steps, int batch,
                                    int resetCode) {
-        int predictions = codes.length - 1;
+        return sumLoss(layout, params, Codes.of(codes), steps, batch, resetCode);
+    }
+
+    /** {@link #sumLoss(ParameterLayout, float[], int[], int, int, int)} of codes read through {@link Codes}. */
+    public static double[] sumLoss(ParameterLayout layout, float[] params, Codes codes, int steps, int batch,
+                                   int resetCode) {
+        int predictions = codes.length() - 1;
         if (predictions < 1) {
             return new double[] {0, 0};
         }
@@ -100,8 +107,9 @@ public final class Kernels {
             int pos = 0;
             int[] in = new int[t * b];
             int[] out = new int[t * b];
+            int[] scratch = new int[t + 1];
             for (; pos + t <= length; pos += t) {
-                fill(codes, length, b, pos, t, in, out);
+                fill(codes, length, b, pos, t, in, out, scratch);
                 sum += main.loss(params, in, out);
                 count += (long) t * b;
             }
@@ -114,7 +122,7 @@ public final class Kernels {
                     tail.copyStateFrom(main);
                     int[] tin = new int[rest * b];
                     int[] tout = new int[rest * b];
-                    fill(codes, length, b, pos, rest, tin, tout);
+                    fill(codes, length, b, pos, rest, tin, tout, scratch);
                     sum += tail.loss(params, tin, tout);
                     count += (long) rest * b;
                 }
@@ -124,12 +132,12 @@ public final class Kernels {
     }
 
     /** Window {@code [pos, pos+t)} of each of {@code b} streams of {@code length}, time-major. */
-    private static void fill(int[] codes, int length, int b, int pos, int t, int[] in, int[] out) {
+    private static void fill(Codes codes, int length, int b, int pos, int t, int[] in, int[] out, int[] scratch) {
         for (int s = 0; s < b; s++) {
-            int base = s * length + pos;
+            codes.copy(s * length + pos, scratch, 0, t + 1);
             for (int i = 0; i < t; i++) {
-                in[i * b + s] = codes[base + i];
-                out[i * b + s] = codes[base + i + 1];
+                in[i * b + s] = scratch[i];
+                out[i * b + s] = scratch[i + 1];
             }
         }
     }

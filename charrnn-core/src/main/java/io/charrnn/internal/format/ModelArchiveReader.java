@@ -52,6 +52,13 @@ final class ModelArchiveReader {
     private static final int MAX_DESCRIPTION_BYTES = 64 << 20;
     /** All extra JSON entries together: trainer state is a few KB; parsed JSON costs ~20x its text. */
     private static final int MAX_EXTRA_JSON_BYTES = 16 << 20;
+    /**
+     * JSON inflates from its compressed entry by at most this factor (real descriptions and trainer
+     * state compress 3-10x), so a small file cannot make the reader build a huge JSON tree.
+     */
+    private static final int MAX_JSON_RATIO = 100;
+    /** Below this, any ratio is allowed. */
+    private static final int JSON_RATIO_FLOOR = 1 << 20;
     private static final byte[] ZIP_MAGIC = {'P', 'K', 3, 4};
 
     private final String file;
@@ -335,10 +342,17 @@ final class ModelArchiveReader {
     private byte[] readJson(ZipFile zip, ZipEntry entry, long maxBytes) throws IOException {
         CRC32 crc = new CRC32();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long stored = entry.getCompressedSize() >= 0 ? Math.min(entry.getCompressedSize(), fileSize) : fileSize;
+        long ratioLimit = Math.max(JSON_RATIO_FLOOR, MAX_JSON_RATIO * stored);
         try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
             byte[] buffer = new byte[1 << 14];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 out.write(buffer, 0, n);
+                if (out.size() > ratioLimit && ratioLimit < maxBytes) {
+                    throw problem(entry.getName() + ": expected at most " + ratioLimit + " bytes of JSON from "
+                            + stored + " compressed bytes (" + MAX_JSON_RATIO + " times as many, or "
+                            + JSON_RATIO_FLOOR + "), found more (a compression bomb?)");
+                }
                 if (out.size() > maxBytes) {
                     throw problem(entry.getName() + ": expected at most " + maxBytes
                             + " bytes" + (maxBytes < MAX_EXTRA_JSON_BYTES ? " (what is left of " + MAX_EXTRA_JSON_BYTES

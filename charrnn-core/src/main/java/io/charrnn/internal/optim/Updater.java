@@ -203,8 +203,18 @@ public abstract sealed class Updater permits Updater.Sgd, Updater.Adagrad, Updat
 
         @Override
         public void restoreScalars(Map<String, Double> values) {
-            beta1Power = values.getOrDefault("beta1Power", 1.0);
-            beta2Power = values.getOrDefault("beta2Power", 1.0);
+            beta1Power = power(values, "beta1Power");
+            beta2Power = power(values, "beta2Power");
+        }
+
+        /** A saved power of a beta: in [0, 1], since betas lie in [0, 1). */
+        private static double power(Map<String, Double> values, String name) {
+            Double x = values.get(name);
+            if (x == null || !(x >= 0 && x <= 1)) {
+                throw new IllegalArgumentException("the optimizer state must hold " + name + " in [0, 1], got "
+                        + (x == null ? "none" : x));
+            }
+            return x;
         }
     }
 }

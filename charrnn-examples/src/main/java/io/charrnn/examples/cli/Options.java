@@ -6,9 +6,15 @@ import java.util.Map;
 final class Options {
     private static final Map<String, String> FLAGS = Map.ofEntries(
             Map.entry("hidden", "--hidden"), Map.entry("layers", "--layers"), Map.entry("embedding", "--embedding"),
-            Map.entry("sequenceLength", "--seq"), Map.entry("batchSize", "--batch"), Map.entry("learningRate", "--lr"),
-            Map.entry("steps", "--steps"), Map.entry("temperature", "--temperature"), Map.entry("length", "--length"),
-            Map.entry("dropout", "--dropout"));
+            Map.entry("sequenceLength", "--seq"), Map.entry("batchSize", "--batch"),
+            Map.entry("learningRate", "--lr"), Map.entry("momentum", "--momentum"), Map.entry("steps", "--steps"),
+            Map.entry("epochs", "--epochs"), Map.entry("chunkWindows", "--chunk-windows"),
+            Map.entry("gradientClipValue", "--clip-value"), Map.entry("gradientClipNorm", "--clip-norm"),
+            Map.entry("weightDecay", "--weight-decay"), Map.entry("validateEvery", "--val-every"),
+            Map.entry("patience", "--patience"), Map.entry("sampleEvery", "--sample-every"),
+            Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("keepCheckpoints", "--keep-checkpoints"),
+            Map.entry("resetStateAt", "--reset-at"), Map.entry("temperature", "--temperature"),
+            Map.entry("length", "--length"), Map.entry("dropout", "--dropout"));
 
     private Options() {
     }

@@ -49,6 +49,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final int SAMPLE_LENGTH = 300;
+    /**
+     * Files of at least this many bytes are read with {@link Corpus#open} (codes in a mapped
+     * temporary file, bounded heap) instead of into a String; tests lower it.
+     */
+    static volatile long streamAbove = 32L << 20;
     static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
 
     @CommandLine.Spec
@@ -217,6 +222,9 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw usageError("--steps must be >= 1, got " + steps);
         }
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw usageError("--checkpoint-every must be >= 1, got " + checkpointEvery);
+        }
         if (minutes != null && !(minutes > 0 && Double.isFinite(minutes))) {
             throw usageError("--minutes must be > 0, got " + minutes);
         }
@@ -255,10 +263,13 @@ final class TrainCommand implements Callable<Integer> {
         Path textPath = DefaultCorpus.orDefault(text);
         err.println("reading " + textPath);
         err.flush();
-        Corpus corpus = Corpus.of(Texts.read(textPath));
-        err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d%n",
+        long readStart = System.nanoTime();
+        Corpus corpus = java.nio.file.Files.isRegularFile(textPath)
+                && java.nio.file.Files.size(textPath) >= streamAbove
+                ? Corpus.open(textPath) : Corpus.of(Texts.read(textPath));
+        err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d (read in %.1f s)%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
-                corpus.length(Corpus.Split.VALIDATION));
+                corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
         err.printf(Locale.ROOT, "model: %s%n", bound);
         ProgressLine progress = new ProgressLine(err, (long) seq * batch, steps != null ? steps : Long.MAX_VALUE, limit);

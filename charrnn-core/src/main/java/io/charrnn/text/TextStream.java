@@ -1,0 +1,255 @@
+package io.charrnn.text;
+
+import io.charrnn.internal.text.Codes;
+import io.charrnn.internal.text.MappedCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Encodes a text file, directory or archive without holding its text: one streaming pass finds
+ * the characters (and, in a directory or archive, which files are text), a second writes one
+ * vocabulary index per character to a memory-mapped temporary file. Reads exactly what
+ * {@link Texts#read} reads: same BOM handling, same file order, same newline between files, same
+ * error messages.
+ */
+final class TextStream {
+    private static final int BLOCK = 1 << 16;
+
+    private TextStream() {
+    }
+
+    /** The vocabulary of the text and its codes. */
+    record Encoded(Vocabulary vocabulary, Codes codes) {
+    }
+
+    /** A file or archive entry; strict ones fail on malformed UTF-8, lenient ones are skipped. */
+    private interface Source {
+        String name();
+
+        InputStream open() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface CodePointSink {
+        void accept(int codePoint) throws IOException;
+    }
+
+    /** Thrown inside {@link #scan} for a lenient source that is not text. */
+    private static final class NotText extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotText() {
+            super(null, null, false, false);
+        }
+    }
+
+    static Encoded encode(Path path, Vocabulary given, Path tempDirectory) throws IOException {
+        if (Files.isDirectory(path)) {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(path)) {
+                files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
+            }
+            List<Source> sources = new ArrayList<>();
+            for (Path f : files) {
+                sources.add(fileSource(f));
+            }
+            return encode(sources, false, path, given, tempDirectory);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IOException(path + ": no such file or directory");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".jar") || name.endsWith(".zip")) {
+            try (ZipFile zip = new ZipFile(path.toFile())) {
+                List<Source> sources = new ArrayList<>();
+                for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory())
+                        .sorted(Comparator.comparing(ZipEntry::getName)).toList()) {
+                    sources.add(new Source() {
+                        @Override
+                        public String name() {
+                            return path + "!" + e.getName();
+                        }
+
+                        @Override
+                        public InputStream open() throws IOException {
+                            return zip.getInputStream(e);
+                        }
+                    });
+                }
+                return encode(sources, false, path, given, tempDirectory);
+            } catch (ZipException e) {
+                throw new IOException(path + ": not a readable zip or jar file (" + e.getMessage() + ")", e);
+            }
+        }
+        return encode(List.of(fileSource(path)), true, path, given, tempDirectory);
+    }
+
+    private static Source fileSource(Path f) {
+        return new Source() {
+            @Override
+            public String name() {
+                return f.toString();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return Files.newInputStream(f);
+            }
+        };
+    }
+
+    private static Encoded encode(List<Source> sources, boolean strict, Path whole, Vocabulary given,
+                                  Path tempDirectory) throws IOException {
+        // pass 1: which sources are non-empty text, and their characters
+        BitSet seen = new BitSet();
+        BitSet file = new BitSet();
+        List<Source> texts = new ArrayList<>();
+        long total = 0;
+        for (Source s : sources) {
+            file.clear();
+            long n;
+            try (InputStream in = s.open()) {
+                n = scan(in, s.name(), strict, file::set);
+            } catch (NotText e) {
+                continue;
+            }
+            if (n > 0) {
+                seen.or(file);
+                texts.add(s);
+                total += n;
+            }
+        }
+        if (texts.isEmpty()) {
+            if (strict) {
+                throw new IllegalArgumentException(whole + ": text must contain at least one character, got an "
+                        + "empty file");
+            }
+            throw new IOException(whole + ": holds no UTF-8 text file");
+        }
+        if (texts.size() > 1) {
+            seen.set('\n');
+            total += texts.size() - 1;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IOException(whole + ": a corpus holds at most " + Integer.MAX_VALUE + " characters, got "
+                    + total);
+        }
+        Vocabulary vocabulary = given != null ? given : Vocabulary.of(seen.stream().toArray());
+
+        // pass 2: one index per character into the mapped file
+        try (MappedCodes.Writer writer = new MappedCodes.Writer(MappedCodes.width(vocabulary.size()),
+                tempDirectory)) {
+            long[] position = {0};
+            CodePointSink sink = cp -> writer.add(vocabulary.indexOrFail(cp, position[0]++));
+            for (int i = 0; i < texts.size(); i++) {
+                if (i > 0) {
+                    sink.accept('\n');
+                }
+                Source s = texts.get(i);
+                try (InputStream in = s.open()) {
+                    scan(in, s.name(), strict, sink);
+                } catch (NotText e) {
+                    throw new IOException(s.name() + ": changed while it was read");
+                }
+            }
+            if (writer.count() != total) {
+                throw new IOException(whole + ": changed while it was read (" + total + " characters, then "
+                        + writer.count() + ")");
+            }
+            return new Encoded(vocabulary, writer.finish());
+        }
+    }
+
+    /**
+     * Decodes a stream strictly, handing each code point after a leading byte-order mark to the
+     * sink.
+     *
+     * @return the number of code points handed over
+     * @throws Texts.MalformedTextException for malformed UTF-8 in a strict source
+     * @throws NotText for malformed UTF-8 or a NUL byte in a lenient source
+     */
+    private static long scan(InputStream stream, String name, boolean strict, CodePointSink sink)
+            throws IOException, NotText {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.allocate(BLOCK);
+        CharBuffer out = CharBuffer.allocate(BLOCK);
+        long base = 0; // bytes consumed before in's first byte
+        long count = 0;
+        boolean first = true;
+        char high = 0;
+        boolean eof = false;
+        while (!eof) {
+            int start = in.position();
+            int r = stream.read(in.array(), start, in.remaining());
+            if (r < 0) {
+                eof = true;
+            } else {
+                in.position(start + r);
+                if (!strict) {
+                    for (int i = start; i < start + r; i++) {
+                        if (in.array()[i] == 0) {
+                            throw new NotText();
+                        }
+                    }
+                }
+            }
+            in.flip();
+            CoderResult result;
+            do {
+                result = decoder.decode(in, out, eof);
+                if (!result.isError() && eof && !result.isOverflow()) {
+                    result = decoder.flush(out);
+                }
+                if (result.isError()) {
+                    if (!strict) {
+                        throw new NotText();
+                    }
+                    long offset = base + in.position();
+                    throw new Texts.MalformedTextException(name + ": invalid UTF-8 at byte offset " + offset
+                            + " (" + result.length() + " malformed byte" + (result.length() == 1 ? "" : "s") + ")");
+                }
+                out.flip();
+                while (out.hasRemaining()) {
+                    char c = out.get();
+                    if (first) {
+                        first = false;
+                        if (c == '\uFEFF') {
+                            continue;
+                        }
+                    }
+                    if (Character.isHighSurrogate(c)) {
+                        high = c;
+                        continue;
+                    }
+                    int cp = Character.isLowSurrogate(c) && high != 0 ? Character.toCodePoint(high, c) : c;
+                    high = 0;
+                    sink.accept(cp);
+                    count++;
+                }
+                out.clear();
+            } while (result.isOverflow());
+            base += in.position();
+            in.compact();
+        }
+        return count;
+    }
+}
