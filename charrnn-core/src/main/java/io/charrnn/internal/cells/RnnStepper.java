@@ -36,18 +36,38 @@ public final class RnnStepper {
         public int vocabularySize() {
             return rows.by.length;
         }
+
+        /** @return the number of layers */
+        int layers() {
+            return rows.wh.length;
+        }
     }
+
+    /**
+     * Work per layer step (rows × G·H × (in + H) multiply-adds) from which a step is split across
+     * two threads: about 4 µs of single-thread work, against a sub-µs hand-off.
+     */
+    static final long SPLIT_MIN_WORK = 1L << 17;
 
     private final RowWeights w;
     private final boolean tanh;
     private final CellType cell;
     private final int batch;
-    private final float[][][] h; // [l][b][H]
+    private final int hidden;
+    private final int gates;
+    private float[][][] h; // [l][b][H], the current state
+    private float[][][] hNext; // [l][b][H], written by a step, then swapped with h
     private final float[][][] c; // LSTM: [l][b][H]
     private final float[][] a; // [b][G·H]
     private final float[][] ah; // GRU: [b][3H], h·Wh + bh
     private final int[] oneCode = new int[1];
     private final float[][] oneLogits = new float[1][];
+    private final boolean splittable;
+    private final int splitUnit; // units [0, splitUnit) are part 0, [splitUnit, H) part 1
+    private final StepWorker.Job layerJob = this::layerPart;
+    private int jobLayer;
+    private int[] jobCodes;
+    private int jobRows;
 
     /** A stepper for one row. */
     public RnnStepper(Weights weights) {
@@ -56,6 +76,14 @@ public final class RnnStepper {
 
     /** A stepper for {@code batch} independent rows, each from a zero state. */
     public RnnStepper(Weights weights, int batch) {
+        this(weights, batch, null);
+    }
+
+    /**
+     * @param split whether steps are split across two threads: null to decide by size and
+     *     {@link #splitThreads()}; true or false to force it (tests)
+     */
+    RnnStepper(Weights weights, int batch, Boolean split) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -63,12 +91,44 @@ public final class RnnStepper {
         this.tanh = weights.tanh;
         this.cell = weights.cell;
         this.batch = batch;
-        int hidden = w.wh[0].length;
-        int gates = w.wh[0][0].length;
+        this.hidden = w.wh[0].length;
+        this.gates = w.wh[0][0].length / hidden;
         this.h = new float[w.wh.length][batch][hidden];
+        this.hNext = new float[w.wh.length][batch][hidden];
         this.c = cell == CellType.LSTM ? new float[w.wh.length][batch][hidden] : null;
-        this.a = new float[batch][gates];
-        this.ah = cell == CellType.GRU ? new float[batch][gates] : null;
+        this.a = new float[batch][gates * hidden];
+        this.ah = cell == CellType.GRU ? new float[batch][gates * hidden] : null;
+        // split in the middle, on a multiple of 16 floats (one 512-bit vector) when H allows
+        int half = hidden / 2;
+        this.splitUnit = hidden >= 64 ? half - half % 16 : half;
+        this.splittable = split != null ? split && hidden >= 2
+                : splitThreads() > 1 && (long) gates * hidden * hidden >= SPLIT_MIN_WORK;
+    }
+
+    /**
+     * @return how many threads a large step may use: the system property
+     *     {@code charrnn.sample.threads} (1 or 2), else 2 when the JVM has at least two processors
+     */
+    static int splitThreads() {
+        String p = System.getProperty("charrnn.sample.threads", "auto").trim();
+        if (p.equalsIgnoreCase("auto")) {
+            return Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        }
+        try {
+            int n = Integer.parseInt(p);
+            if (n == 1 || n == 2) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property charrnn.sample.threads must be auto, 1 or 2, got '"
+                + p + "'");
+    }
+
+    /** @return whether this stepper's steps are split across two threads when the helper is free */
+    boolean splits() {
+        return splittable;
     }
 
     /**
@@ -87,51 +147,41 @@ public final class RnnStepper {
     /**
      * Feeds one character to each of the first {@code rows} rows and computes their next logits.
      *
+     * <p>Large models (see {@link #SPLIT_MIN_WORK}) split each layer by hidden units across this
+     * thread and a helper ({@link StepWorker}): each thread computes every gate of its units, so
+     * every output element is the same sum in the same order as on one thread, and the results are
+     * identical.
+     *
      * @param codes one input index per row
      * @param logits receives V logits per row; null when only the state matters
      * @param rows how many rows take part, from row 0 ({@code <= batch})
      */
     public void step(int[] codes, float[][] logits, int rows) {
-        for (int l = 0; l < h.length; l++) {
-            for (int b = 0; b < rows; b++) {
-                float[] ab = a[b];
-                System.arraycopy(w.bias[l], 0, ab, 0, ab.length);
-                if (l == 0) {
-                    if (w.embedding != null) {
-                        accumulate(w.embedding[codes[b]], w.wx[0], ab);
-                    } else {
-                        RowWeights.axpy(1f, w.wx[0][codes[b]], ab);
-                    }
-                }
+        StepWorker worker = null;
+        if (splittable) {
+            worker = StepWorker.shared();
+            if (!worker.tryAcquire()) {
+                worker = null;
             }
-            if (l > 0) {
-                accumulate(h[l - 1], w.wx[l], a, rows);
-            }
-            if (cell == CellType.LSTM) {
-                accumulate(h[l], w.wh[l], a, rows);
-                lstm(l, rows);
-                continue;
-            }
-            if (cell == CellType.GRU) {
-                for (int b = 0; b < rows; b++) {
-                    System.arraycopy(w.biasH[l], 0, ah[b], 0, ah[b].length);
-                }
-                accumulate(h[l], w.wh[l], ah, rows);
-                gru(l, rows);
-                continue;
-            }
-            accumulate(h[l], w.wh[l], a, rows);
-            for (int b = 0; b < rows; b++) {
-                float[] ab = a[b];
-                float[] hl = h[l][b];
-                if (tanh) {
-                    FastTanh.apply(ab, ab.length);
-                    System.arraycopy(ab, 0, hl, 0, ab.length);
+        }
+        try {
+            for (int l = 0; l < h.length; l++) {
+                if (worker != null) {
+                    jobLayer = l;
+                    jobCodes = codes;
+                    jobRows = rows;
+                    worker.run(layerJob);
                 } else {
-                    for (int j = 0; j < ab.length; j++) {
-                        hl[j] = Math.max(ab[j], 0f);
-                    }
+                    layer(l, codes, rows, 0, hidden);
                 }
+                float[][] t = h[l];
+                h[l] = hNext[l];
+                hNext[l] = t;
+            }
+        } finally {
+            if (worker != null) {
+                jobCodes = null;
+                worker.release();
             }
         }
         if (logits != null) {
@@ -142,45 +192,113 @@ public final class RnnStepper {
         }
     }
 
-    /** The LSTM's gates over a = [i f g o] pre-activations, updating c and h of the first rows. */
-    private void lstm(int l, int rows) {
+    private void layerPart(int part) {
+        if (part == 0) {
+            layer(jobLayer, jobCodes, jobRows, 0, splitUnit);
+        } else {
+            layer(jobLayer, jobCodes, jobRows, splitUnit, hidden);
+        }
+    }
+
+    /**
+     * Layer {@code l}'s step for hidden units {@code [from, to)} of the first rows: every gate's
+     * pre-activation of those units, then their new state into {@code hNext[l]} (and {@code c}).
+     * Reads {@code h[l]} (the previous state, all units) and {@code h[l - 1]} (the layer below,
+     * already stepped).
+     */
+    private void layer(int l, int[] codes, int rows, int from, int to) {
+        int n = hidden;
+        int g = gates;
+        for (int b = 0; b < rows; b++) {
+            float[] ab = a[b];
+            for (int q = 0; q < g; q++) {
+                System.arraycopy(w.bias[l], q * n + from, ab, q * n + from, to - from);
+            }
+            if (l == 0) {
+                if (w.embedding != null) {
+                    accumulate(w.embedding[codes[b]], w.wx[0], ab, g, n, from, to);
+                } else {
+                    float[] row = w.wx[0][codes[b]];
+                    for (int q = 0; q < g; q++) {
+                        axpy(1f, row, ab, q * n + from, q * n + to);
+                    }
+                }
+            }
+        }
+        if (l > 0) {
+            accumulate(h[l - 1], w.wx[l], a, rows, g, n, from, to);
+        }
+        if (cell == CellType.LSTM) {
+            accumulate(h[l], w.wh[l], a, rows, g, n, from, to);
+            lstm(l, rows, from, to);
+        } else if (cell == CellType.GRU) {
+            for (int b = 0; b < rows; b++) {
+                for (int q = 0; q < g; q++) {
+                    System.arraycopy(w.biasH[l], q * n + from, ah[b], q * n + from, to - from);
+                }
+            }
+            accumulate(h[l], w.wh[l], ah, rows, g, n, from, to);
+            gru(l, rows, from, to);
+        } else {
+            accumulate(h[l], w.wh[l], a, rows, g, n, from, to);
+            for (int b = 0; b < rows; b++) {
+                float[] ab = a[b];
+                float[] hl = hNext[l][b];
+                if (tanh) {
+                    FastTanh.apply(ab, from, to);
+                    System.arraycopy(ab, from, hl, from, to - from);
+                } else {
+                    for (int j = from; j < to; j++) {
+                        hl[j] = Math.max(ab[j], 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The LSTM's gates over a = [i f g o] pre-activations of units [from, to), updating c and hNext. */
+    private void lstm(int l, int rows, int from, int to) {
+        int n = hidden;
         for (int b = 0; b < rows; b++) {
             float[] ab = a[b];
             float[] cb = c[l][b];
-            float[] hb = h[l][b];
-            int n = hb.length;
-            FastTanh.sigmoid(ab, 0, 2 * n);
-            FastTanh.apply(ab, 2 * n, 3 * n);
-            FastTanh.sigmoid(ab, 3 * n, 4 * n);
-            for (int j = 0; j < n; j++) {
+            float[] hb = hNext[l][b];
+            FastTanh.sigmoid(ab, from, to);
+            FastTanh.sigmoid(ab, n + from, n + to);
+            FastTanh.apply(ab, 2 * n + from, 2 * n + to);
+            FastTanh.sigmoid(ab, 3 * n + from, 3 * n + to);
+            for (int j = from; j < to; j++) {
                 cb[j] = ab[n + j] * cb[j] + ab[j] * ab[2 * n + j];
                 hb[j] = cb[j];
             }
-            FastTanh.apply(hb, n);
-            for (int j = 0; j < n; j++) {
+            FastTanh.apply(hb, from, to);
+            for (int j = from; j < to; j++) {
                 hb[j] *= ab[3 * n + j];
             }
         }
     }
 
-    /** The GRU's gates over a = x·Wx + bx and ah = h·Wh + bh, updating h of the first rows. */
-    private void gru(int l, int rows) {
+    /** The GRU's gates over a = x·Wx + bx and ah = h·Wh + bh of units [from, to), updating hNext. */
+    private void gru(int l, int rows, int from, int to) {
+        int n = hidden;
         for (int b = 0; b < rows; b++) {
             float[] ab = a[b];
             float[] hr = ah[b];
-            float[] hb = h[l][b];
-            int n = hb.length;
-            for (int j = 0; j < 2 * n; j++) {
+            float[] hOld = h[l][b];
+            float[] hb = hNext[l][b];
+            for (int j = from; j < to; j++) {
                 ab[j] += hr[j];
+                ab[n + j] += hr[n + j];
             }
-            FastTanh.sigmoid(ab, 0, 2 * n);
-            for (int j = 0; j < n; j++) {
+            FastTanh.sigmoid(ab, from, to);
+            FastTanh.sigmoid(ab, n + from, n + to);
+            for (int j = from; j < to; j++) {
                 ab[2 * n + j] += ab[j] * hr[2 * n + j];
             }
-            FastTanh.apply(ab, 2 * n, 3 * n);
-            for (int j = 0; j < n; j++) {
+            FastTanh.apply(ab, 2 * n + from, 2 * n + to);
+            for (int j = from; j < to; j++) {
                 float z = ab[n + j];
-                hb[j] = (1 - z) * ab[2 * n + j] + z * hb[j];
+                hb[j] = (1 - z) * ab[2 * n + j] + z * hOld[j];
             }
         }
     }
@@ -235,6 +353,65 @@ public final class RnnStepper {
         }
         for (; k < n; k++) {
             RowWeights.axpy(x[k], m[k], y);
+        }
+    }
+
+    /**
+     * {@code y[b] += x[b]·M} restricted to the columns {@code q·n + [from, to)} of each of the
+     * {@code g} gate blocks, for the first {@code rows} rows; the same sums in the same order as
+     * {@link #accumulate(float[][], float[][], float[][], int)} gives those columns.
+     */
+    static void accumulate(float[][] x, float[][] m, float[][] y, int rows, int g, int n, int from, int to) {
+        int k = 0;
+        int len = m.length;
+        for (; k + 3 < len; k += 4) {
+            float[] w0 = m[k];
+            float[] w1 = m[k + 1];
+            float[] w2 = m[k + 2];
+            float[] w3 = m[k + 3];
+            for (int b = 0; b < rows; b++) {
+                float[] xb = x[b];
+                for (int q = 0; q < g; q++) {
+                    block(xb[k], xb[k + 1], xb[k + 2], xb[k + 3], w0, w1, w2, w3, y[b], q * n + from, q * n + to);
+                }
+            }
+        }
+        for (; k < len; k++) {
+            for (int b = 0; b < rows; b++) {
+                for (int q = 0; q < g; q++) {
+                    axpy(x[b][k], m[k], y[b], q * n + from, q * n + to);
+                }
+            }
+        }
+    }
+
+    /** One row's {@link #accumulate(float[][], float[][], float[][], int, int, int, int, int)}. */
+    static void accumulate(float[] x, float[][] m, float[] y, int g, int n, int from, int to) {
+        int k = 0;
+        int len = m.length;
+        for (; k + 3 < len; k += 4) {
+            for (int q = 0; q < g; q++) {
+                block(x[k], x[k + 1], x[k + 2], x[k + 3], m[k], m[k + 1], m[k + 2], m[k + 3], y, q * n + from,
+                        q * n + to);
+            }
+        }
+        for (; k < len; k++) {
+            for (int q = 0; q < g; q++) {
+                axpy(x[k], m[k], y, q * n + from, q * n + to);
+            }
+        }
+    }
+
+    private static void block(float a0, float a1, float a2, float a3,
+                              float[] w0, float[] w1, float[] w2, float[] w3, float[] y, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] += (a0 * w0[j] + a1 * w1[j]) + (a2 * w2[j] + a3 * w3[j]);
+        }
+    }
+
+    private static void axpy(float s, float[] x, float[] y, int from, int to) {
+        for (int j = from; j < to; j++) {
+            y[j] += s * x[j];
         }
     }
 

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +81,7 @@ final class BenchCommand implements Callable<Integer> {
     static final int SAMPLE_REPEATS = 3;
     static final int PEAK_SIZE = 2048;
     static final int PEAK_REPEATS = 5;
+    static final int STARTUP_RUNS = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -110,6 +112,13 @@ final class BenchCommand implements Callable<Integer> {
                     + ") and print it as one line 'PEAK {json}'; alone, runs no configuration.")
     boolean peakOnly;
 
+    @Option(names = "--startup",
+            description = "Instead of training and sampling: save a model of each configuration's size (random "
+                    + "weights), then time " + STARTUP_RUNS + " runs of a new JVM doing 'charrnn sample --model M "
+                    + "--length 1' (after one untimed run, so the files are in the page cache) and print one line "
+                    + "'STARTUP {json}' per configuration: the time to the first sampled character.")
+    boolean startup;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -135,7 +144,14 @@ final class BenchCommand implements Callable<Integer> {
         int cut = all.offsetByCodePoints(0, (int) (all.codePointCount(0, all.length()) * 0.9));
         Corpus train = Corpus.of(all.substring(0, cut), vocabulary).withSplit(0, 0);
         err.printf(Locale.ROOT, "bench: %,d characters, vocabulary %d, training on %,d; %.0f s timed per config%n",
-                all.codePointCount(0, all.length()), vocabulary.size(), train.length(), seconds);
+                all.codePointCount(0, all.length()), vocabulary.size(), train.length(), startup ? 0 : seconds);
+        if (startup) {
+            for (Config c : todo) {
+                out.println("STARTUP " + startup(c, vocabulary, err));
+                out.flush();
+            }
+            return 0;
+        }
         if (Double.isNaN(peak)) {
             peak = GemmPeak.medianGflops(PEAK_SIZE, PEAK_REPEATS);
             err.printf(Locale.ROOT, "bench: GEMM peak %.1f GFLOP/s (Nd4j.gemm FLOAT %d^2)%n", peak, PEAK_SIZE);
@@ -163,6 +179,61 @@ final class BenchCommand implements Callable<Integer> {
         out.println("PEAK " + j);
         out.flush();
         return peak;
+    }
+
+    private JsonObject startup(Config c, Vocabulary vocabulary, PrintWriter err) throws IOException,
+            InterruptedException {
+        CellType cellType = cell != null ? cell : c == Config.C3 ? CellType.LSTM : CellType.RNN;
+        int hidden = c == Config.C1 ? 100 : 512;
+        int layers = c == Config.C3 ? 2 : 1;
+        RnnModel model = RnnModel.builder().cell(cellType).hidden(hidden).layers(layers).seed(seed)
+                .vocabulary(vocabulary).build();
+        Path dir = Files.createTempDirectory("charrnn-startup");
+        Path file = dir.resolve("model.charrnn");
+        try {
+            ModelStore.save(model, file);
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                    CharRnnCli.class.getName(), "sample", "--model", file.toString(), "--length", "1", "--seed", "1");
+            err.printf(Locale.ROOT, "bench %s: startup of %s, %d-layer %s H=%d (%,d bytes)%n", c,
+                    String.join(" ", command), layers, cellType, hidden, Files.size(file));
+            err.flush();
+            double[] runs = new double[STARTUP_RUNS];
+            for (int r = -1; r < STARTUP_RUNS; r++) {
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                byte[] printed = p.getInputStream().readAllBytes();
+                int status = p.waitFor();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (status != 0) {
+                    throw new IllegalStateException("'charrnn sample' exited with status " + status + ": "
+                            + new String(printed, StandardCharsets.UTF_8).strip());
+                }
+                if (r >= 0) {
+                    runs[r] = seconds;
+                }
+            }
+            err.printf(Locale.ROOT, "bench %s: time to the first character %s s%n", c,
+                    Arrays.toString(Arrays.stream(runs).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
+            JsonObject j = new JsonObject();
+            j.addProperty("config", c.name());
+            j.addProperty("first_char_seconds_median", Math.round(median(runs) * 1000) / 1000.0);
+            JsonArray a = new JsonArray();
+            for (double x : runs) {
+                a.add(Math.round(x * 1000) / 1000.0);
+            }
+            j.add("first_char_seconds_runs", a);
+            j.addProperty("cell", cellType.name().toLowerCase(Locale.ROOT));
+            j.addProperty("hidden", hidden);
+            j.addProperty("layers", layers);
+            j.addProperty("model_bytes", Files.size(file));
+            j.addProperty("command", "java -cp CLASSPATH " + CharRnnCli.class.getName()
+                    + " sample --model MODEL --length 1 --seed 1");
+            return j;
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
     }
 
     /**

@@ -1,0 +1,130 @@
+package io.charrnn.internal.cells;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One process-wide helper thread that takes the second half of a sampling step
+ * ({@link RnnStepper}) so that two cores share the matrix-vector products of one character.
+ *
+ * <p>A step is far too short for an executor: at H = 512 the whole character takes about 20 µs, and
+ * a {@code ForkJoinPool} or {@code LockSupport.unpark} hand-off costs tens of µs. So the helper
+ * spins ({@link Thread#onSpinWait()}) on a volatile sequence number and picks a job up within a
+ * fraction of a µs (0.12 µs for a post-and-wait round trip measured here). It spins for at most
+ * {@link #SPIN_NANOS} after its last job and then parks, so it costs nothing when nobody samples.
+ *
+ * <p>Robust to a busy machine: each job has two parts, the caller does part 0 and then tries to
+ * claim part 1 itself ({@link AtomicInteger#compareAndSet}); the helper only does part 1 if it
+ * claims it first. So a helper that is parked, or not scheduled because other processes hold the
+ * cores, never holds the caller up by more than the part it has actually started.
+ *
+ * <p>One caller at a time: a stepper takes the helper with {@link #tryAcquire()} for one step and
+ * falls back to doing both parts itself when another thread holds it.
+ */
+final class StepWorker {
+    /** How long the helper spins after a job before it parks. */
+    static final long SPIN_NANOS = 200_000;
+
+    /** A job of two parts, 0 and 1, that may run at the same time on two threads. */
+    interface Job {
+        void part(int part);
+    }
+
+    private static volatile StepWorker shared;
+
+    private final ReentrantLock owner = new ReentrantLock();
+    private final AtomicInteger claimed = new AtomicInteger();
+    private final Thread thread;
+    private volatile int posted;
+    private volatile int finished;
+    private volatile boolean parked;
+    private volatile Job job;
+    private volatile Throwable failure;
+
+    private StepWorker() {
+        thread = new Thread(this::loop, "charrnn-step-worker");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return the process's helper, started on first use */
+    static StepWorker shared() {
+        StepWorker w = shared;
+        if (w == null) {
+            synchronized (StepWorker.class) {
+                w = shared;
+                if (w == null) {
+                    w = new StepWorker();
+                    shared = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    /** @return whether the calling thread now holds the helper (release it with {@link #release()}) */
+    boolean tryAcquire() {
+        return owner.tryLock();
+    }
+
+    void release() {
+        owner.unlock();
+    }
+
+    /**
+     * Runs both parts of {@code j}, part 1 on the helper if it picks it up first, and returns when
+     * both are done. The caller must hold the helper.
+     */
+    void run(Job j) {
+        job = j;
+        int seq = posted + 1;
+        posted = seq; // publishes the job and everything the caller wrote before
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+        j.part(0);
+        if (claimed.compareAndSet(seq - 1, seq)) {
+            j.part(1); // the helper has not started it: do it here
+            return;
+        }
+        while (finished != seq) {
+            Thread.onSpinWait();
+        }
+        Throwable t = failure;
+        if (t != null) {
+            failure = null;
+            throw new IllegalStateException("the sampling helper thread failed", t);
+        }
+    }
+
+    private void loop() {
+        int seen = 0;
+        while (true) {
+            long idleSince = System.nanoTime();
+            int spins = 0;
+            int seq;
+            while ((seq = posted) == seen) {
+                if (++spins % 256 == 0 && System.nanoTime() - idleSince > SPIN_NANOS) {
+                    parked = true;
+                    if (posted == seen) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    idleSince = System.nanoTime();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            seen = seq;
+            if (claimed.compareAndSet(seq - 1, seq)) {
+                try {
+                    job.part(1);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                finished = seq;
+            }
+        }
+    }
+}
