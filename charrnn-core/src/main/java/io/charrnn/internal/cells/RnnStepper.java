@@ -58,12 +58,13 @@ public final class RnnStepper {
     private float[][][] h; // [l][b][H], the current state
     private float[][][] hNext; // [l][b][H], written by a step, then swapped with h
     private final float[][][] c; // LSTM: [l][b][H]
-    private final float[][] a; // [b][G·H]
-    private final float[][] ah; // GRU: [b][3H], h·Wh + bh
+    // per part (thread), so that the two threads never write the same cache line while they accumulate
+    private final float[][][] a; // [part][b][G·H]
+    private final float[][][] ah; // GRU: [part][b][3H], h·Wh + bh
     private final int[] oneCode = new int[1];
     private final float[][] oneLogits = new float[1][];
     private final boolean splittable;
-    private final int splitUnit; // units [0, splitUnit) are part 0, [splitUnit, H) part 1
+    private final int splitColumn; // pre-activation columns [0, splitColumn) are part 0, [splitColumn, G·H) part 1
     private final StepWorker.Job layerJob = this::layerPart;
     private int jobLayer;
     private int[] jobCodes;
@@ -96,11 +97,12 @@ public final class RnnStepper {
         this.h = new float[w.wh.length][batch][hidden];
         this.hNext = new float[w.wh.length][batch][hidden];
         this.c = cell == CellType.LSTM ? new float[w.wh.length][batch][hidden] : null;
-        this.a = new float[batch][gates * hidden];
-        this.ah = cell == CellType.GRU ? new float[batch][gates * hidden] : null;
-        // split in the middle, on a multiple of 16 floats (one 512-bit vector) when H allows
-        int half = hidden / 2;
-        this.splitUnit = hidden >= 64 ? half - half % 16 : half;
+        int parts = split == Boolean.FALSE ? 1 : 2;
+        this.a = new float[parts][batch][gates * hidden];
+        this.ah = cell == CellType.GRU ? new float[parts][batch][gates * hidden] : null;
+        // split in the middle, on a multiple of 16 floats (one 512-bit vector) when the width allows
+        int half = gates * hidden / 2;
+        this.splitColumn = gates * hidden >= 64 ? half - half % 16 : half;
         this.splittable = split != null ? split && hidden >= 2
                 : splitThreads() > 1 && (long) gates * hidden * hidden >= SPLIT_MIN_WORK;
     }
@@ -147,9 +149,10 @@ public final class RnnStepper {
     /**
      * Feeds one character to each of the first {@code rows} rows and computes their next logits.
      *
-     * <p>Large models (see {@link #SPLIT_MIN_WORK}) split each layer by hidden units across this
-     * thread and a helper ({@link StepWorker}): each thread computes every gate of its units, so
-     * every output element is the same sum in the same order as on one thread, and the results are
+     * <p>Large models (see {@link #SPLIT_MIN_WORK}) split each layer's products by columns across
+     * this thread and a helper ({@link StepWorker}); each thread accumulates into its own buffer
+     * (no cache line written by both), and the gates run on this thread once both halves are in.
+     * Every pre-activation is the same sum in the same order as on one thread, so the results are
      * identical.
      *
      * @param codes one input index per row
@@ -171,9 +174,17 @@ public final class RnnStepper {
                     jobCodes = codes;
                     jobRows = rows;
                     worker.run(layerJob);
+                    int width = gates * hidden - splitColumn;
+                    for (int b = 0; b < rows; b++) {
+                        System.arraycopy(a[1][b], splitColumn, a[0][b], splitColumn, width);
+                        if (ah != null) {
+                            System.arraycopy(ah[1][b], splitColumn, ah[0][b], splitColumn, width);
+                        }
+                    }
                 } else {
-                    layer(l, codes, rows, 0, hidden);
+                    products(l, codes, rows, 0, 0, gates * hidden);
                 }
+                activate(l, rows);
                 float[][] t = h[l];
                 h[l] = hNext[l];
                 hNext[l] = t;
@@ -194,61 +205,60 @@ public final class RnnStepper {
 
     private void layerPart(int part) {
         if (part == 0) {
-            layer(jobLayer, jobCodes, jobRows, 0, splitUnit);
+            products(jobLayer, jobCodes, jobRows, 0, 0, splitColumn);
         } else {
-            layer(jobLayer, jobCodes, jobRows, splitUnit, hidden);
+            products(jobLayer, jobCodes, jobRows, 1, splitColumn, gates * hidden);
         }
     }
 
     /**
-     * Layer {@code l}'s step for hidden units {@code [from, to)} of the first rows: every gate's
-     * pre-activation of those units, then their new state into {@code hNext[l]} (and {@code c}).
-     * Reads {@code h[l]} (the previous state, all units) and {@code h[l - 1]} (the layer below,
-     * already stepped).
+     * Layer {@code l}'s pre-activations in columns {@code [from, to)} of the first rows, into
+     * {@code a[part]} (and the GRU's {@code ah[part]}): bias, input product (a row gather for one-hot
+     * input) and recurrent product over {@code h[l]}, the previous state.
      */
-    private void layer(int l, int[] codes, int rows, int from, int to) {
-        int n = hidden;
-        int g = gates;
+    private void products(int l, int[] codes, int rows, int part, int from, int to) {
+        float[][] a = this.a[part];
         for (int b = 0; b < rows; b++) {
             float[] ab = a[b];
-            for (int q = 0; q < g; q++) {
-                System.arraycopy(w.bias[l], q * n + from, ab, q * n + from, to - from);
-            }
+            System.arraycopy(w.bias[l], from, ab, from, to - from);
             if (l == 0) {
                 if (w.embedding != null) {
-                    accumulate(w.embedding[codes[b]], w.wx[0], ab, g, n, from, to);
+                    accumulate(w.embedding[codes[b]], w.wx[0], ab, 1, 0, from, to);
                 } else {
-                    float[] row = w.wx[0][codes[b]];
-                    for (int q = 0; q < g; q++) {
-                        axpy(1f, row, ab, q * n + from, q * n + to);
-                    }
+                    axpy(1f, w.wx[0][codes[b]], ab, from, to);
                 }
             }
         }
         if (l > 0) {
-            accumulate(h[l - 1], w.wx[l], a, rows, g, n, from, to);
+            accumulate(h[l - 1], w.wx[l], a, rows, 1, 0, from, to);
         }
-        if (cell == CellType.LSTM) {
-            accumulate(h[l], w.wh[l], a, rows, g, n, from, to);
-            lstm(l, rows, from, to);
-        } else if (cell == CellType.GRU) {
+        if (cell == CellType.GRU) {
+            float[][] ah = this.ah[part];
             for (int b = 0; b < rows; b++) {
-                for (int q = 0; q < g; q++) {
-                    System.arraycopy(w.biasH[l], q * n + from, ah[b], q * n + from, to - from);
-                }
+                System.arraycopy(w.biasH[l], from, ah[b], from, to - from);
             }
-            accumulate(h[l], w.wh[l], ah, rows, g, n, from, to);
-            gru(l, rows, from, to);
+            accumulate(h[l], w.wh[l], ah, rows, 1, 0, from, to);
         } else {
-            accumulate(h[l], w.wh[l], a, rows, g, n, from, to);
+            accumulate(h[l], w.wh[l], a, rows, 1, 0, from, to);
+        }
+    }
+
+    /** Layer {@code l}'s new state from the pre-activations in {@code a[0]}, into {@code hNext[l]}. */
+    private void activate(int l, int rows) {
+        int n = hidden;
+        if (cell == CellType.LSTM) {
+            lstm(l, a[0], rows, 0, n);
+        } else if (cell == CellType.GRU) {
+            gru(l, a[0], ah[0], rows, 0, n);
+        } else {
             for (int b = 0; b < rows; b++) {
-                float[] ab = a[b];
+                float[] ab = a[0][b];
                 float[] hl = hNext[l][b];
                 if (tanh) {
-                    FastTanh.apply(ab, from, to);
-                    System.arraycopy(ab, from, hl, from, to - from);
+                    FastTanh.apply(ab, 0, n);
+                    System.arraycopy(ab, 0, hl, 0, n);
                 } else {
-                    for (int j = from; j < to; j++) {
+                    for (int j = 0; j < n; j++) {
                         hl[j] = Math.max(ab[j], 0f);
                     }
                 }
@@ -257,7 +267,7 @@ public final class RnnStepper {
     }
 
     /** The LSTM's gates over a = [i f g o] pre-activations of units [from, to), updating c and hNext. */
-    private void lstm(int l, int rows, int from, int to) {
+    private void lstm(int l, float[][] a, int rows, int from, int to) {
         int n = hidden;
         for (int b = 0; b < rows; b++) {
             float[] ab = a[b];
@@ -279,7 +289,7 @@ public final class RnnStepper {
     }
 
     /** The GRU's gates over a = x·Wx + bx and ah = h·Wh + bh of units [from, to), updating hNext. */
-    private void gru(int l, int rows, int from, int to) {
+    private void gru(int l, float[][] a, float[][] ah, int rows, int from, int to) {
         int n = hidden;
         for (int b = 0; b < rows; b++) {
             float[] ab = a[b];

@@ -17,7 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Robust to a busy machine: each job has two parts, the caller does part 0 and then tries to
  * claim part 1 itself ({@link AtomicInteger#compareAndSet}); the helper only does part 1 if it
  * claims it first. So a helper that is parked, or not scheduled because other processes hold the
- * cores, never holds the caller up by more than the part it has actually started.
+ * cores, never holds the caller up by more than the part it has actually started. When the helper
+ * does hold the caller up (it lost its core in the middle of a part, by more than
+ * {@link #STALL_SLACK_NANOS} beyond the caller's own part), the caller runs jobs alone for the next
+ * {@link #MIN_BACKOFF} jobs, doubling on each further stall up to {@link #MAX_BACKOFF} and halving
+ * on each job the helper shares on time, so a busy machine costs little more than one thread.
  *
  * <p>One caller at a time: a stepper takes the helper with {@link #tryAcquire()} for one step and
  * falls back to doing both parts itself when another thread holds it.
@@ -31,6 +35,11 @@ final class StepWorker {
         void part(int part);
     }
 
+    /** A wait for the helper longer than the caller's own part plus this is a stall. */
+    static final long STALL_SLACK_NANOS = 50_000;
+    static final int MIN_BACKOFF = 64;
+    static final int MAX_BACKOFF = 1 << 16;
+
     private static volatile StepWorker shared;
 
     private final ReentrantLock owner = new ReentrantLock();
@@ -41,6 +50,9 @@ final class StepWorker {
     private volatile boolean parked;
     private volatile Job job;
     private volatile Throwable failure;
+    // owned by the thread holding the lock
+    private int skip;
+    private int backoff = MIN_BACKOFF;
 
     private StepWorker() {
         thread = new Thread(this::loop, "charrnn-step-worker");
@@ -77,19 +89,34 @@ final class StepWorker {
      * both are done. The caller must hold the helper.
      */
     void run(Job j) {
+        if (skip > 0) {
+            skip--;
+            j.part(0);
+            j.part(1);
+            return;
+        }
         job = j;
         int seq = posted + 1;
         posted = seq; // publishes the job and everything the caller wrote before
         if (parked) {
             LockSupport.unpark(thread);
         }
+        long t0 = System.nanoTime();
         j.part(0);
+        long t1 = System.nanoTime();
         if (claimed.compareAndSet(seq - 1, seq)) {
             j.part(1); // the helper has not started it: do it here
             return;
         }
         while (finished != seq) {
             Thread.onSpinWait();
+        }
+        if (System.nanoTime() - t1 > t1 - t0 + STALL_SLACK_NANOS) {
+            // the helper lost its core mid-part (other processes): run alone for a while
+            skip = backoff;
+            backoff = Math.min(2 * backoff, MAX_BACKOFF);
+        } else {
+            backoff = Math.max(MIN_BACKOFF, backoff / 2);
         }
         Throwable t = failure;
         if (t != null) {
