@@ -16,7 +16,8 @@ public final class GemmPeak {
     }
 
     /**
-     * Times {@code repeats} products after one untimed warm-up product.
+     * Times {@code repeats} products after two untimed warm-up products (the first timed one after a
+     * single warm-up still ran at about half speed here).
      *
      * @param n the matrix size, {@code >= 1}
      * @param repeats how many timed products, {@code >= 1}
@@ -34,7 +35,9 @@ public final class GemmPeak {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-        Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        for (int w = 0; w < 2; w++) {
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        }
         double[] rates = new double[repeats];
         double flops = 2.0 * n * n * (double) n;
         for (int r = 0; r < repeats; r++) {
