@@ -74,9 +74,7 @@ public final class RnnStepper {
     private final int[] oneCode = new int[1];
     private final float[][] oneLogits = new float[1][];
     private final boolean splittable;
-    // pre-activation columns [0, splitColumn) are part 0 (the caller), [splitColumn, G·H) part 1 (the
-    // helper); moved by 16 columns after each split step towards equal finishing times
-    private int splitColumn;
+    private final int splitColumn; // pre-activation columns [0, splitColumn) are part 0, [splitColumn, G·H) part 1
     private final StepWorker.Job layerJob = this::layerPart;
     private int jobLayer;
     private int[] jobCodes;
@@ -185,7 +183,7 @@ public final class RnnStepper {
                     jobLayer = l;
                     jobCodes = codes;
                     jobRows = rows;
-                    long waited = worker.run(layerJob);
+                    worker.run(layerJob);
                     int width = gates * hidden - splitColumn;
                     for (int b = 0; b < rows; b++) {
                         System.arraycopy(a[1][b], splitColumn, a[0][b], splitColumn, width);
@@ -193,7 +191,6 @@ public final class RnnStepper {
                             System.arraycopy(ah[1][b], splitColumn, ah[0][b], splitColumn, width);
                         }
                     }
-                    balance(waited);
                 } else {
                     products(l, codes, rows, 0, 0, gates * hidden);
                 }
@@ -213,20 +210,6 @@ public final class RnnStepper {
                 System.arraycopy(w.by, 0, logits[b], 0, w.by.length);
             }
             accumulate(h[h.length - 1], w.wy, logits, rows);
-        }
-    }
-
-    /**
-     * Moves the split point by one vector (16 columns): towards the helper when the caller waited
-     * for it more than 0.5 µs, towards the caller when the helper was done first. Which thread
-     * computes a column does not change its value.
-     */
-    private void balance(long waitedNanos) {
-        int width = gates * hidden;
-        if (waitedNanos > 500 && splitColumn + 32 <= width) {
-            splitColumn += 16;
-        } else if (waitedNanos == 0 && splitColumn >= 32) {
-            splitColumn -= 16;
         }
     }
 

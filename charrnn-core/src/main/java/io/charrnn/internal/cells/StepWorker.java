@@ -87,16 +87,13 @@ final class StepWorker {
     /**
      * Runs both parts of {@code j}, part 1 on the helper if it picks it up first, and returns when
      * both are done. The caller must hold the helper.
-     *
-     * @return how long the caller waited for the helper after its own part, in ns (0 when the helper
-     *     was done first), or -1 when the caller ran part 1 itself
      */
-    long run(Job j) {
+    void run(Job j) {
         if (skip > 0) {
             skip--;
             j.part(0);
             j.part(1);
-            return -1;
+            return;
         }
         job = j;
         int seq = posted + 1;
@@ -109,16 +106,12 @@ final class StepWorker {
         long t1 = System.nanoTime();
         if (claimed.compareAndSet(seq - 1, seq)) {
             j.part(1); // the helper has not started it: do it here
-            return -1;
+            return;
         }
-        long waited = 0;
-        if (finished != seq) {
-            while (finished != seq) {
-                Thread.onSpinWait();
-            }
-            waited = Math.max(1, System.nanoTime() - t1);
+        while (finished != seq) {
+            Thread.onSpinWait();
         }
-        if (waited > t1 - t0 + STALL_SLACK_NANOS) {
+        if (System.nanoTime() - t1 > t1 - t0 + STALL_SLACK_NANOS) {
             // the helper lost its core mid-part (other processes): run alone for a while
             skip = backoff;
             backoff = Math.min(2 * backoff, MAX_BACKOFF);
@@ -130,7 +123,6 @@ final class StepWorker {
             failure = null;
             throw new IllegalStateException("the sampling helper thread failed", t);
         }
-        return waited;
     }
 
     private void loop() {
