@@ -32,6 +32,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  */
 public final class NdRuntime {
     private static final System.Logger LOG = System.getLogger("io.charrnn");
+    private static String coreType = "unset";
 
     static {
         chooseBlasKernels();
@@ -45,6 +46,14 @@ public final class NdRuntime {
     /** Runs the one-time set-up; call before touching any ND4J class. Cheap after the first call. */
     public static void ensureInitialized() {
         // the work happens in the static initialiser
+    }
+
+    /**
+     * @return the OpenBLAS core type in effect: the environment's {@code OPENBLAS_CORETYPE}, the one
+     *     charrnn set, or {@code "unset"} (OpenBLAS chose)
+     */
+    public static String openBlasCoreType() {
+        return coreType;
     }
 
     /** @return whether ND4J runs on its CPU backend (arrays live in host memory) */
@@ -61,6 +70,7 @@ public final class NdRuntime {
         String existing = System.getenv("OPENBLAS_CORETYPE");
         if (existing != null && !existing.isEmpty()) {
             LOG.log(System.Logger.Level.DEBUG, "OPENBLAS_CORETYPE={0} from the environment; left as is", existing);
+            coreType = existing;
             return;
         }
         if (property.equalsIgnoreCase("none")) {
@@ -74,6 +84,7 @@ public final class NdRuntime {
         try {
             LibC libc = Native.loadLibrary("c", LibC.class);
             int rc = libc.setenv("OPENBLAS_CORETYPE", core, 0);
+            coreType = rc == 0 ? core : "unset";
             LOG.log(System.Logger.Level.DEBUG, "OPENBLAS_CORETYPE={0} set for the native BLAS (setenv returned {1})",
                     core, rc);
         } catch (UnsatisfiedLinkError | RuntimeException e) {

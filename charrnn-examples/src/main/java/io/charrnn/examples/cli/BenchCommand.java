@@ -2,6 +2,8 @@ package io.charrnn.examples.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.charrnn.internal.nd.GemmPeak;
+import io.charrnn.internal.nd.NdRuntime;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
@@ -13,7 +15,13 @@ import io.charrnn.train.Optimizer;
 import io.charrnn.train.StepSummary;
 import io.charrnn.train.Trainer;
 import io.charrnn.train.TrainingResult;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +47,19 @@ import picocli.CommandLine.Option;
  * warm up with 100 characters; the JVM needs more before its JIT has compiled the sampling loop
  * (after 100 characters the first timed run was 2-3x slower than the next), and a long-running
  * application samples at the warmed-up rate.
+ *
+ * <p>Each {@code RESULT} line also gives the GEMM-bound limit and the fraction of it reached, and
+ * the memory used. The limit is the float32 floating-point work per training character divided by
+ * the rate {@code Nd4j.gemm} reaches on 2048×2048 FLOAT matrices in this process ({@link GemmPeak},
+ * median of {@value #PEAK_REPEATS} products, measured once per run). Work per character
+ * ({@link #forwardFlopsPerChar}): forward = Σ over layers of 2·G·H·(in + H), with G = 1 (vanilla),
+ * 4 (LSTM) or 3 (GRU) gate blocks and in = H for layers above the first, 0 for a one-hot first layer
+ * (its input product is a row gather, not a product), plus 2·H·V for the output layer;
+ * training = 3 × forward (the backward pass is two products of the forward's size). Element-wise work
+ * (activations, softmax, the optimizer) is not counted. Memory: the process's peak resident set
+ * ({@code VmHWM} of {@code /proc/self/status}, Linux; it only grows, so a later configuration in the
+ * same run reports at least an earlier one's), the peak Java heap in use during the configuration
+ * (all heap pools' peaks, reset before each configuration) and the maximum heap.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and sampling characters per second for the benchmark configurations "
@@ -46,7 +67,10 @@ import picocli.CommandLine.Option;
                 + "like ../shared/bench/torch_charrnn.py.",
                 "C1: vanilla tanh H=100 T=25 B=1 one-hot, Adagrad 0.1, clip by value 5 (min-char-rnn).",
                 "C2: vanilla tanh H=512 T=100 B=64 one-hot, Adam 1e-3, clip norm 5 (PyTorch course project).",
-                "C3: 2-layer LSTM H=512 T=100 B=64 one-hot, Adam 2e-3, clip norm 5 (char-rnn / torch-rnn default)."})
+                "C3: 2-layer LSTM H=512 T=100 B=64 one-hot, Adam 2e-3, clip norm 5 (char-rnn / torch-rnn default).",
+                "Each RESULT also has train_limit_fraction (of the GEMM-bound limit: float32 work per training "
+                        + "character, 3 x forward, over the Nd4j.gemm 2048^2 rate), peak_rss_mb (VmHWM), heap_peak_mb "
+                        + "and heap_max_mb."})
 final class BenchCommand implements Callable<Integer> {
     /** The benchmark configurations. */
     enum Config { C1, C2, C3 }
@@ -55,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
     static final int SAMPLE_CHARS = 2000;
     static final int SAMPLE_WARMUP_CHARS = 20_000;
     static final int SAMPLE_REPEATS = 3;
+    static final int PEAK_SIZE = 2048;
+    static final int PEAK_REPEATS = 5;
+    static final int STARTUP_RUNS = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,6 +101,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1234", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--cell", paramLabel = "CELL",
+            description = "Recurrent cell for every configuration: ${COMPLETION-CANDIDATES} (default: the "
+                    + "configuration's own: rnn for C1 and C2, lstm for C3). Sizes, layers and optimizer stay "
+                    + "the configuration's.")
+    CellType cell;
+
+    @Option(names = "--peak",
+            description = "Measure the GEMM peak (Nd4j.gemm, FLOAT, 2048x2048, median of " + PEAK_REPEATS
+                    + ") and print it as one line 'PEAK {json}'; alone, runs no configuration.")
+    boolean peakOnly;
+
+    @Option(names = "--startup",
+            description = "Instead of training and sampling: save a model of each configuration's size (random "
+                    + "weights), then time " + STARTUP_RUNS + " runs of a new JVM doing 'charrnn sample --model M "
+                    + "--length 1' (after one untimed run, so the files are in the page cache) and print one line "
+                    + "'STARTUP {json}' per configuration: the time to the first sampled character.")
+    boolean startup;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +126,15 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0 && Double.isFinite(seconds))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be > 0, got " + seconds);
         }
-        List<Config> todo = configs == null || configs.isEmpty() ? List.of(Config.C1, Config.C2) : configs;
+        boolean noConfigs = configs == null || configs.isEmpty();
+        double peak = Double.NaN;
+        if (peakOnly) {
+            peak = printPeak(out, err);
+            if (noConfigs) {
+                return 0;
+            }
+        }
+        List<Config> todo = noConfigs ? List.of(Config.C1, Config.C2) : configs;
         Path textPath = DefaultCorpus.orDefault(text);
         err.println("bench: reading " + textPath);
         err.flush();
@@ -91,20 +144,121 @@ final class BenchCommand implements Callable<Integer> {
         int cut = all.offsetByCodePoints(0, (int) (all.codePointCount(0, all.length()) * 0.9));
         Corpus train = Corpus.of(all.substring(0, cut), vocabulary).withSplit(0, 0);
         err.printf(Locale.ROOT, "bench: %,d characters, vocabulary %d, training on %,d; %.0f s timed per config%n",
-                all.codePointCount(0, all.length()), vocabulary.size(), train.length(), seconds);
+                all.codePointCount(0, all.length()), vocabulary.size(), train.length(), startup ? 0 : seconds);
+        if (startup) {
+            for (Config c : todo) {
+                out.println("STARTUP " + startup(c, vocabulary, err));
+                out.flush();
+            }
+            return 0;
+        }
+        if (Double.isNaN(peak)) {
+            peak = GemmPeak.medianGflops(PEAK_SIZE, PEAK_REPEATS);
+            err.printf(Locale.ROOT, "bench: GEMM peak %.1f GFLOP/s (Nd4j.gemm FLOAT %d^2)%n", peak, PEAK_SIZE);
+        }
         for (Config c : todo) {
-            JsonObject result = run(c, vocabulary, train, err);
+            resetHeapPeaks();
+            JsonObject result = run(c, vocabulary, train, err, peak);
             out.println("RESULT " + result);
             out.flush();
         }
         return 0;
     }
 
-    private JsonObject run(Config c, Vocabulary vocabulary, Corpus train, PrintWriter err) {
+    private double printPeak(PrintWriter out, PrintWriter err) {
+        err.printf(Locale.ROOT, "bench: GEMM peak, Nd4j.gemm FLOAT %d^2, %d products%n", PEAK_SIZE, PEAK_REPEATS);
+        err.flush();
+        double[] runs = GemmPeak.gflops(PEAK_SIZE, PEAK_REPEATS);
+        double peak = median(runs);
+        JsonObject j = new JsonObject();
+        j.addProperty("gemm_gflops_median", round1(peak));
+        j.add("gemm_gflops_runs", array(runs));
+        j.addProperty("n", PEAK_SIZE);
+        j.addProperty("dtype", "float32");
+        j.addProperty("openblas_coretype", NdRuntime.openBlasCoreType());
+        out.println("PEAK " + j);
+        out.flush();
+        return peak;
+    }
+
+    private JsonObject startup(Config c, Vocabulary vocabulary, PrintWriter err) throws IOException,
+            InterruptedException {
+        CellType cellType = cell != null ? cell : c == Config.C3 ? CellType.LSTM : CellType.RNN;
+        int hidden = c == Config.C1 ? 100 : 512;
+        int layers = c == Config.C3 ? 2 : 1;
+        RnnModel model = RnnModel.builder().cell(cellType).hidden(hidden).layers(layers).seed(seed)
+                .vocabulary(vocabulary).build();
+        Path dir = Files.createTempDirectory("charrnn-startup");
+        Path file = dir.resolve("model.charrnn");
+        try {
+            ModelStore.save(model, file);
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                    CharRnnCli.class.getName(), "sample", "--model", file.toString(), "--length", "1", "--seed", "1");
+            err.printf(Locale.ROOT, "bench %s: startup of %s, %d-layer %s H=%d (%,d bytes)%n", c,
+                    String.join(" ", command), layers, cellType, hidden, Files.size(file));
+            err.flush();
+            double[] runs = new double[STARTUP_RUNS];
+            for (int r = -1; r < STARTUP_RUNS; r++) {
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                byte[] printed = p.getInputStream().readAllBytes();
+                int status = p.waitFor();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                if (status != 0) {
+                    throw new IllegalStateException("'charrnn sample' exited with status " + status + ": "
+                            + new String(printed, StandardCharsets.UTF_8).strip());
+                }
+                if (r >= 0) {
+                    runs[r] = seconds;
+                }
+            }
+            err.printf(Locale.ROOT, "bench %s: time to the first character %s s%n", c,
+                    Arrays.toString(Arrays.stream(runs).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
+            JsonObject j = new JsonObject();
+            j.addProperty("config", c.name());
+            j.addProperty("first_char_seconds_median", Math.round(median(runs) * 1000) / 1000.0);
+            JsonArray a = new JsonArray();
+            for (double x : runs) {
+                a.add(Math.round(x * 1000) / 1000.0);
+            }
+            j.add("first_char_seconds_runs", a);
+            j.addProperty("cell", cellType.name().toLowerCase(Locale.ROOT));
+            j.addProperty("hidden", hidden);
+            j.addProperty("layers", layers);
+            j.addProperty("model_bytes", Files.size(file));
+            j.addProperty("command", "java -cp CLASSPATH " + CharRnnCli.class.getName()
+                    + " sample --model MODEL --length 1 --seed 1");
+            return j;
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * @return float32 operations of one forward step per character: Σ_l 2·G·H·(in_l + H) + 2·H·V,
+     *     in_0 = 0 for one-hot input (a row gather), in_l = H above
+     */
+    static double forwardFlopsPerChar(CellType cell, int hidden, int layers, int vocab) {
+        int gates = switch (cell) {
+            case RNN -> 1;
+            case LSTM -> 4;
+            case GRU -> 3;
+        };
+        double flops = 2.0 * hidden * vocab;
+        for (int l = 0; l < layers; l++) {
+            int in = l == 0 ? 0 : hidden;
+            flops += 2.0 * gates * hidden * (in + hidden);
+        }
+        return flops;
+    }
+
+    private JsonObject run(Config c, Vocabulary vocabulary, Corpus train, PrintWriter err, double peak) {
         boolean c1 = c == Config.C1;
         boolean c3 = c == Config.C3;
         int layers = c3 ? 2 : 1;
-        CellType cell = c3 ? CellType.LSTM : CellType.RNN;
+        CellType cell = this.cell != null ? this.cell : c3 ? CellType.LSTM : CellType.RNN;
         double learningRate = c3 ? 2e-3 : 1e-3;
         int hidden = c1 ? 100 : 512;
         int seq = c1 ? 25 : 100;
@@ -120,7 +274,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         err.printf(Locale.ROOT, "bench %s: %d-layer %s H=%d T=%d B=%d one-hot, %d warm-up steps%n", c, layers,
-                c3 ? "LSTM" : "vanilla tanh", hidden, seq, batch, warmupSteps);
+                cell == CellType.RNN ? "vanilla tanh" : cell.name(), hidden, seq, batch, warmupSteps);
         err.flush();
         // A throw-away run of the warm-up steps estimates the step time (and warms the JIT); the
         // measured run then does its own warm-up steps, untimed, and the timed windows after them, in
@@ -178,6 +332,23 @@ final class BenchCommand implements Callable<Integer> {
         j.addProperty("java", System.getProperty("java.version"));
         j.addProperty("kernel", System.getProperty("charrnn.kernel", "auto"));
         j.addProperty("peer", "charrnn");
+        double trainFlops = 3 * forwardFlopsPerChar(cell, hidden, layers, vocabulary.size());
+        double limitCps = peak * 1e9 / trainFlops;
+        j.addProperty("train_flops_per_char", Math.round(trainFlops));
+        j.addProperty("gemm_peak_gflops", finiteOrNull(round1(peak)));
+        j.addProperty("train_limit_cps", finiteOrNull(round1(limitCps)));
+        j.addProperty("train_limit_fraction", finiteOrNull(Math.round(1000 * median(trainCps) / limitCps) / 1000.0));
+        long rss = peakResidentKiB();
+        double heapPeak = heapPeakBytes() / 1048576.0;
+        double heapMax = Runtime.getRuntime().maxMemory() / 1048576.0;
+        j.addProperty("peak_rss_mb", rss < 0 ? null : round1(rss / 1024.0));
+        j.addProperty("heap_peak_mb", round1(heapPeak));
+        j.addProperty("heap_max_mb", round1(heapMax));
+        err.printf(Locale.ROOT, "bench %s: %.0f%% of the GEMM-bound limit %.0f chars/s (%.2f MFLOP/char at %.1f GFLOP/s); "
+                        + "peak RSS %s MiB, peak heap %.0f of %.0f MiB%n", c, 100 * median(trainCps) / limitCps, limitCps,
+                trainFlops / 1e6, peak, rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0), heapPeak,
+                heapMax);
+        err.flush();
         return j;
     }
 
@@ -243,6 +414,38 @@ final class BenchCommand implements Callable<Integer> {
             steps.forEach(a::add);
             return a;
         }
+    }
+
+    /** @return the process's peak resident set in KiB ({@code VmHWM}), or -1 where there is none */
+    static long peakResidentKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1; // not Linux
+        }
+        return -1;
+    }
+
+    private static void resetHeapPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long heapPeakBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
     }
 
     private static double median(double[] xs) {
