@@ -39,6 +39,10 @@ def main():
                     help="train one bias per gate (b_hh frozen at 0) like charrnn")
     ap.add_argument("--forget-bias", type=float, default=None,
                     help="set the summed forget-gate bias to this value (b_ih = value, b_hh = 0)")
+    ap.add_argument("--zero-bias", action="store_true",
+                    help="charrnn's bias init on PyTorch's weights: every bias 0 (then --forget-bias, if given)")
+    ap.add_argument("--zero-bias-of", choices=["gates", "output"],
+                    help="zero only the LSTM's biases (forget gate included) or only the decoder's")
     ap.add_argument("--double", action="store_true", help="float64")
     ap.add_argument("--every", type=int, default=1, help="print every n-th step")
     args = ap.parse_args()
@@ -68,6 +72,14 @@ def main():
                 getattr(rnn, f"bias_hh_l{l}").zero_()
             dec.weight.copy_(get("output.w").t())
             dec.bias.copy_(get("output.b"))
+        if args.zero_bias:
+            for name, p in list(rnn.named_parameters()) + list(dec.named_parameters()):
+                if "bias" in name:
+                    p.zero_()
+        if args.zero_bias_of:
+            for name, p in (rnn if args.zero_bias_of == "gates" else dec).named_parameters():
+                if "bias" in name:
+                    p.zero_()
         if args.forget_bias is not None:
             for l in range(L):
                 getattr(rnn, f"bias_ih_l{l}")[H:2 * H] = args.forget_bias

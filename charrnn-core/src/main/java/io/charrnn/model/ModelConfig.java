@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param layers the number of stacked recurrent layers, {@code >= 1}
  * @param embedding the size of a learned character embedding, or 0 for one-hot input
  * @param initScale weights are drawn uniformly from {@code [-initScale, initScale]}, {@code > 0};
- *     biases start at zero
+ *     biases start at zero, except the LSTM's (see {@link CellType#LSTM})
  * @param seed the seed the initial weights are drawn from
  */
 public record ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding,
