@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param layers the number of stacked recurrent layers, {@code >= 1}
  * @param embedding the size of a learned character embedding, or 0 for one-hot input
  * @param initScale weights are drawn uniformly from {@code [-initScale, initScale]}, {@code > 0};
- *     biases start at zero
+ *     biases start at zero, except the LSTM's (see {@link CellType#LSTM})
  * @param seed the seed the initial weights are drawn from
  * @param dropout the probability, in {@code [0, 1)}, that training drops a unit of a layer's output
  *     where it feeds the layer above or the decoder (inverted dropout: kept values are scaled by

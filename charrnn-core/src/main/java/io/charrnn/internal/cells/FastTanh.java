@@ -50,14 +50,24 @@ public final class FastTanh {
         }
     }
 
-    /** Replaces {@code a[from..to)} by its logistic sigmoid, {@code 0.5 + 0.5·tanh(x/2)}. */
+    /**
+     * Replaces {@code a[from..to)} by its logistic sigmoid, {@code 0.5 + 0.5·tanh(x/2)} with the
+     * tanh of {@link #apply} (the same float operations in one loop).
+     */
     public static void sigmoid(float[] a, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] *= 0.5f;
-        }
-        apply(a, from, to);
-        for (int i = from; i < to; i++) {
-            a[i] = 0.5f + 0.5f * a[i];
+            float x = Math.max(-CLAMP, Math.min(CLAMP, 0.5f * a[i]));
+            float x2 = x * x;
+            float p = x2 * A13 + A11;
+            p = x2 * p + A9;
+            p = x2 * p + A7;
+            p = x2 * p + A5;
+            p = x2 * p + A3;
+            p = x2 * p + A1;
+            float q = x2 * B6 + B4;
+            q = x2 * q + B2;
+            q = x2 * q + B0;
+            a[i] = 0.5f + 0.5f * (x * p / q);
         }
     }
 }

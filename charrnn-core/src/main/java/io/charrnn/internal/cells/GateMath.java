@@ -1,88 +1,155 @@
 package io.charrnn.internal.cells;
 
 /**
- * The element-wise part of one time step of the LSTM and GRU cells, forward and backward, over B
- * rows held in host {@code double[]} scratch (row b of a [B, k] block starts at {@code b·k}).
- * {@link NdGatedKernel} does the products through BLAS and this math on the host: a few dozen
+ * The element-wise part of one time step of the LSTM and GRU cells, forward and backward, on the
+ * host. {@link NdGatedKernel} does the products through BLAS and this math in Java: a few dozen
  * libnd4j ops per step would cost 5–10 µs of fixed overhead each (ND4J-NOTES.md §1.2), while these
- * loops have no calls and vectorise.
+ * loops have no calls.
  *
- * <p>With {@code exact} (float64 gradient checks) tanh is {@link Math#tanh}; otherwise it is the
- * rational approximation of {@link FastTanh} evaluated in double (error about 4e-7, below float32
- * resolution of the values it feeds). {@code σ(x) = 0.5 + 0.5·tanh(x/2)} in both cases.
+ * <p>Two paths. FLOAT (training): every operand is its own zero-based {@code float[]} of
+ * {@code count = B·H} values, one array per gate ({@code i[b·H + j]} is unit j of stream b), so
+ * each loop has the form {@code a[j] = f(b[j], c[j])} that HotSpot C2 on JDK 17 vectorises (with
+ * gate offsets into one [B, G·H] array, {@code a[zb + H + j]}, it cannot rule out overlap and
+ * stays scalar; see {@link RowWeights}); tanh and σ are those of {@link FastTanh}, like sampling's
+ * {@link RnnStepper}. DOUBLE (gradient checks, the {@code lstmLayer} oracle): over [B, G·H] rows
+ * of {@code double[]} with {@link Math#tanh}, {@code σ(x) = 0.5 + 0.5·tanh(x/2)}.
  */
 final class GateMath {
-    private static final double CLAMP = 7.90531110763549805;
-    private static final double A13 = -2.76076847742355e-16;
-    private static final double A11 = 2.00018790482477e-13;
-    private static final double A9 = -8.60467152213735e-11;
-    private static final double A7 = 5.12229709037114e-08;
-    private static final double A5 = 1.48572235717979e-05;
-    private static final double A3 = 6.37261928875436e-04;
-    private static final double A1 = 4.89352455891786e-03;
-    private static final double B6 = 1.19825839466702e-06;
-    private static final double B4 = 1.18534705686654e-04;
-    private static final double B2 = 2.26843463243900e-03;
-    private static final double B0 = 4.89352518554385e-03;
-
     private GateMath() {
     }
 
-    /** a[off..off+n) = tanh(a[off..off+n)). */
-    static void tanh(double[] a, int off, int n, boolean exact) {
-        if (exact) {
-            for (int i = off; i < off + n; i++) {
-                a[i] = Math.tanh(a[i]);
-            }
-            return;
-        }
-        for (int i = off; i < off + n; i++) {
-            double x = Math.max(-CLAMP, Math.min(CLAMP, a[i]));
-            double x2 = x * x;
-            double p = x2 * A13 + A11;
-            p = x2 * p + A9;
-            p = x2 * p + A7;
-            p = x2 * p + A5;
-            p = x2 * p + A3;
-            p = x2 * p + A1;
-            double q = x2 * B6 + B4;
-            q = x2 * q + B2;
-            q = x2 * q + B0;
-            a[i] = x * p / q;
-        }
-    }
+    // ---------------------------------------------------------------- float (training)
 
-    /** a[off..off+n) = σ(a[off..off+n)) = 0.5 + 0.5·tanh(a/2). */
-    static void sigmoid(double[] a, int off, int n, boolean exact) {
-        for (int i = off; i < off + n; i++) {
-            a[i] *= 0.5;
+    /**
+     * LSTM forward step in float. {@code i, f, g, o} hold the pre-activations and receive the
+     * activations; {@code cPrev} is c_{t-1} (zero rows after a reset). Writes c_t to {@code c},
+     * tanh(c_t) to {@code tc} and h_t to {@code h}.
+     */
+    static void lstmForward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] tc,
+                            float[] h, int count) {
+        FastTanh.sigmoid(i, 0, count);
+        FastTanh.sigmoid(f, 0, count);
+        FastTanh.apply(g, 0, count);
+        FastTanh.sigmoid(o, 0, count);
+        for (int j = 0; j < count; j++) {
+            float v = f[j] * cPrev[j] + i[j] * g[j];
+            c[j] = v;
+            tc[j] = v;
         }
-        tanh(a, off, n, exact);
-        for (int i = off; i < off + n; i++) {
-            a[i] = 0.5 + 0.5 * a[i];
+        FastTanh.apply(tc, 0, count);
+        for (int j = 0; j < count; j++) {
+            h[j] = o[j] * tc[j];
         }
     }
 
     /**
-     * LSTM forward step. {@code z} [B, 4H] holds the pre-activations i, f, g, o and receives the
-     * activations; {@code cPrev} [B, H] the previous cell state (zero rows after a reset).
-     * Writes c_t to {@code c[cOff..]}, tanh(c_t) to {@code tc[tcOff..]} and h_t to {@code h}.
+     * LSTM backward step in float. {@code i, f, g, o} hold the step's activations, {@code cPrev}
+     * c_{t-1} (zero rows after a reset), {@code tc} tanh(c_t), {@code dh} dL/dh_t; {@code dc} holds
+     * dL/dc_t from the step after (zero at the last step) and receives dL/dc_{t-1}. Writes
+     * dL/d(pre-activations) to {@code di, df, dg, dO}.
+     */
+    static void lstmBackward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] tc, float[] dh,
+                             float[] dc, float[] di, float[] df, float[] dg, float[] dO, int count) {
+        for (int j = 0; j < count; j++) {
+            float t = tc[j];
+            float d = dh[j];
+            float oj = o[j];
+            float fj = f[j];
+            float ij = i[j];
+            float gj = g[j];
+            float dcv = dc[j] + d * oj * (1 - t * t);
+            di[j] = dcv * gj * ij * (1 - ij);
+            df[j] = dcv * cPrev[j] * fj * (1 - fj);
+            dg[j] = dcv * ij * (1 - gj * gj);
+            dO[j] = d * t * oj * (1 - oj);
+            dc[j] = dcv * fj;
+        }
+    }
+
+    /**
+     * GRU forward step in float (PyTorch's equations, see {@link io.charrnn.model.CellType#GRU}).
+     * {@code r, z, n} hold x·Wx + bx per gate and receive the activations; {@code hr, hz, hn} hold
+     * h·Wh per gate and receive h·Wh + bh ({@code hn} is needed backward); {@code br, bz, bn} are
+     * bh per gate repeated for every row; {@code hPrev} h_{t-1} (zero rows after a reset). Writes
+     * h_t to {@code h}.
+     */
+    static void gruForward(float[] r, float[] z, float[] n, float[] hr, float[] hz, float[] hn, float[] br,
+                           float[] bz, float[] bn, float[] hPrev, float[] h, int count) {
+        for (int j = 0; j < count; j++) {
+            r[j] += hr[j] + br[j];
+            z[j] += hz[j] + bz[j];
+            hn[j] += bn[j];
+        }
+        FastTanh.sigmoid(r, 0, count);
+        FastTanh.sigmoid(z, 0, count);
+        for (int j = 0; j < count; j++) {
+            n[j] += r[j] * hn[j];
+        }
+        FastTanh.apply(n, 0, count);
+        for (int j = 0; j < count; j++) {
+            float zj = z[j];
+            h[j] = (1 - zj) * n[j] + zj * hPrev[j];
+        }
+    }
+
+    /**
+     * GRU backward step in float. {@code r, z, n} hold the activations, {@code hn} h·Whn + bhn,
+     * {@code hPrev} h_{t-1}, {@code dh} dL/dh_t. Writes dL/d(x·Wx + bx) per gate to {@code dr, dz,
+     * dn} (the r and z parts are also those of h·Wh + bh), dL/d(h·Whn + bhn) to {@code dhn}, and the
+     * direct part of dL/dh_{t-1}, {@code z⊙dh}, to {@code dhPrev}.
+     */
+    static void gruBackward(float[] r, float[] z, float[] n, float[] hn, float[] hPrev, float[] dh, float[] dr,
+                            float[] dz, float[] dn, float[] dhn, float[] dhPrev, int count) {
+        for (int j = 0; j < count; j++) {
+            float rj = r[j];
+            float zj = z[j];
+            float nj = n[j];
+            float d = dh[j];
+            float an = d * (1 - zj) * (1 - nj * nj);
+            dr[j] = an * hn[j] * rj * (1 - rj);
+            dz[j] = d * (hPrev[j] - nj) * zj * (1 - zj);
+            dn[j] = an;
+            dhn[j] = an * rj;
+            dhPrev[j] = d * zj;
+        }
+    }
+
+    // ---------------------------------------------------------------- double (exact)
+
+    /** a[off..off+n) = tanh(a[off..off+n)). */
+    private static void tanh(double[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            a[i] = Math.tanh(a[i]);
+        }
+    }
+
+    /** a[off..off+n) = σ(a[off..off+n)) = 0.5 + 0.5·tanh(a/2). */
+    private static void sigmoid(double[] a, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            a[i] = 0.5 + 0.5 * Math.tanh(0.5 * a[i]);
+        }
+    }
+
+    /**
+     * LSTM forward step in double over [B, 4H] rows. {@code z} holds the pre-activations i, f, g,
+     * o and receives the activations; {@code cPrev} [B, H] the previous cell state (zero rows after
+     * a reset). Writes c_t to {@code c[cOff..]}, tanh(c_t) to {@code tc[tcOff..]} and h_t to {@code h}.
      */
     static void lstmForward(double[] z, double[] cPrev, double[] c, int cOff, double[] tc, int tcOff, double[] h,
-                            int batch, int hidden, boolean exact) {
+                            int batch, int hidden) {
         int g4 = 4 * hidden;
         for (int b = 0; b < batch; b++) {
             int zb = b * g4;
-            sigmoid(z, zb, 2 * hidden, exact); // i, f
-            tanh(z, zb + 2 * hidden, hidden, exact); // g
-            sigmoid(z, zb + 3 * hidden, hidden, exact); // o
+            sigmoid(z, zb, 2 * hidden); // i, f
+            tanh(z, zb + 2 * hidden, hidden); // g
+            sigmoid(z, zb + 3 * hidden, hidden); // o
             int hb = b * hidden;
             for (int j = 0; j < hidden; j++) {
                 double v = z[zb + hidden + j] * cPrev[hb + j] + z[zb + j] * z[zb + 2 * hidden + j];
                 c[cOff + hb + j] = v;
                 tc[tcOff + hb + j] = v;
             }
-            tanh(tc, tcOff + hb, hidden, exact);
+            tanh(tc, tcOff + hb, hidden);
             for (int j = 0; j < hidden; j++) {
                 h[hb + j] = z[zb + 3 * hidden + j] * tc[tcOff + hb + j];
             }
@@ -90,7 +157,7 @@ final class GateMath {
     }
 
     /**
-     * LSTM backward step. {@code a} [B, 4H] holds the activations i, f, g, o of the step,
+     * LSTM backward step in double. {@code a} [B, 4H] holds the activations i, f, g, o of the step,
      * {@code cPrev} [B, H] c_{t-1} (zero rows after a reset), {@code tc[tcOff..]} tanh(c_t),
      * {@code dh} [B, H] dL/dh_t; {@code dc} [B, H] holds dL/dc_t from the step after (zero at the
      * last step) and receives dL/dc_{t-1}. Writes dL/d(pre-activations) to {@code dz} [B, 4H].
@@ -119,13 +186,11 @@ final class GateMath {
     }
 
     /**
-     * GRU forward step (PyTorch's equations, see {@link io.charrnn.model.CellType#GRU}). {@code x}
-     * [B, 3H] holds x·Wx + bx and receives the activations r, z, n; {@code hr} [B, 3H] holds h·Wh
-     * and receives h·Wh + bh (its n block is needed backward); {@code hPrev} [B, H] (zero rows
-     * after a reset). Writes h_t to {@code h}.
+     * GRU forward step in double. {@code x} [B, 3H] holds x·Wx + bx and receives the activations
+     * r, z, n; {@code hr} [B, 3H] holds h·Wh and receives h·Wh + bh (its n block is needed
+     * backward); {@code hPrev} [B, H] (zero rows after a reset). Writes h_t to {@code h}.
      */
-    static void gruForward(double[] x, double[] hr, double[] bh, double[] hPrev, double[] h, int batch, int hidden,
-                           boolean exact) {
+    static void gruForward(double[] x, double[] hr, double[] bh, double[] hPrev, double[] h, int batch, int hidden) {
         int g3 = 3 * hidden;
         for (int b = 0; b < batch; b++) {
             int zb = b * g3;
@@ -135,11 +200,11 @@ final class GateMath {
             for (int j = 0; j < 2 * hidden; j++) {
                 x[zb + j] += hr[zb + j];
             }
-            sigmoid(x, zb, 2 * hidden, exact); // r, z
+            sigmoid(x, zb, 2 * hidden); // r, z
             for (int j = 0; j < hidden; j++) {
                 x[zb + 2 * hidden + j] += x[zb + j] * hr[zb + 2 * hidden + j];
             }
-            tanh(x, zb + 2 * hidden, hidden, exact); // n
+            tanh(x, zb + 2 * hidden, hidden); // n
             int hb = b * hidden;
             for (int j = 0; j < hidden; j++) {
                 double z = x[zb + hidden + j];
@@ -149,7 +214,7 @@ final class GateMath {
     }
 
     /**
-     * GRU backward step. {@code a} [B, 3H] holds r, z, n; {@code hr} [B, 3H] h·Wh + bh;
+     * GRU backward step in double. {@code a} [B, 3H] holds r, z, n; {@code hr} [B, 3H] h·Wh + bh;
      * {@code hPrev} [B, H]; {@code dh} [B, H] dL/dh_t. Writes dL/d(x·Wx + bx) to {@code dx} [B, 3H],
      * dL/d(h·Wh + bh) to {@code dhr} [B, 3H], and the direct part of dL/dh_{t-1}, {@code z⊙dh}, to
      * {@code dhPrev} [B, H].

@@ -1,6 +1,7 @@
 package io.charrnn.internal.cells;
 
 import io.charrnn.model.CellType;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,21 +23,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code h_{t-1}·Wh} plus the gate math, done on the host in {@link GateMath} over bulk copies of
  * the step's rows (two libnd4j ops per gate would cost more than the GEMM at small B·H); every
  * weight gradient is one GEMM over all T·B rows. All buffers and views are allocated in the
- * constructor. The gate activations overwrite the pre-activations in place for the backward pass.
- * The LSTM cell state lives only on the host. Works in FLOAT or DOUBLE (exact tanh). Not
- * thread-safe.
+ * constructor. The LSTM cell state lives only on the host. Works in FLOAT or DOUBLE (exact tanh).
+ * Not thread-safe.
+ *
+ * <p>FLOAT: each step's gate block [B, G·H] is split on its way out of the GEMM's buffer into one
+ * zero-based {@code float[B·H]} per gate (bulk copies of H floats), so that {@link GateMath}'s
+ * float loops vectorise; the activations (and the LSTM's c and tanh(c), the GRU's h·Whn + bhn)
+ * stay in those host arrays, one set per layer and step, for the backward pass, whose gate
+ * gradients go back into the [B, G·H] rows of {@code dzx} the same way. DOUBLE: the step's rows
+ * are copied to {@code double[]} and the activations written back over the pre-activations.
  */
 public final class NdGatedKernel extends NdKernelBase {
     private final boolean lstm;
+    private final int gates; // G
     private final int gh; // G·H columns of the gate block
-    private final boolean exact;
+    private final boolean exact; // DOUBLE
 
     private final INDArray[] gBh; // GRU only
     private final int[] bhOffset; // GRU only: offsets of bh in the flat parameters
 
-    private final INDArray[] zx; // [TB, GH]: x·Wx + b, then the gate activations
+    private final INDArray[] zx; // [TB, GH]: x·Wx + b (then, in DOUBLE, the gate activations)
     private final INDArray[][] zxStep;
-    private final INDArray[] zh; // GRU: [TB, GH]: h·Wh + bh
+    private final INDArray[] zh; // GRU: [TB, GH]: h·Wh (then, in DOUBLE, + bh)
     private final INDArray[][] zhStep;
     private final INDArray dzx; // [TB, GH]
     private final INDArray[] dzxStep;
@@ -44,9 +52,25 @@ public final class NdGatedKernel extends NdKernelBase {
     private final INDArray[] dzhStep;
     private final INDArray[] delta; // [TB, H]: dL/dh_t from above (output or upper layer)
     private final INDArray rec; // [B, H]: dL/dh_{t-1} through Wh
+
+    // FLOAT: zero-based host arrays of B·H floats
+    private final float[][][][] act; // [l][t][gate]: activations
+    private final float[][][] cellsF; // LSTM [l][t], t = 0..T: c_t, c_0 the carried state
+    private final float[][][] tanhCellsF; // LSTM [l][t]: tanh(c_{t+1})
+    private final float[][][] hnF; // GRU [l][t]: h·Whn + bhn
+    private final float[][][] bhRep; // GRU [l][gate]: bh repeated for every row
+    private final float[][] hhF; // GRU: h·Whr, h·Whz of the current step
+    private final float[][] dzF; // [gate]: dL/d(x-side pre-activations) of the current step
+    private final float[][] dzhF; // GRU: dr, dz, dL/d(h·Whn + bhn)
+    private final float[] hF;
+    private final float[] prevF;
+    private final float[] dhF;
+    private final float[] carryF; // dL/dc (LSTM) or the direct part of dL/dh (GRU), carried backwards
+    private final float[] recF;
+
+    // DOUBLE: [B, G·H] and [B, H] blocks
     private final double[][] cells; // LSTM: [(T+1)·B·H] per layer, c_0 first
     private final double[][] tanhCells; // LSTM: [T·B·H] per layer
-
     private final double[] zBuf;
     private final double[] zhBuf;
     private final double[] dzBuf;
@@ -54,11 +78,9 @@ public final class NdGatedKernel extends NdKernelBase {
     private final double[] hBuf;
     private final double[] prevBuf;
     private final double[] dhBuf;
-    private final double[] carryBuf; // dL/dc (LSTM) or the direct part of dL/dh (GRU), carried backwards
+    private final double[] carryBuf;
     private final double[] recBuf;
     private final double[] bhBuf;
-    private final float[] floatBuf;
-
 
     /**
      * @param layout an LSTM or GRU layout
@@ -71,8 +93,12 @@ public final class NdGatedKernel extends NdKernelBase {
         if (layout.cell() == CellType.RNN) {
             throw new IllegalArgumentException("cell must be LSTM or GRU, got " + layout.cell());
         }
+        if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
+            throw new IllegalArgumentException("dtype must be FLOAT or DOUBLE, got " + dtype);
+        }
         this.lstm = layout.cell() == CellType.LSTM;
-        this.gh = ParameterLayout.gates(layout.cell()) * hidden;
+        this.gates = ParameterLayout.gates(layout.cell());
+        this.gh = gates * hidden;
         this.exact = dtype == DataType.DOUBLE;
 
         gBh = new INDArray[layers];
@@ -114,56 +140,97 @@ public final class NdGatedKernel extends NdKernelBase {
         }
         rec = Nd4j.create(dtype, batch, hidden);
         int bh = batch * hidden;
-        cells = lstm ? new double[layers][(steps + 1) * bh] : null;
-        tanhCells = lstm ? new double[layers][steps * bh] : null;
-        zBuf = new double[batch * gh];
-        zhBuf = lstm ? null : new double[batch * gh];
-        dzBuf = new double[batch * gh];
-        dzhBuf = lstm ? null : new double[batch * gh];
-        hBuf = new double[bh];
-        prevBuf = new double[bh];
-        dhBuf = new double[bh];
-        carryBuf = new double[bh];
-        recBuf = new double[bh];
-        bhBuf = lstm ? null : new double[gh];
-        floatBuf = dtype == DataType.FLOAT ? new float[batch * gh] : null;
-
+        boolean f = !exact;
+        act = f ? new float[layers][steps][gates][bh] : null;
+        cellsF = f && lstm ? new float[layers][steps + 1][bh] : null;
+        tanhCellsF = f && lstm ? new float[layers][steps][bh] : null;
+        hnF = f && !lstm ? new float[layers][steps][bh] : null;
+        bhRep = f && !lstm ? new float[layers][gates][bh] : null;
+        hhF = f && !lstm ? new float[2][bh] : null;
+        dzF = f ? new float[gates][bh] : null;
+        dzhF = f && !lstm ? new float[][] {dzF[0], dzF[1], new float[bh]} : null;
+        hF = f ? new float[bh] : null;
+        prevF = f ? new float[bh] : null;
+        dhF = f ? new float[bh] : null;
+        carryF = f ? new float[bh] : null;
+        recF = f ? new float[bh] : null;
+        boolean d = exact;
+        cells = d && lstm ? new double[layers][(steps + 1) * bh] : null;
+        tanhCells = d && lstm ? new double[layers][steps * bh] : null;
+        zBuf = d ? new double[batch * gh] : null;
+        zhBuf = d && !lstm ? new double[batch * gh] : null;
+        dzBuf = d ? new double[batch * gh] : null;
+        dzhBuf = d && !lstm ? new double[batch * gh] : null;
+        hBuf = d ? new double[bh] : null;
+        prevBuf = d ? new double[bh] : null;
+        dhBuf = d ? new double[bh] : null;
+        carryBuf = d ? new double[bh] : null;
+        recBuf = d ? new double[bh] : null;
+        bhBuf = d && !lstm ? new double[gh] : null;
     }
 
-    /** Copies n values of a whole (non-view) array from a flat offset into dst. */
-    private void read(INDArray whole, int offset, double[] dst, int n) {
-        if (dtype == DataType.FLOAT) {
-            whole.data().asNioFloat().get(offset, floatBuf, 0, n);
-            for (int i = 0; i < n; i++) {
-                dst[i] = floatBuf[i];
+    /** @return a host view of a whole (non-view) FLOAT array's buffer */
+    private static FloatBuffer floats(INDArray whole) {
+        return whole.data().asNioFloat();
+    }
+
+    /** Splits the [B, G·H] rows starting at flat offset {@code from} into one [B·H] array per gate. */
+    private void gather(FloatBuffer buffer, int from, float[][] dst) {
+        for (int b = 0; b < batch; b++) {
+            int row = from + b * gh;
+            for (int k = 0; k < dst.length; k++) {
+                buffer.get(row + k * hidden, dst[k], b * hidden, hidden);
             }
-        } else {
-            whole.data().asNioDouble().get(offset, dst, 0, n);
         }
     }
 
-    /** Copies n values of src into a whole (non-view) array at a flat offset. */
-    private void write(INDArray whole, int offset, double[] src, int n) {
-        if (dtype == DataType.FLOAT) {
-            for (int i = 0; i < n; i++) {
-                floatBuf[i] = (float) src[i];
+    /** The inverse of {@link #gather}: writes one [B·H] array per gate into [B, G·H] rows. */
+    private void scatter(float[][] src, FloatBuffer buffer, int from) {
+        for (int b = 0; b < batch; b++) {
+            int row = from + b * gh;
+            for (int k = 0; k < src.length; k++) {
+                buffer.put(row + k * hidden, src[k], b * hidden, hidden);
             }
-            whole.data().asNioFloat().put(offset, floatBuf, 0, n);
-        } else {
-            whole.data().asNioDouble().put(offset, src, 0, n);
         }
     }
 
+    /** Copies n values of a whole (non-view) DOUBLE array from a flat offset into dst. */
+    private static void read(INDArray whole, int offset, double[] dst, int n) {
+        whole.data().asNioDouble().get(offset, dst, 0, n);
+    }
+
+    /** Copies n values of src into a whole (non-view) DOUBLE array at a flat offset. */
+    private static void write(INDArray whole, int offset, double[] src, int n) {
+        whole.data().asNioDouble().put(offset, src, 0, n);
+    }
 
     @Override
     public void setCellState(int layer, double[] values) {
         if (!lstm) {
             super.setCellState(layer, values);
         }
-        System.arraycopy(values, 0, cells[layer], 0, batch * hidden);
+        int n = batch * hidden;
+        if (exact) {
+            System.arraycopy(values, 0, cells[layer], 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                cellsF[layer][0][i] = (float) values[i];
+            }
+        }
     }
 
-
+    /** @return whether some stream's input at step t is the reset code */
+    private boolean anyReset(int t) {
+        if (resetCode < 0) {
+            return false;
+        }
+        for (int b = 0; b < batch; b++) {
+            if (isReset(t, b)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** Zeroes the rows of a host [B, H] block whose stream's input at step t is the reset code. */
     private void zeroResetRows(double[] block, int t) {
@@ -177,6 +244,29 @@ public final class NdGatedKernel extends NdKernelBase {
         }
     }
 
+    /** Zeroes the rows of a host [B·H] array whose stream's input at step t is the reset code. */
+    private void zeroResetRows(float[] block, int t) {
+        if (resetCode < 0) {
+            return;
+        }
+        for (int b = 0; b < batch; b++) {
+            if (isReset(t, b)) {
+                Arrays.fill(block, b * hidden, (b + 1) * hidden, 0f);
+            }
+        }
+    }
+
+    /** @return c_{t-1} of layer l for step t, with the rows of streams reset at t zeroed (FLOAT) */
+    private float[] previousCell(int l, int t) {
+        float[] c = cellsF[l][t];
+        if (!anyReset(t)) {
+            return c;
+        }
+        System.arraycopy(c, 0, prevF, 0, c.length);
+        zeroResetRows(prevF, t);
+        return prevF;
+    }
+
     @Override
     public float[] state() {
         int n = batch * hidden;
@@ -184,10 +274,12 @@ public final class NdGatedKernel extends NdKernelBase {
         for (int l = 0; l < layers; l++) {
             float[] h = hStep[l][0].dup().castTo(DataType.FLOAT).data().asFloat();
             System.arraycopy(h, 0, out, l * n, n);
-            if (lstm) {
+            if (lstm && exact) {
                 for (int i = 0; i < n; i++) {
                     out[(layers + l) * n + i] = (float) cells[l][i];
                 }
+            } else if (lstm) {
+                System.arraycopy(cellsF[l][0], 0, out, (layers + l) * n, n);
             }
         }
         return out;
@@ -203,10 +295,12 @@ public final class NdGatedKernel extends NdKernelBase {
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(Nd4j.create(Arrays.copyOfRange(state, l * n, (l + 1) * n), new long[] {batch, hidden},
                     DataType.FLOAT).castTo(dtype));
-            if (lstm) {
+            if (lstm && exact) {
                 for (int i = 0; i < n; i++) {
                     cells[l][i] = state[(layers + l) * n + i];
                 }
+            } else if (lstm) {
+                System.arraycopy(state, (layers + l) * n, cellsF[l][0], 0, n);
             }
         }
     }
@@ -214,13 +308,15 @@ public final class NdGatedKernel extends NdKernelBase {
     @Override
     public void copyStateFrom(Kernel other) {
         if (!(other instanceof NdGatedKernel o) || o.lstm != lstm || o.batch != batch || o.hidden != hidden
-                || o.layers != layers) {
+                || o.layers != layers || o.exact != exact) {
             throw new IllegalStateException("internal error: cannot copy state from " + other);
         }
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(o.hStep[l][0]);
-            if (lstm) {
+            if (lstm && exact) {
                 System.arraycopy(o.cells[l], 0, cells[l], 0, batch * hidden);
+            } else if (lstm) {
+                System.arraycopy(o.cellsF[l][0], 0, cellsF[l][0], 0, batch * hidden);
             }
         }
     }
@@ -229,8 +325,10 @@ public final class NdGatedKernel extends NdKernelBase {
     public void resetState() {
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(0);
-            if (lstm) {
+            if (lstm && exact) {
                 Arrays.fill(cells[l], 0, batch * hidden, 0);
+            } else if (lstm) {
+                Arrays.fill(cellsF[l][0], 0f);
             }
         }
     }
@@ -238,17 +336,16 @@ public final class NdGatedKernel extends NdKernelBase {
     @Override
     void forward(int[] inputs) {
         projectInputs(inputs, zx[0]);
-        int bh = batch * hidden;
-        int n = batch * gh;
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
                 Nd4j.gemm(below(l), wx[l], zx[l], false, false, 1.0, 0.0); // [TB,H]·[H,GH]
             }
             zx[l].addiRowVector(bias[l]);
-            if (!lstm) {
+            if (!lstm && exact) {
                 read(params, bhOffset[l], bhBuf, gh);
+            } else if (!lstm) {
+                repeatRecurrentBias(l);
             }
-            INDArray prevAll = resetCode >= 0 ? hPrev[l] : hs[l]; // h_{t-1} at flat offset t·B·H in both
             for (int t = 0; t < steps; t++) {
                 INDArray previous = hStep[l][t];
                 if (resetCode >= 0) {
@@ -261,67 +358,88 @@ public final class NdGatedKernel extends NdKernelBase {
                 }
                 if (lstm) {
                     Nd4j.gemm(previous, wh[l], zxStep[l][t], false, false, 1.0, 1.0); // z_t += h_{t-1}·Wh
-                    read(zx[l], t * n, zBuf, n);
-                    System.arraycopy(cells[l], t * bh, prevBuf, 0, bh);
-                    zeroResetRows(prevBuf, t);
-                    GateMath.lstmForward(zBuf, prevBuf, cells[l], (t + 1) * bh, tanhCells[l], t * bh, hBuf, batch,
-                            hidden, exact);
-                    if (!exact) {
-                        // c is float32 like every other FLOAT value, so that state() round-trips it exactly
-                        // and a resumed run continues bit for bit
-                        for (int i = (t + 1) * bh; i < (t + 2) * bh; i++) {
-                            cells[l][i] = (float) cells[l][i];
-                        }
-                    }
                 } else {
                     Nd4j.gemm(previous, wh[l], zhStep[l][t], false, false, 1.0, 0.0); // h_{t-1}·Wh
-                    read(zx[l], t * n, zBuf, n);
-                    read(zh[l], t * n, zhBuf, n);
-                    read(prevAll, t * bh, prevBuf, bh);
-                    GateMath.gruForward(zBuf, zhBuf, bhBuf, prevBuf, hBuf, batch, hidden, exact);
-                    write(zh[l], t * n, zhBuf, n);
                 }
-                write(zx[l], t * n, zBuf, n);
-                write(hs[l], (t + 1) * bh, hBuf, bh);
+                if (exact) {
+                    stepForwardDouble(l, t);
+                } else {
+                    stepForwardFloat(l, t);
+                }
             }
         }
         output(hOut[layers - 1]);
     }
 
+    /** GRU, FLOAT: layer l's bh [3H] into {@link #bhRep}, one copy per row. */
+    private void repeatRecurrentBias(int l) {
+        FloatBuffer p = floats(params);
+        for (int k = 0; k < gates; k++) {
+            for (int b = 0; b < batch; b++) {
+                p.get(bhOffset[l] + k * hidden, bhRep[l][k], b * hidden, hidden);
+            }
+        }
+    }
+
+    private void stepForwardFloat(int l, int t) {
+        int bh = batch * hidden;
+        int n = batch * gh;
+        float[][] a = act[l][t];
+        gather(floats(zx[l]), t * n, a);
+        if (lstm) {
+            GateMath.lstmForward(a[0], a[1], a[2], a[3], previousCell(l, t), cellsF[l][t + 1], tanhCellsF[l][t], hF,
+                    bh);
+        } else {
+            FloatBuffer zhb = floats(zh[l]);
+            for (int b = 0; b < batch; b++) {
+                int row = t * n + b * gh;
+                zhb.get(row, hhF[0], b * hidden, hidden);
+                zhb.get(row + hidden, hhF[1], b * hidden, hidden);
+                zhb.get(row + 2 * hidden, hnF[l][t], b * hidden, hidden);
+            }
+            floats(resetCode >= 0 ? hPrev[l] : hs[l]).get(t * bh, prevF, 0, bh); // h_{t-1} at offset t·B·H
+            GateMath.gruForward(a[0], a[1], a[2], hhF[0], hhF[1], hnF[l][t], bhRep[l][0], bhRep[l][1], bhRep[l][2],
+                    prevF, hF, bh);
+        }
+        floats(hs[l]).put((t + 1) * bh, hF, 0, bh);
+    }
+
+    private void stepForwardDouble(int l, int t) {
+        int bh = batch * hidden;
+        int n = batch * gh;
+        read(zx[l], t * n, zBuf, n);
+        if (lstm) {
+            System.arraycopy(cells[l], t * bh, prevBuf, 0, bh);
+            zeroResetRows(prevBuf, t);
+            GateMath.lstmForward(zBuf, prevBuf, cells[l], (t + 1) * bh, tanhCells[l], t * bh, hBuf, batch, hidden);
+        } else {
+            read(zh[l], t * n, zhBuf, n);
+            read(resetCode >= 0 ? hPrev[l] : hs[l], t * bh, prevBuf, bh);
+            GateMath.gruForward(zBuf, zhBuf, bhBuf, prevBuf, hBuf, batch, hidden);
+            write(zh[l], t * n, zhBuf, n);
+        }
+        write(zx[l], t * n, zBuf, n);
+        write(hs[l], (t + 1) * bh, hBuf, bh);
+    }
+
     @Override
     void backward() {
         outputBackward(hOut[layers - 1], delta[layers - 1]); // probs hold scale·(p − onehot)
-        int bh = batch * hidden;
-        int n = batch * gh;
         for (int l = layers - 1; l >= 0; l--) {
-            INDArray prevAll = resetCode >= 0 ? hPrev[l] : hs[l];
-            Arrays.fill(carryBuf, 0);
+            if (exact) {
+                Arrays.fill(carryBuf, 0);
+            } else {
+                Arrays.fill(carryF, 0f);
+            }
             for (int t = steps - 1; t >= 0; t--) {
-                read(delta[l], t * bh, dhBuf, bh);
                 if (t < steps - 1) {
                     Nd4j.gemm(lstm ? dzxStep[t + 1] : dzhStep[t + 1], wh[l], rec, false, true, 1.0, 0.0);
-                    read(rec, 0, recBuf, bh);
-                    zeroResetRows(recBuf, t + 1); // no gradient crosses a reset
-                    for (int i = 0; i < bh; i++) {
-                        dhBuf[i] += recBuf[i];
-                    }
                 }
-                read(zx[l], t * n, zBuf, n);
-                if (lstm) {
-                    System.arraycopy(cells[l], t * bh, prevBuf, 0, bh);
-                    zeroResetRows(prevBuf, t);
-                    GateMath.lstmBackward(zBuf, prevBuf, tanhCells[l], t * bh, dhBuf, carryBuf, dzBuf, batch, hidden);
+                if (exact) {
+                    stepBackwardDouble(l, t);
                 } else {
-                    for (int i = 0; i < bh; i++) {
-                        dhBuf[i] += carryBuf[i]; // z_{t+1}⊙dh_{t+1}, zero after a reset
-                    }
-                    read(zh[l], t * n, zhBuf, n);
-                    read(prevAll, t * bh, prevBuf, bh);
-                    GateMath.gruBackward(zBuf, zhBuf, prevBuf, dhBuf, dzBuf, dzhBuf, carryBuf, batch, hidden);
-                    write(dzh, t * n, dzhBuf, n);
+                    stepBackwardFloat(l, t);
                 }
-                zeroResetRows(carryBuf, t);
-                write(dzx, t * n, dzBuf, n);
             }
             INDArray hInput = resetCode >= 0 ? hPrev[l] : hIn[l];
             Nd4j.gemm(hInput, lstm ? dzx : dzh, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dZh
@@ -333,13 +451,72 @@ public final class NdGatedKernel extends NdKernelBase {
         }
     }
 
+    /** Backward through step t of layer l; {@link #rec} holds dL/dh_t through Wh when t < T−1. */
+    private void stepBackwardFloat(int l, int t) {
+        int bh = batch * hidden;
+        int n = batch * gh;
+        floats(delta[l]).get(t * bh, dhF, 0, bh);
+        if (t < steps - 1) {
+            floats(rec).get(0, recF, 0, bh);
+            zeroResetRows(recF, t + 1); // no gradient crosses a reset
+            for (int i = 0; i < bh; i++) {
+                dhF[i] += recF[i];
+            }
+        }
+        float[][] a = act[l][t];
+        if (lstm) {
+            GateMath.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t), tanhCellsF[l][t], dhF, carryF, dzF[0],
+                    dzF[1], dzF[2], dzF[3], bh);
+        } else {
+            for (int i = 0; i < bh; i++) {
+                dhF[i] += carryF[i]; // z_{t+1}⊙dh_{t+1}, zero after a reset
+            }
+            floats(resetCode >= 0 ? hPrev[l] : hs[l]).get(t * bh, prevF, 0, bh);
+            GateMath.gruBackward(a[0], a[1], a[2], hnF[l][t], prevF, dhF, dzF[0], dzF[1], dzF[2], dzhF[2], carryF, bh);
+            scatter(dzhF, floats(dzh), t * n);
+        }
+        zeroResetRows(carryF, t);
+        scatter(dzF, floats(dzx), t * n);
+    }
+
+    private void stepBackwardDouble(int l, int t) {
+        int bh = batch * hidden;
+        int n = batch * gh;
+        read(delta[l], t * bh, dhBuf, bh);
+        if (t < steps - 1) {
+            read(rec, 0, recBuf, bh);
+            zeroResetRows(recBuf, t + 1); // no gradient crosses a reset
+            for (int i = 0; i < bh; i++) {
+                dhBuf[i] += recBuf[i];
+            }
+        }
+        read(zx[l], t * n, zBuf, n);
+        if (lstm) {
+            System.arraycopy(cells[l], t * bh, prevBuf, 0, bh);
+            zeroResetRows(prevBuf, t);
+            GateMath.lstmBackward(zBuf, prevBuf, tanhCells[l], t * bh, dhBuf, carryBuf, dzBuf, batch, hidden);
+        } else {
+            for (int i = 0; i < bh; i++) {
+                dhBuf[i] += carryBuf[i]; // z_{t+1}⊙dh_{t+1}, zero after a reset
+            }
+            read(zh[l], t * n, zhBuf, n);
+            read(resetCode >= 0 ? hPrev[l] : hs[l], t * bh, prevBuf, bh);
+            GateMath.gruBackward(zBuf, zhBuf, prevBuf, dhBuf, dzBuf, dzhBuf, carryBuf, batch, hidden);
+            write(dzh, t * n, dzhBuf, n);
+        }
+        zeroResetRows(carryBuf, t);
+        write(dzx, t * n, dzBuf, n);
+    }
+
     @Override
     void commitState() {
         int bh = batch * hidden;
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(hStep[l][steps]);
-            if (lstm) {
+            if (lstm && exact) {
                 System.arraycopy(cells[l], steps * bh, cells[l], 0, bh);
+            } else if (lstm) {
+                System.arraycopy(cellsF[l][steps], 0, cellsF[l][0], 0, bh);
             }
         }
     }
@@ -351,7 +528,14 @@ public final class NdGatedKernel extends NdKernelBase {
 
     /** @return a copy of layer l's carried LSTM cell state c_0, [B·H] row-major (tests) */
     double[] cellState(int layer) {
-        return Arrays.copyOf(cells[layer], batch * hidden);
+        if (exact) {
+            return Arrays.copyOf(cells[layer], batch * hidden);
+        }
+        double[] c = new double[batch * hidden];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = cellsF[layer][0][i];
+        }
+        return c;
     }
 
     @Override
