@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.charrnn.examples.testing.ChildJvm;
+import io.charrnn.testing.ChildJvm;
 import io.charrnn.io.ModelFiles;
 import io.charrnn.model.RnnModel;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.charrnn.examples.testing;
+package io.charrnn.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM on the test class path, whose stdout and stderr are read line by line (a lone
  * carriage return, as in progress lines, also ends a line), so a test can wait for what it prints
- * instead of sleeping. Always {@link #close()} it: that kills it if it still runs.
+ * instead of sleeping. Always {@link #close()} it: that kills it if it still runs. Shipped in the
+ * core test-jar for the examples' tests.
  */
 public final class ChildJvm implements AutoCloseable {
     private final Process process;
@@ -49,7 +50,7 @@ public final class ChildJvm implements AutoCloseable {
             command.addAll(List.of("env", "--default-signal=INT"));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 mainClass.getName()));
         command.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(command).start());
