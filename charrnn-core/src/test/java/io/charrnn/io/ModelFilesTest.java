@@ -16,6 +16,7 @@ import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
+import io.charrnn.testing.Zips;
 import io.charrnn.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -36,10 +37,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -704,22 +703,6 @@ class ModelFilesTest {
         }
         change.accept(entries);
         Path out = dir.resolve("changed" + rewrites++ + ".charrnn");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                ZipEntry entry = new ZipEntry(e.getKey());
-                if (e.getKey().endsWith(".npy") && !deflateWeights) {
-                    CRC32 crc = new CRC32();
-                    crc.update(e.getValue());
-                    entry.setMethod(ZipEntry.STORED);
-                    entry.setSize(e.getValue().length);
-                    entry.setCompressedSize(e.getValue().length);
-                    entry.setCrc(crc.getValue());
-                }
-                zip.putNextEntry(entry);
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out;
+        return Zips.write(out, entries, name -> name.endsWith(".npy") && !deflateWeights);
     }
 }

@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.charrnn.model.RnnModel;
+import io.charrnn.testing.Zips;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +21,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,23 +55,7 @@ class VocabularyFuzzTest {
         }
         entries.put("charrnn.json", description.toString().getBytes(StandardCharsets.UTF_8));
         Path out = dir.resolve("v" + i + ".charrnn");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                ZipEntry entry = new ZipEntry(e.getKey());
-                if (e.getKey().endsWith(".npy")) {
-                    CRC32 crc = new CRC32();
-                    crc.update(e.getValue());
-                    entry.setMethod(ZipEntry.STORED);
-                    entry.setSize(e.getValue().length);
-                    entry.setCompressedSize(e.getValue().length);
-                    entry.setCrc(crc.getValue());
-                }
-                zip.putNextEntry(entry);
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out;
+        return Zips.write(out, entries, name -> name.endsWith(".npy"));
     }
 
     private static JsonElement randomValue(SplittableRandom rng) {

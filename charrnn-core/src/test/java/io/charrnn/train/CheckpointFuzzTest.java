@@ -14,6 +14,7 @@ import io.charrnn.io.ModelFiles;
 import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.RnnModel;
 import io.charrnn.testing.Corpora;
+import io.charrnn.testing.Zips;
 import io.charrnn.text.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,10 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,23 +158,7 @@ class CheckpointFuzzTest {
 
     private static Path rezip(Map<String, byte[]> entries, boolean deflateJson) throws IOException {
         Path out = dir.resolve("forged" + rewrites++ + ".charrnn");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                ZipEntry entry = new ZipEntry(e.getKey());
-                if (!(deflateJson && e.getKey().endsWith(".json"))) {
-                    CRC32 crc = new CRC32();
-                    crc.update(e.getValue());
-                    entry.setMethod(ZipEntry.STORED);
-                    entry.setSize(e.getValue().length);
-                    entry.setCompressedSize(e.getValue().length);
-                    entry.setCrc(crc.getValue());
-                }
-                zip.putNextEntry(entry);
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return out;
+        return Zips.write(out, entries, name -> !(deflateJson && name.endsWith(".json")));
     }
 
     private static Path forge(Consumer<Map<String, byte[]>> change) throws IOException {
