@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param dropout the probability, in {@code [0, 1)}, that training drops a unit of a layer's output
  *     where it feeds the layer above or the decoder (inverted dropout: kept values are scaled by
  *     {@code 1/(1 - dropout)}); 0 turns dropout off. Sampling and evaluation never drop.
+ * @param forgetBias the LSTM's initial forget-gate bias, finite (default 1, which makes a fresh cell
+ *     remember; PyTorch draws it near 0, which leaves the early loss plateau sooner at large sizes);
+ *     other cells ignore it
  */
 public record ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding,
-                          double initScale, long seed, double dropout) {
+                          double initScale, long seed, double dropout, double forgetBias) {
     /** Upper bound for {@code hidden} and {@code embedding}, far beyond what a CPU trains. */
     public static final int MAX_SIZE = 1 << 14;
     /** Upper bound for {@code layers}. */
@@ -48,6 +51,17 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
             throw new IllegalArgumentException("initScale must be finite and > 0, got " + initScale);
         }
         checkDropout(dropout);
+        checkForgetBias(forgetBias);
+    }
+
+    /**
+     * A config with the default forget-gate bias, 1.
+     *
+     * @throws IllegalArgumentException naming the first field out of range and its value
+     */
+    public ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding, double initScale,
+                       long seed, double dropout) {
+        this(cell, activation, hidden, layers, embedding, initScale, seed, dropout, 1);
     }
 
     /**
@@ -58,6 +72,12 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
     public ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding, double initScale,
                        long seed) {
         this(cell, activation, hidden, layers, embedding, initScale, seed, 0);
+    }
+
+    static void checkForgetBias(double forgetBias) {
+        if (!Double.isFinite(forgetBias)) {
+            throw new IllegalArgumentException("forgetBias must be finite, got " + forgetBias);
+        }
     }
 
     static void checkDropout(double dropout) {

@@ -216,6 +216,7 @@ public final class RnnModel {
         return "RnnModel[" + config.cell() + " " + config.activation() + ", hidden=" + config.hidden() + ", layers="
                 + config.layers() + ", input=" + (config.hasEmbedding() ? "embedding " + config.embedding() : "one-hot")
                 + (config.dropout() > 0 ? ", dropout=" + config.dropout() : "")
+                + (config.cell() == CellType.LSTM && config.forgetBias() != 1 ? ", forgetBias=" + config.forgetBias() : "")
                 + (layout == null ? ", unbound" : ", vocabulary=" + vocabulary.size() + ", parameters=" + layout.size())
                 + "]";
     }
@@ -233,6 +234,7 @@ public final class RnnModel {
         private double initScale = Double.NaN; // default 1/sqrt(hidden), as PyTorch's nn.RNN
         private long seed = 42;
         private double dropout = 0;
+        private double forgetBias = 1;
         private Vocabulary vocabulary;
 
         private Builder() {
@@ -304,6 +306,17 @@ public final class RnnModel {
             return this;
         }
 
+        /**
+         * @param bias the LSTM's initial forget-gate bias, finite; default 1 (Gers et al. 2000), which
+         *     makes a fresh cell remember. 0 is PyTorch's choice (its biases start near 0), which at
+         *     large hidden sizes leaves the early loss plateau sooner. Other cells ignore it.
+         */
+        public Builder forgetBias(double bias) {
+            ModelConfig.checkForgetBias(bias);
+            this.forgetBias = bias;
+            return this;
+        }
+
         /** @param vocabulary binds the model now, so it has weights before training */
         public Builder vocabulary(Vocabulary vocabulary) {
             this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
@@ -313,7 +326,8 @@ public final class RnnModel {
         /** @return the model: bound if a vocabulary was given, else an architecture awaiting one */
         public RnnModel build() {
             double scale = Double.isNaN(initScale) ? 1 / Math.sqrt(hidden) : initScale;
-            ModelConfig config = new ModelConfig(cell, activation, hidden, layers, embedding, scale, seed, dropout);
+            ModelConfig config = new ModelConfig(cell, activation, hidden, layers, embedding, scale, seed, dropout,
+                    forgetBias);
             RnnModel model = new RnnModel(config, null, null, null);
             return vocabulary == null ? model : model.withVocabulary(vocabulary);
         }

@@ -182,6 +182,7 @@ class ModelFilesTest {
         assertEquals(3, model.config().seed());
         assertEquals(0.5, model.config().initScale());
         assertEquals(0.0, model.config().dropout(), "files from before dropout existed read as no dropout");
+        assertEquals(1.0, model.config().forgetBias(), "files from before the option existed had forget bias 1");
         assertEquals(Vocabulary.fromText("hello world\u00e9").withReplacement(' '), model.vocabulary().orElseThrow());
         assertTrue(model.trainingInfo().isEmpty());
         int[] expectedBits = {0xbee18747, 0x3d76583b, 0xbd2f47ec, 0xbe2bde93, 0xbed82e06, 0x3c8b3580, 0xbe90b4da,
@@ -413,6 +414,22 @@ class ModelFilesTest {
                 "expected a valid config, found one where dropout must be in [0, 1), got 1.0");
         expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("dropout", "0.5")),
                 "expected \"dropout\" to be a finite number");
+    }
+
+    @Test
+    void roundTrip_keepsForgetBias_absentReadsAsOne() throws IOException {
+        RnnModel model = RnnModel.builder().cell(CellType.LSTM).hidden(4).forgetBias(0)
+                .vocabulary(Vocabulary.fromText("hello world")).seed(3).build();
+        Path file = dir.resolve("f.charrnn");
+        ModelFiles.save(model, file);
+        RnnModel loaded = ModelFiles.load(file);
+        assertEquals(model, loaded);
+        assertEquals(0.0, loaded.config().forgetBias());
+        Path absent = rewriteDescription(json -> json.getAsJsonObject("config").remove("forgetBias"));
+        assertEquals(1.0, ModelFiles.load(absent).config().forgetBias());
+        assertEquals(tiny(), ModelFiles.load(absent));
+        expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("forgetBias", "x")),
+                "expected \"forgetBias\" to be a finite number");
     }
 
     @Test

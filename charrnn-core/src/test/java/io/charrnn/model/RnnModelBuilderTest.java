@@ -67,6 +67,37 @@ class RnnModelBuilderTest {
     }
 
     @Test
+    void forgetBias_mustBeFinite() {
+        assertEquals("forgetBias must be finite, got NaN", rejected(() -> RnnModel.builder().forgetBias(Double.NaN)));
+        assertEquals("forgetBias must be finite, got -Infinity",
+                rejected(() -> RnnModel.builder().forgetBias(Double.NEGATIVE_INFINITY)));
+        assertEquals("forgetBias must be finite, got Infinity",
+                rejected(() -> new ModelConfig(CellType.LSTM, Activation.TANH, 8, 2, 0, 0.1, 1, 0, Double.POSITIVE_INFINITY)));
+    }
+
+    @Test
+    void forgetBias_defaultsToOne_andStartsTheLstmForgetGateBiases() {
+        assertEquals(1.0, RnnModel.builder().build().config().forgetBias());
+        assertEquals(1.0, new ModelConfig(CellType.LSTM, Activation.TANH, 8, 1, 0, 0.1, 1, 0).forgetBias());
+        int h = 6;
+        for (double bias : new double[] {1, 0, -0.5, 2.5}) {
+            RnnModel m = RnnModel.builder().cell(CellType.LSTM).hidden(h).layers(2).forgetBias(bias)
+                    .vocabulary(Vocabulary.fromText("abcde")).build();
+            for (int l = 0; l < 2; l++) {
+                float[] b = m.weights().get("layer" + l + ".b"); // gates i, f, g, o
+                for (int j = h; j < 2 * h; j++) {
+                    assertEquals((float) bias, b[j], "layer " + l + " forget bias " + j);
+                }
+                assertTrue(java.util.stream.IntStream.range(0, h).anyMatch(j -> b[j] != 0), "input gate biases are drawn");
+            }
+        }
+        assertEquals("RnnModel[LSTM TANH, hidden=100, layers=1, input=one-hot, forgetBias=0.0, unbound]",
+                RnnModel.builder().cell(CellType.LSTM).forgetBias(0).build().toString());
+        assertEquals("RnnModel[GRU TANH, hidden=100, layers=1, input=one-hot, unbound]",
+                RnnModel.builder().cell(CellType.GRU).forgetBias(0).build().toString());
+    }
+
+    @Test
     void dropout_defaultsToZero_andIsKeptInTheConfig() {
         assertEquals(0.0, RnnModel.builder().build().config().dropout());
         assertEquals(0.0, new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, 0.1, 1).dropout());

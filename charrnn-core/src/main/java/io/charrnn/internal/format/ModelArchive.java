@@ -276,6 +276,7 @@ public final class ModelArchive {
         c.addProperty("initScale", config.initScale());
         c.addProperty("seed", config.seed());
         c.addProperty("dropout", config.dropout());
+        c.addProperty("forgetBias", config.forgetBias());
         root.add("config", c);
         JsonArray codePoints = new JsonArray();
         for (int cp : vocabulary.codePoints()) {

@@ -425,8 +425,10 @@ final class ModelArchiveReader {
         long seed = fields.integer(c, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
         // files written before dropout existed have no such field: they were trained without it
         double dropout = c.has("dropout") ? fields.number(c, "dropout", where) : 0;
+        // files written before the forget bias was an option had 1, the only value then
+        double forgetBias = c.has("forgetBias") ? fields.number(c, "forgetBias", where) : 1;
         try {
-            return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed, dropout);
+            return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed, dropout, forgetBias);
         } catch (IllegalArgumentException e) {
             throw problem(where + "expected a valid config, found one where " + e.getMessage(), e);
         }

@@ -52,6 +52,9 @@ final class InspectCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "input:        %s%n", c.hasEmbedding() ? "embedding of size " + c.embedding() : "one-hot");
         out.printf(Locale.ROOT, "init scale:   %s%n", c.initScale());
         out.printf(Locale.ROOT, "dropout:      %s%n", c.dropout() > 0 ? c.dropout() + " (in training)" : "none");
+        if (c.cell() == io.charrnn.model.CellType.LSTM) {
+            out.printf(Locale.ROOT, "forget bias:  %s (initial)%n", c.forgetBias());
+        }
         out.printf(Locale.ROOT, "seed:         %d%n", c.seed());
         out.printf(Locale.ROOT, "vocabulary:   %d characters: %s%n", v.size(), preview(v));
         out.printf(Locale.ROOT, "replacement:  %s%n", v.replacement().isPresent()

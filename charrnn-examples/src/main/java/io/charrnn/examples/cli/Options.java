@@ -14,7 +14,8 @@ final class Options {
             Map.entry("patience", "--patience"), Map.entry("sampleEvery", "--sample-every"),
             Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("keepCheckpoints", "--keep-checkpoints"),
             Map.entry("resetStateAt", "--reset-at"), Map.entry("temperature", "--temperature"),
-            Map.entry("length", "--length"), Map.entry("dropout", "--dropout"));
+            Map.entry("length", "--length"), Map.entry("dropout", "--dropout"),
+            Map.entry("forgetBias", "--forget-bias"));
 
     private Options() {
     }

@@ -87,6 +87,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "decoder, during training only (default: ${DEFAULT-VALUE}).")
     double dropout;
 
+    @Option(names = "--forget-bias", paramLabel = "B", defaultValue = "1",
+            description = "Initial forget-gate bias of the LSTM; 0 (PyTorch's choice) leaves the early loss plateau "
+                    + "sooner at large sizes; other cells ignore it (default: ${DEFAULT-VALUE}).")
+    double forgetBias;
+
     @Option(names = "--activation", defaultValue = "tanh", paramLabel = "FN",
             description = "Vanilla cell non-linearity: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Activation activation;
@@ -215,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
 
         // Check every option before reading anything.
         RnnModel model = usage(() -> RnnModel.builder().cell(cell).activation(activation).hidden(hidden)
-                .layers(layers).embedding(embedding).dropout(dropout).seed(seed).build());
+                .layers(layers).embedding(embedding).dropout(dropout).forgetBias(forgetBias).seed(seed).build());
         if (steps != null && minutes != null) {
             throw usageError("give --steps or --minutes, not both");
         }

@@ -73,6 +73,21 @@ class TrainOptionsTest {
     }
 
     @Test
+    void forgetBias_isSavedInTheModel_andShownByInspect(@TempDir Path dir) throws Exception {
+        CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--cell", "lstm", "--hidden", "6",
+                "--forget-bias", "0", "--seq", "8", "--batch", "2", "--steps", "3", "--no-samples",
+                "--out", dir.resolve("f.charrnn").toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(0.0, ModelFiles.load(dir.resolve("f.charrnn")).config().forgetBias());
+        CharRnnCliTest.Run inspect = run("inspect", dir.resolve("f.charrnn").toString());
+        assertTrue(inspect.out().contains("forget bias:  0.0 (initial)"), inspect.out());
+        CharRnnCliTest.Run bad = run("train", "--text", text(dir).toString(), "--cell", "lstm", "--forget-bias", "NaN",
+                "--steps", "2", "--no-samples", "--out", dir.resolve("x.charrnn").toString());
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("--forget-bias must be finite, got NaN"), bad.err());
+    }
+
+    @Test
     void dropout_outOfRange_namesTheFlag(@TempDir Path dir) throws Exception {
         CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--dropout", "1", "--steps", "2",
                 "--no-samples", "--out", dir.resolve("x.charrnn").toString());
