@@ -365,7 +365,7 @@ public final class RnnStepper {
             float[] w3 = m[k + 3];
             for (int b = 0; b < rows; b++) {
                 float[] xb = x[b];
-                block(xb[k], xb[k + 1], xb[k + 2], xb[k + 3], w0, w1, w2, w3, y[b]);
+                RowWeights.axpy4(xb[k], w0, xb[k + 1], w1, xb[k + 2], w2, xb[k + 3], w3, y[b]);
             }
         }
         for (; k < n; k++) {
@@ -380,7 +380,7 @@ public final class RnnStepper {
         int k = 0;
         int n = m.length;
         for (; k + 3 < n; k += 4) {
-            block(x[k], x[k + 1], x[k + 2], x[k + 3], m[k], m[k + 1], m[k + 2], m[k + 3], y);
+            RowWeights.axpy4(x[k], m[k], x[k + 1], m[k + 1], x[k + 2], m[k + 2], x[k + 3], m[k + 3], y);
         }
         for (; k < n; k++) {
             RowWeights.axpy(x[k], m[k], y);
@@ -446,11 +446,4 @@ public final class RnnStepper {
         }
     }
 
-    private static void block(float a0, float a1, float a2, float a3,
-                              float[] w0, float[] w1, float[] w2, float[] w3, float[] y) {
-        int n = y.length;
-        for (int j = 0; j < n; j++) {
-            y[j] += (a0 * w0[j] + a1 * w1[j]) + (a2 * w2[j] + a3 * w3[j]);
-        }
-    }
 }
