@@ -2,6 +2,7 @@ package io.charrnn.internal.cells;
 
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
+import java.util.Arrays;
 
 /**
  * One character at a time through a model of any cell (vanilla, LSTM, GRU; equations in
@@ -11,45 +12,85 @@ import io.charrnn.model.CellType;
  * call). The weights ({@link Weights}) are built once and shared by any number of steppers; each
  * stepper holds its own hidden state. Not thread-safe.
  *
- * <p>Products are {@code y += x·M} over the rows of M, four rows at a time
- * ({@link #accumulate}): one pass over {@code y} per four rows instead of one per row, which the
- * JIT still vectorises (every array indexed from 0, see {@link RowWeights}). Measured here at
- * H = 512 / 100: 14.5 / 0.6 µs per matvec, against 21 / 1.0 µs for one row at a time. With a batch,
- * each block of four rows is applied to every row of the batch while it is in L1. Fusing two
- * blocks per pass ({@code y = (y + A) + B}, the same sums) or {@code Math.fma} did not help: the
- * fused loop is not vectorised on JDK 17 (3× slower) and FMA gains about 7 %.
+ * <p>Every product takes a layer's new state {@code h_t} as soon as it is known: right after its
+ * gates, layer l computes {@code h_t·[Wh | Wx of the layer above]} (or {@code [Wh | Wy]} at the
+ * top), one pass over rows of both matrices side by side: its own recurrent term for step t + 1
+ * and the input of the layer above (or the logits). So the recurrent product of a step is already
+ * there when its input arrives, the logits are no longer a pass over short rows after everything
+ * else, and on two threads the decoder is shared like the rest. Per character with logits, on two
+ * threads: H = 512 vanilla 14.8 → 12.0 µs, 2-layer LSTM 512 230 → 212 µs, GRU 512 41.5 → 35.1 µs.
+ * A pre-activation is {@code (b + input) + h_{t-1}·Wh}; for one-hot input the input is a row of
+ * Wx, and for an embedding a row of the table {@code E·Wx}, computed once.
  *
- * <p>Large models (G·H² ≥ {@link #SPLIT_MIN_WORK}) split each layer's products by columns between
- * the calling thread and a spinning helper ({@link StepWorker}), each into its own buffer; measured
- * on this 2-vCPU machine (busy, at raised priority): H = 512 vanilla 50.9k → 59.6k chars/s, 2-layer
- * LSTM 512 2.3k → 2.8k, GRU 512 10.1k → 16.6k. A first version that split by hidden units, with both
- * threads writing the same accumulator array, was slower than one thread (false sharing on the
- * gate-block boundaries). The 2-layer LSTM is bound by memory bandwidth: its 12.6 MB of float32
- * weights are read once per character, from L3.
+ * <p>Products are {@code y += x·M} over the rows of M, four rows at a time
+ * ({@link RowWeights#axpy4}): one pass over {@code y} per four rows instead of one per row, which
+ * the JIT still vectorises (every array indexed from 0, see {@link RowWeights}). With a batch, each
+ * block of four rows is applied to every row of the batch while it is in L1. {@code Math.fma}
+ * gains about 7 % but is not used: it would change results against the kernels.
+ *
+ * <p>Large models (G·H² ≥ {@link #SPLIT_MIN_WORK}) split each layer's product by columns between
+ * the calling thread (the first half) and a spinning helper ({@link StepWorker}, the rest), each
+ * into its own buffers: a cache line written by both threads costs more than the split gains. The
+ * 2-layer LSTM at 512 is bound by memory bandwidth: its 12.6 MB of float32 weights are read once
+ * per character, from L3.
  */
 public final class RnnStepper {
     /** A model's weights in row form, immutable once built, safe to share across threads. */
     public static final class Weights {
-        private final RowWeights rows;
+        private final float[][] input; // [V][G·H]: layer 0's input term for each code
+        private final float[][] bias; // [l][G·H]: b, or the GRU's bx
+        private final float[][] biasH; // [l][3H]: the GRU's bh; null for other cells
+        // [l][H][G·H + G·H or V]: the rows of [Wh | Wx of layer l + 1], at the top [Wh | Wy], so that
+        // every product of h_t is one pass over long rows (short rows of Wy alone, 65 floats, ran
+        // at a third of the speed per multiply-add)
+        private final float[][][] out;
+        private final float[] by;
         private final boolean tanh;
         private final CellType cell;
+        private final int hidden;
+        private final int width; // G·H
 
         /** @param parameters the model's flat parameters (copied) */
         public Weights(ParameterLayout layout, float[] parameters) {
-            this.rows = new RowWeights(layout, false);
+            RowWeights rows = new RowWeights(layout, false);
             rows.load(parameters);
-            this.tanh = layout.config().activation() == Activation.TANH;
-            this.cell = layout.cell();
+            int layers = rows.wh.length;
+            int width = rows.wh[0][0].length;
+            if (rows.embedding == null) {
+                input = rows.wx[0];
+            } else {
+                input = new float[rows.embedding.length][width];
+                for (int v = 0; v < input.length; v++) {
+                    accumulate(rows.embedding[v], rows.wx[0], input[v]);
+                }
+            }
+            bias = rows.bias;
+            biasH = rows.biasH;
+            hidden = rows.wh[0].length;
+            this.width = width;
+            out = new float[layers][hidden][];
+            for (int l = 0; l < layers; l++) {
+                float[][] next = l + 1 < layers ? rows.wx[l + 1] : rows.wy;
+                for (int k = 0; k < hidden; k++) {
+                    float[] row = new float[width + next[k].length];
+                    System.arraycopy(rows.wh[l][k], 0, row, 0, width);
+                    System.arraycopy(next[k], 0, row, width, next[k].length);
+                    out[l][k] = row;
+                }
+            }
+            by = rows.by;
+            tanh = layout.config().activation() == Activation.TANH;
+            cell = layout.cell();
         }
 
         /** @return the vocabulary size (the number of logits per step) */
         public int vocabularySize() {
-            return rows.by.length;
+            return by.length;
         }
 
         /** @return the number of layers */
         int layers() {
-            return rows.wh.length;
+            return out.length;
         }
     }
 
@@ -59,26 +100,29 @@ public final class RnnStepper {
      */
     static final long SPLIT_MIN_WORK = 1L << 17;
 
-    private final RowWeights w;
-    private final boolean tanh;
-    private final CellType cell;
+    private final Weights w;
+    private final int layers;
     private final int batch;
     private final int hidden;
-    private final int gates;
+    private final int width; // G·H
     private float[][][] h; // [l][b][H], the current state
     private float[][][] hNext; // [l][b][H], written by a step, then swapped with h
     private final float[][][] c; // LSTM: [l][b][H]
-    // per part (thread), so that the two threads never write the same cache line while they accumulate
-    private final float[][][] a; // [part][b][G·H]
-    private final float[][][] ah; // GRU: [part][b][3H], h·Wh + bh
+    // h_t·[Wh | Wx above (or Wy)] of each layer: columns [0, cut[l]) in part 0, the rest in part 1,
+    // so that the two threads never write the same cache line; the first G·H columns are the
+    // recurrent term of the next step
+    private final float[][][][] prod; // [l][part][b][G·H + G·H or V]
+    private final float[][][] up; // [l][b][G·H or V]: the rest of prod, from column G·H, gathered
+    private final int[] cut; // [l]
+    private final float[][] a; // [b][G·H], pre-activations
+    private final float[][] ah; // GRU: [b][3H], h·Wh + bh
     private final int[] oneCode = new int[1];
     private final float[][] oneLogits = new float[1][];
     private final boolean splittable;
-    private final int splitColumn; // pre-activation columns [0, splitColumn) are part 0, [splitColumn, G·H) part 1
-    private final StepWorker.Job layerJob = this::layerPart;
+    private final StepWorker.Job layerJob = this::outgoing;
     private int jobLayer;
-    private int[] jobCodes;
     private int jobRows;
+    private boolean jobUp;
 
     /** A stepper for one row. */
     public RnnStepper(Weights weights) {
@@ -98,23 +142,32 @@ public final class RnnStepper {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
-        this.w = weights.rows;
-        this.tanh = weights.tanh;
-        this.cell = weights.cell;
+        this.w = weights;
+        this.layers = weights.layers();
         this.batch = batch;
-        this.hidden = w.wh[0].length;
-        this.gates = w.wh[0][0].length / hidden;
-        this.h = new float[w.wh.length][batch][hidden];
-        this.hNext = new float[w.wh.length][batch][hidden];
-        this.c = cell == CellType.LSTM ? new float[w.wh.length][batch][hidden] : null;
-        int parts = split == Boolean.FALSE ? 1 : 2;
-        this.a = new float[parts][batch][gates * hidden];
-        this.ah = cell == CellType.GRU ? new float[parts][batch][gates * hidden] : null;
-        // split in the middle, on a multiple of 16 floats (one 512-bit vector) when the width allows
-        int half = gates * hidden / 2;
-        this.splitColumn = gates * hidden >= 64 ? half - half % 16 : half;
+        this.hidden = w.hidden;
+        this.width = w.width;
+        this.h = new float[layers][batch][hidden];
+        this.hNext = new float[layers][batch][hidden];
+        this.c = w.cell == CellType.LSTM ? new float[layers][batch][hidden] : null;
+        this.prod = new float[layers][2][batch][];
+        this.up = new float[layers][batch][];
+        this.cut = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            int total = w.out[l][0].length;
+            for (int b = 0; b < batch; b++) {
+                prod[l][0][b] = new float[total];
+                prod[l][1][b] = new float[total];
+                up[l][b] = new float[total - width];
+            }
+            // in the middle, on a multiple of 16 floats (one 512-bit vector) when the width allows
+            int half = total / 2;
+            cut[l] = total >= 64 ? half - half % 16 : half;
+        }
+        this.a = new float[batch][width];
+        this.ah = w.cell == CellType.GRU ? new float[batch][width] : null;
         this.splittable = split != null ? split && hidden >= 2
-                : splitThreads() > 1 && (long) gates * hidden * hidden >= SPLIT_MIN_WORK;
+                : splitThreads() > 1 && (long) width * hidden >= SPLIT_MIN_WORK;
     }
 
     /**
@@ -159,11 +212,10 @@ public final class RnnStepper {
     /**
      * Feeds one character to each of the first {@code rows} rows and computes their next logits.
      *
-     * <p>Large models (see {@link #SPLIT_MIN_WORK}) split each layer's products by columns across
-     * this thread and a helper ({@link StepWorker}); each thread accumulates into its own buffer
-     * (no cache line written by both), and the gates run on this thread once both halves are in.
-     * Every pre-activation is the same sum in the same order as on one thread, so the results are
-     * identical.
+     * <p>Large models (see {@link #SPLIT_MIN_WORK}) split each layer's products across this thread
+     * and a helper ({@link StepWorker}), each into its own buffers, and the gates run on this thread
+     * once both parts are in. Every value is the same sum in the same order as on one thread, so the
+     * results are identical.
      *
      * @param codes one input index per row
      * @param logits receives V logits per row; null when only the state matters
@@ -178,93 +230,115 @@ public final class RnnStepper {
             }
         }
         try {
-            for (int l = 0; l < h.length; l++) {
-                if (worker != null) {
-                    jobLayer = l;
-                    jobCodes = codes;
-                    jobRows = rows;
-                    worker.run(layerJob);
-                    int width = gates * hidden - splitColumn;
-                    for (int b = 0; b < rows; b++) {
-                        System.arraycopy(a[1][b], splitColumn, a[0][b], splitColumn, width);
-                        if (ah != null) {
-                            System.arraycopy(ah[1][b], splitColumn, ah[0][b], splitColumn, width);
-                        }
-                    }
-                } else {
-                    products(l, codes, rows, 0, 0, gates * hidden);
-                }
+            for (int l = 0; l < layers; l++) {
+                preActivations(l, codes, rows);
                 activate(l, rows);
                 float[][] t = h[l];
                 h[l] = hNext[l];
                 hNext[l] = t;
+                jobLayer = l;
+                jobRows = rows;
+                jobUp = l + 1 < layers || logits != null;
+                if (worker != null) {
+                    worker.run(layerJob);
+                } else {
+                    outgoing(0);
+                    outgoing(1);
+                }
             }
         } finally {
             if (worker != null) {
-                jobCodes = null;
                 worker.release();
             }
         }
         if (logits != null) {
+            float[][] top = gatherUp(layers - 1, rows);
             for (int b = 0; b < rows; b++) {
-                System.arraycopy(w.by, 0, logits[b], 0, w.by.length);
+                float[] y = logits[b];
+                float[] z = top[b];
+                for (int j = 0; j < w.by.length; j++) {
+                    y[j] = w.by[j] + z[j];
+                }
             }
-            accumulate(h[h.length - 1], w.wy, logits, rows);
-        }
-    }
-
-    private void layerPart(int part) {
-        if (part == 0) {
-            products(jobLayer, jobCodes, jobRows, 0, 0, splitColumn);
-        } else {
-            products(jobLayer, jobCodes, jobRows, 1, splitColumn, gates * hidden);
         }
     }
 
     /**
-     * Layer {@code l}'s pre-activations in columns {@code [from, to)} of the first rows, into
-     * {@code a[part]} (and the GRU's {@code ah[part]}): bias, input product (a row gather for one-hot
-     * input) and recurrent product over {@code h[l]}, the previous state.
+     * Part 0 or 1 of the product of layer {@code jobLayer}'s new state (see the class comment),
+     * {@code h_t·[Wh | Wx above or Wy]}: columns {@code [0, cut)} or from {@code cut} to the end (to
+     * G·H only, at the top, when the logits are not wanted).
      */
-    private void products(int l, int[] codes, int rows, int part, int from, int to) {
-        float[][] a = this.a[part];
-        for (int b = 0; b < rows; b++) {
-            float[] ab = a[b];
-            System.arraycopy(w.bias[l], from, ab, from, to - from);
-            if (l == 0) {
-                if (w.embedding != null) {
-                    accumulate(w.embedding[codes[b]], w.wx[0], ab, 1, 0, from, to);
-                } else {
-                    axpy(1f, w.wx[0][codes[b]], ab, from, to);
-                }
-            }
-        }
-        if (l > 0) {
-            accumulate(h[l - 1], w.wx[l], a, rows, 1, 0, from, to);
-        }
-        if (cell == CellType.GRU) {
-            float[][] ah = this.ah[part];
+    private void outgoing(int part) {
+        int l = jobLayer;
+        int rows = jobRows;
+        float[][] y = prod[l][part];
+        int from = part == 0 ? 0 : cut[l];
+        int to = part == 0 ? cut[l] : jobUp ? y[0].length : Math.max(from, width);
+        if (from < to) {
             for (int b = 0; b < rows; b++) {
-                System.arraycopy(w.biasH[l], from, ah[b], from, to - from);
+                Arrays.fill(y[b], from, to, 0f);
             }
-            accumulate(h[l], w.wh[l], ah, rows, 1, 0, from, to);
-        } else {
-            accumulate(h[l], w.wh[l], a, rows, 1, 0, from, to);
+            accumulate(h[l], w.out[l], y, rows, from, to);
         }
     }
 
-    /** Layer {@code l}'s new state from the pre-activations in {@code a[0]}, into {@code hNext[l]}. */
+    /** @return layer l's input to the layer above (or logits), from both parts of its product */
+    private float[][] gatherUp(int l, int rows) {
+        int total = prod[l][0][0].length;
+        int k = Math.max(cut[l], width);
+        for (int b = 0; b < rows; b++) {
+            float[] u = up[l][b];
+            if (cut[l] > width) {
+                System.arraycopy(prod[l][0][b], width, u, 0, cut[l] - width);
+            }
+            System.arraycopy(prod[l][1][b], k, u, k - width, total - k);
+        }
+        return up[l];
+    }
+
+    /**
+     * Layer {@code l}'s pre-activations into {@code a} (and the GRU's {@code ah}): bias plus input,
+     * then the recurrent term computed at the previous step.
+     */
+    private void preActivations(int l, int[] codes, int rows) {
+        float[] bias = w.bias[l];
+        float[][] r0 = prod[l][0];
+        float[][] r1 = prod[l][1];
+        int k = Math.min(cut[l], width);
+        float[][] below = l == 0 ? null : gatherUp(l - 1, rows);
+        for (int b = 0; b < rows; b++) {
+            float[] in = l == 0 ? w.input[codes[b]] : below[b];
+            float[] ab = a[b];
+            for (int j = 0; j < width; j++) {
+                ab[j] = bias[j] + in[j];
+            }
+            float[] target = ah == null ? ab : ah[b];
+            if (ah != null) {
+                System.arraycopy(w.biasH[l], 0, target, 0, width);
+            }
+            float[] p0 = r0[b];
+            float[] p1 = r1[b];
+            for (int j = 0; j < k; j++) {
+                target[j] += p0[j];
+            }
+            for (int j = k; j < width; j++) {
+                target[j] += p1[j];
+            }
+        }
+    }
+
+    /** Layer {@code l}'s new state from the pre-activations in {@code a}, into {@code hNext[l]}. */
     private void activate(int l, int rows) {
         int n = hidden;
-        if (cell == CellType.LSTM) {
-            lstm(l, a[0], rows, 0, n);
-        } else if (cell == CellType.GRU) {
-            gru(l, a[0], ah[0], rows, 0, n);
+        if (w.cell == CellType.LSTM) {
+            lstm(l, a, rows, 0, n);
+        } else if (w.cell == CellType.GRU) {
+            gru(l, a, ah, rows, 0, n);
         } else {
             for (int b = 0; b < rows; b++) {
-                float[] ab = a[0][b];
+                float[] ab = a[b];
                 float[] hl = hNext[l][b];
-                if (tanh) {
+                if (w.tanh) {
                     FastTanh.apply(ab, 0, n);
                     System.arraycopy(ab, 0, hl, 0, n);
                 } else {
@@ -334,17 +408,20 @@ public final class RnnStepper {
      */
     public float[] cellState(int layer) {
         if (c == null) {
-            throw new IllegalStateException("only the LSTM has a cell state, this is " + cell);
+            throw new IllegalStateException("only the LSTM has a cell state, this is " + w.cell);
         }
         return c[layer][0].clone();
     }
 
     /** Copies every layer's hidden state of row {@code from} into row {@code to} (beam search). */
     public void copyRow(RnnStepper source, int from, int to) {
-        for (int l = 0; l < h.length; l++) {
-            System.arraycopy(source.h[l][from], 0, h[l][to], 0, h[l][to].length);
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(source.h[l][from], 0, h[l][to], 0, hidden);
             if (c != null) {
-                System.arraycopy(source.c[l][from], 0, c[l][to], 0, c[l][to].length);
+                System.arraycopy(source.c[l][from], 0, c[l][to], 0, hidden);
+            }
+            for (int part = 0; part < 2; part++) {
+                System.arraycopy(source.prod[l][part][from], 0, prod[l][part][to], 0, width);
             }
         }
     }
@@ -354,45 +431,13 @@ public final class RnnStepper {
         return batch;
     }
 
-    /** {@code y[b] += x[b]·M} for the first {@code rows} rows, M by rows, four rows of M per pass. */
-    static void accumulate(float[][] x, float[][] m, float[][] y, int rows) {
-        int k = 0;
-        int n = m.length;
-        for (; k + 3 < n; k += 4) {
-            float[] w0 = m[k];
-            float[] w1 = m[k + 1];
-            float[] w2 = m[k + 2];
-            float[] w3 = m[k + 3];
-            for (int b = 0; b < rows; b++) {
-                float[] xb = x[b];
-                RowWeights.axpy4(xb[k], w0, xb[k + 1], w1, xb[k + 2], w2, xb[k + 3], w3, y[b]);
-            }
-        }
-        for (; k < n; k++) {
-            for (int b = 0; b < rows; b++) {
-                RowWeights.axpy(x[b][k], m[k], y[b]);
-            }
-        }
-    }
-
     /** {@code y += x·M} for one row. */
     static void accumulate(float[] x, float[][] m, float[] y) {
-        int k = 0;
-        int n = m.length;
-        for (; k + 3 < n; k += 4) {
-            RowWeights.axpy4(x[k], m[k], x[k + 1], m[k + 1], x[k + 2], m[k + 2], x[k + 3], m[k + 3], y);
-        }
-        for (; k < n; k++) {
-            RowWeights.axpy(x[k], m[k], y);
-        }
+        RowWeights.rowTimesMatrix(x, m, y);
     }
 
-    /**
-     * {@code y[b] += x[b]·M} restricted to the columns {@code q·n + [from, to)} of each of the
-     * {@code g} gate blocks, for the first {@code rows} rows; the same sums in the same order as
-     * {@link #accumulate(float[][], float[][], float[][], int)} gives those columns.
-     */
-    static void accumulate(float[][] x, float[][] m, float[][] y, int rows, int g, int n, int from, int to) {
+    /** {@code y[b] += x[b]·M} restricted to the columns {@code [from, to)}, for the first {@code rows} rows. */
+    static void accumulate(float[][] x, float[][] m, float[][] y, int rows, int from, int to) {
         int k = 0;
         int len = m.length;
         for (; k + 3 < len; k += 4) {
@@ -402,48 +447,28 @@ public final class RnnStepper {
             float[] w3 = m[k + 3];
             for (int b = 0; b < rows; b++) {
                 float[] xb = x[b];
-                for (int q = 0; q < g; q++) {
-                    block(xb[k], xb[k + 1], xb[k + 2], xb[k + 3], w0, w1, w2, w3, y[b], q * n + from, q * n + to);
-                }
+                block(xb[k], xb[k + 1], xb[k + 2], xb[k + 3], w0, w1, w2, w3, y[b], from, to);
             }
         }
         for (; k < len; k++) {
             for (int b = 0; b < rows; b++) {
-                for (int q = 0; q < g; q++) {
-                    axpy(x[b][k], m[k], y[b], q * n + from, q * n + to);
+                float s = x[b][k];
+                float[] wk = m[k];
+                float[] yb = y[b];
+                for (int j = from; j < to; j++) {
+                    yb[j] += s * wk[j];
                 }
-            }
-        }
-    }
-
-    /** One row's {@link #accumulate(float[][], float[][], float[][], int, int, int, int, int)}. */
-    static void accumulate(float[] x, float[][] m, float[] y, int g, int n, int from, int to) {
-        int k = 0;
-        int len = m.length;
-        for (; k + 3 < len; k += 4) {
-            for (int q = 0; q < g; q++) {
-                block(x[k], x[k + 1], x[k + 2], x[k + 3], m[k], m[k + 1], m[k + 2], m[k + 3], y, q * n + from,
-                        q * n + to);
-            }
-        }
-        for (; k < len; k++) {
-            for (int q = 0; q < g; q++) {
-                axpy(x[k], m[k], y, q * n + from, q * n + to);
             }
         }
     }
 
     private static void block(float a0, float a1, float a2, float a3,
                               float[] w0, float[] w1, float[] w2, float[] w3, float[] y, int from, int to) {
+        if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
+            return; // as RowWeights.axpy4 does
+        }
         for (int j = from; j < to; j++) {
             y[j] += (a0 * w0[j] + a1 * w1[j]) + (a2 * w2[j] + a3 * w3[j]);
         }
     }
-
-    private static void axpy(float s, float[] x, float[] y, int from, int to) {
-        for (int j = from; j < to; j++) {
-            y[j] += s * x[j];
-        }
-    }
-
 }
