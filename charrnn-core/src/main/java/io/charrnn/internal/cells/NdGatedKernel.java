@@ -338,7 +338,7 @@ public final class NdGatedKernel extends NdKernelBase {
         projectInputs(inputs, zx[0]);
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
-                Nd4j.gemm(below(l), wx[l], zx[l], false, false, 1.0, 0.0); // [TB,H]·[H,GH]
+                blas.gemm(below(l), wx[l], zx[l], false, false, 1.0, 0.0); // [TB,H]·[H,GH]
             }
             zx[l].addiRowVector(bias[l]);
             if (!lstm && exact) {
@@ -357,9 +357,9 @@ public final class NdGatedKernel extends NdKernelBase {
                     }
                 }
                 if (lstm) {
-                    Nd4j.gemm(previous, wh[l], zxStep[l][t], false, false, 1.0, 1.0); // z_t += h_{t-1}·Wh
+                    blas.gemm(previous, wh[l], zxStep[l][t], false, false, 1.0, 1.0); // z_t += h_{t-1}·Wh
                 } else {
-                    Nd4j.gemm(previous, wh[l], zhStep[l][t], false, false, 1.0, 0.0); // h_{t-1}·Wh
+                    blas.gemm(previous, wh[l], zhStep[l][t], false, false, 1.0, 0.0); // h_{t-1}·Wh
                 }
                 if (exact) {
                     stepForwardDouble(l, t);
@@ -433,7 +433,7 @@ public final class NdGatedKernel extends NdKernelBase {
             }
             for (int t = steps - 1; t >= 0; t--) {
                 if (t < steps - 1) {
-                    Nd4j.gemm(lstm ? dzxStep[t + 1] : dzhStep[t + 1], wh[l], rec, false, true, 1.0, 0.0);
+                    blas.gemm(lstm ? dzxStep[t + 1] : dzhStep[t + 1], wh[l], rec, false, true, 1.0, 0.0);
                 }
                 if (exact) {
                     stepBackwardDouble(l, t);
@@ -442,10 +442,10 @@ public final class NdGatedKernel extends NdKernelBase {
                 }
             }
             INDArray hInput = resetCode >= 0 ? hPrev[l] : hIn[l];
-            Nd4j.gemm(hInput, lstm ? dzx : dzh, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dZh
-            Nd4j.gemm(ones, dzx, gBias[l], false, false, 1.0, 0.0);
+            blas.gemm(hInput, lstm ? dzx : dzh, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dZh
+            blas.gemm(ones, dzx, gBias[l], false, false, 1.0, 0.0);
             if (!lstm) {
-                Nd4j.gemm(ones, dzh, gBh[l], false, false, 1.0, 0.0);
+                blas.gemm(ones, dzh, gBh[l], false, false, 1.0, 0.0);
             }
             inputBackward(l, dzx, l > 0 ? hOut[l - 1] : null, l > 0 ? delta[l - 1] : null);
         }

@@ -3,6 +3,7 @@ package io.charrnn.internal.cells;
 import io.charrnn.internal.nd.NdRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import io.charrnn.internal.nd.Blas;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,6 +28,7 @@ abstract class NdKernelBase implements NdKernel {
     }
 
     final ParameterLayout layout;
+    final Blas blas = new Blas(); // every product goes straight to cblas (see Blas for why)
     final int steps;
     final int batch;
     final int rows;
@@ -210,7 +212,7 @@ abstract class NdKernelBase implements NdKernel {
             Nd4j.pullRows(wx[0], out, 1, inputs);
         } else {
             Nd4j.pullRows(embedding, embedded, 1, inputs);
-            Nd4j.gemm(embedded, wx[0], out, false, false, 1.0, 0.0);
+            blas.gemm(embedded, wx[0], out, false, false, 1.0, 0.0);
         }
     }
 
@@ -221,7 +223,7 @@ abstract class NdKernelBase implements NdKernel {
     void output(INDArray top) {
         checkTop(top);
         top = drop(layers - 1);
-        Nd4j.gemm(top, wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
+        blas.gemm(top, wy, probs, false, false, 1.0, 0.0); // [TB,H]·[H,V]
         probs.addiRowVector(by);
         logits.assign(probs);
         Nd4j.exec(new SoftMax(probs, probs, 1));
@@ -231,9 +233,9 @@ abstract class NdKernelBase implements NdKernel {
     void outputBackward(INDArray top, INDArray dTop) {
         checkTop(top);
         top = dropped(layers - 1);
-        Nd4j.gemm(top, probs, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
-        Nd4j.gemm(ones, probs, gBy, false, false, 1.0, 0.0); // column sums
-        Nd4j.gemm(probs, wy, dTop, false, true, 1.0, 0.0); // dH = dY·Wy^T
+        blas.gemm(top, probs, gWy, true, false, 1.0, 0.0); // dWy = H^T·dY
+        blas.gemm(ones, probs, gBy, false, false, 1.0, 0.0); // column sums
+        blas.gemm(probs, wy, dTop, false, true, 1.0, 0.0); // dH = dY·Wy^T
         undrop(layers - 1, dTop);
     }
 
@@ -252,14 +254,14 @@ abstract class NdKernelBase implements NdKernel {
             if (below != hOut[l - 1]) {
                 throw new IllegalStateException("internal error: layer " + l + " reads the outputs of layer " + (l - 1));
             }
-            Nd4j.gemm(dropped(l - 1), dz, gWx[l], true, false, 1.0, 0.0); // the input as the forward pass read it
-            Nd4j.gemm(dz, wx[l], dBelow, false, true, 1.0, 0.0); // into the layer below
+            blas.gemm(dropped(l - 1), dz, gWx[l], true, false, 1.0, 0.0); // the input as the forward pass read it
+            blas.gemm(dz, wx[l], dBelow, false, true, 1.0, 0.0); // into the layer below
             undrop(l - 1, dBelow);
         } else if (embedding == null) {
             scatterAddRows(gWx[0], dz);
         } else {
-            Nd4j.gemm(embedded, dz, gWx[0], true, false, 1.0, 0.0);
-            Nd4j.gemm(dz, wx[0], dEmbedded, false, true, 1.0, 0.0);
+            blas.gemm(embedded, dz, gWx[0], true, false, 1.0, 0.0);
+            blas.gemm(dz, wx[0], dEmbedded, false, true, 1.0, 0.0);
             scatterAddRows(gEmbedding, dEmbedded);
         }
     }

@@ -143,7 +143,7 @@ public final class NdRnnKernel extends NdKernelBase {
         projectInputs(inputs, hOut[0]);
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
-                Nd4j.gemm(below(l), wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
+                blas.gemm(below(l), wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
             }
             hOut[l].addiRowVector(bias[l]);
             for (int t = 0; t < steps; t++) {
@@ -153,7 +153,7 @@ public final class NdRnnKernel extends NdKernelBase {
                     previous = hPrevStep[l][t].assign(previous);
                     zeroResetRows(previous, t);
                 }
-                Nd4j.gemm(previous, wh[l], next, false, false, 1.0, 1.0); // a_t += h_{t-1}·Wh
+                blas.gemm(previous, wh[l], next, false, false, 1.0, 1.0); // a_t += h_{t-1}·Wh
                 if (activation == Activation.TANH) {
                     tanh(l, t + 1);
                 } else {
@@ -211,17 +211,17 @@ public final class NdRnnKernel extends NdKernelBase {
             INDArray[] d = deltaStep[l];
             for (int t = steps - 1; t >= 0; t--) {
                 if (t < steps - 1 && hasReset(t + 1)) {
-                    Nd4j.gemm(d[t + 1], wh[l], resetScratch, false, true, 1.0, 0.0);
+                    blas.gemm(d[t + 1], wh[l], resetScratch, false, true, 1.0, 0.0);
                     zeroResetRows(resetScratch, t + 1); // no gradient crosses a reset
                     d[t].addi(resetScratch);
                 } else if (t < steps - 1) {
-                    Nd4j.gemm(d[t + 1], wh[l], d[t], false, true, 1.0, 1.0); // dh_t += da_{t+1}·Wh^T
+                    blas.gemm(d[t + 1], wh[l], d[t], false, true, 1.0, 1.0); // dh_t += da_{t+1}·Wh^T
                 }
                 d[t].muli(derivStep[t]); // da_t = dh_t ⊙ f'(a_t)
             }
             INDArray da = delta[l];
-            Nd4j.gemm(resetCode >= 0 ? hPrev[l] : hIn[l], da, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dA
-            Nd4j.gemm(ones, da, gBias[l], false, false, 1.0, 0.0);
+            blas.gemm(resetCode >= 0 ? hPrev[l] : hIn[l], da, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dA
+            blas.gemm(ones, da, gBias[l], false, false, 1.0, 0.0);
             inputBackward(l, da, l > 0 ? hOut[l - 1] : null, l > 0 ? delta[l - 1] : null);
         }
     }
