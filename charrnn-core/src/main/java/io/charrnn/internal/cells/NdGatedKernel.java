@@ -59,6 +59,7 @@ public final class NdGatedKernel extends NdKernelBase {
     private final float[][][] tanhCellsF; // LSTM [l][t]: tanh(c_{t+1})
     private final float[][][] hnF; // GRU [l][t]: h·Whn + bhn
     private final float[][][] bhRep; // GRU [l][gate]: bh repeated for every row
+    private final float[][] biasRep; // FLOAT [gate][B·H]: the current layer's bias repeated for every row
     private final float[][] hhF; // GRU: h·Whr, h·Whz of the current step
     private final float[][] dzF; // [gate]: dL/d(x-side pre-activations) of the current step
     private final float[][] dzhF; // GRU: dr, dz, dL/d(h·Whn + bhn)
@@ -146,6 +147,7 @@ public final class NdGatedKernel extends NdKernelBase {
         tanhCellsF = f && lstm ? new float[layers][steps][bh] : null;
         hnF = f && !lstm ? new float[layers][steps][bh] : null;
         bhRep = f && !lstm ? new float[layers][gates][bh] : null;
+        biasRep = f ? new float[gates][bh] : null;
         hhF = f && !lstm ? new float[2][bh] : null;
         dzF = f ? new float[gates][bh] : null;
         dzhF = f && !lstm ? new float[][] {dzF[0], dzF[1], new float[bh]} : null;
@@ -340,7 +342,11 @@ public final class NdGatedKernel extends NdKernelBase {
             if (l > 0) {
                 blas.gemm(below(l), wx[l], zx[l], false, false, 1.0, 0.0); // [TB,H]·[H,GH]
             }
-            zx[l].addiRowVector(bias[l]);
+            if (exact) {
+                zx[l].addiRowVector(bias[l]);
+            } else {
+                repeatBias(l); // added to the gathered rows, step by step (stepForwardFloat)
+            }
             if (!lstm && exact) {
                 read(params, bhOffset[l], bhBuf, gh);
             } else if (!lstm) {
@@ -371,6 +377,20 @@ public final class NdGatedKernel extends NdKernelBase {
         output(hOut[layers - 1]);
     }
 
+    /**
+     * FLOAT: layer l's bias [G·H] into {@link #biasRep}, one copy per row, so that the steps add it
+     * to the rows they gather anyway instead of a libnd4j op over all [T·B, G·H] pre-activations.
+     */
+    private void repeatBias(int l) {
+        FloatBuffer p = floats(params);
+        int offset = (int) bias[l].offset();
+        for (int k = 0; k < gates; k++) {
+            for (int b = 0; b < batch; b++) {
+                p.get(offset + k * hidden, biasRep[k], b * hidden, hidden);
+            }
+        }
+    }
+
     /** GRU, FLOAT: layer l's bh [3H] into {@link #bhRep}, one copy per row. */
     private void repeatRecurrentBias(int l) {
         FloatBuffer p = floats(params);
@@ -386,6 +406,13 @@ public final class NdGatedKernel extends NdKernelBase {
         int n = batch * gh;
         float[][] a = act[l][t];
         gather(floats(zx[l]), t * n, a);
+        for (int k = 0; k < gates; k++) {
+            float[] ak = a[k];
+            float[] bk = biasRep[k];
+            for (int i = 0; i < bh; i++) {
+                ak[i] += bk[i];
+            }
+        }
         if (lstm) {
             GateMath.lstmForward(a[0], a[1], a[2], a[3], previousCell(l, t), cellsF[l][t + 1], tanhCellsF[l][t], hF,
                     bh);

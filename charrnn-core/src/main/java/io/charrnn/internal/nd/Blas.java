@@ -61,6 +61,12 @@ public final class Blas {
                     + (transA ? "ᵀ" : "") + " · " + java.util.Arrays.toString(y.shape()) + (transB ? "ᵀ" : "")
                     + " -> " + java.util.Arrays.toString(z.shape()));
         }
+        if (m == 1 && !transA) {
+            // a row vector times a matrix (the bias gradients, 1ᵀ·dA): OpenBLAS's sgemm takes 6.7 ms
+            // for [1×6400]·[6400×2048], its gemv a fraction of that
+            vectorTimesMatrix(t, x, y, z, transB, n, k, alpha, beta);
+            return;
+        }
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
         int row = openblas_nolapack.CblasRowMajor;
@@ -70,6 +76,23 @@ public final class Blas {
         } else {
             openblas_nolapack.cblas_dgemm(row, ta, tb, m, n, k, alpha, da.at(address(x, 8)), ld(x), db.at(address(y, 8)),
                     ld(y), beta, dc.at(address(z, 8)), ld(z));
+        }
+    }
+
+    /** z[1×n] = alpha·x[1×k]·op(B) + beta·z, as y·Bᵀ-or-B gemv over B's rows. */
+    private void vectorTimesMatrix(DataType t, INDArray x, INDArray y, INDArray z, boolean transB, int n, int k,
+            double alpha, double beta) {
+        int row = openblas_nolapack.CblasRowMajor;
+        // B is [k×n] (transB false: z = Bᵀ·x) or [n×k] (transB true: z = B·x)
+        int trans = transB ? openblas_nolapack.CblasNoTrans : openblas_nolapack.CblasTrans;
+        int rows = transB ? n : k;
+        int cols = transB ? k : n;
+        if (t == DataType.FLOAT) {
+            openblas_nolapack.cblas_sgemv(row, trans, rows, cols, (float) alpha, b.at(address(y, 4)), ld(y),
+                    a.at(address(x, 4)), 1, (float) beta, c.at(address(z, 4)), 1);
+        } else {
+            openblas_nolapack.cblas_dgemv(row, trans, rows, cols, alpha, db.at(address(y, 8)), ld(y),
+                    da.at(address(x, 8)), 1, beta, dc.at(address(z, 8)), 1);
         }
     }
 

@@ -69,6 +69,8 @@ class BlasTest {
             assertSame(z, wy, Nd4j.create(t, 11, 3), false, false, 1.0, 0.0);
             assertSame(x, Nd4j.rand(t, 11, 9), gw, true, false, 1.0, 0.0); // a gradient view as the output
             assertSame(Nd4j.ones(t, 1, 11), z, flatView(t, 5, 1, 9, 4), false, false, 1.0, 0.0); // column sums
+            assertSame(rows(z, 3, 4), wx, flatView(t, 2, 1, 4, 5), false, true, 0.5, 1.0); // a row times Wᵀ (gemv)
+            assertSame(rows(x, 2, 3), wx, rows(z, 6, 7), false, false, 1.0, 1.0);
             assertSame(z, wx, Nd4j.create(t, 11, 4), false, true, 1.0, 0.0);
         }
     }
