@@ -1,5 +1,6 @@
 package io.charrnn.tools;
 
+import io.charrnn.internal.nd.Blas;
 import io.charrnn.internal.nd.GemmPeak;
 import io.charrnn.internal.nd.NdRuntime;
 import java.util.ArrayList;
@@ -11,18 +12,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Where a GEMM-bound training step's time goes: times, in isolation, every {@code Nd4j.gemm} that
- * the ND4J kernels ({@code NdRnnKernel}, {@code NdGatedKernel}) make in one training step of a
- * configuration, at its shapes, and prints each shape's calls per step, rate and milliseconds per
- * step, their sum, and the characters per second the step could reach if it did nothing but those
- * products. Compare with {@code charrnn bench}'s measured step.
+ * Where a GEMM-bound training step's time goes: times, in isolation and through
+ * {@link io.charrnn.internal.nd.Blas} as the kernels call it, every matrix product that the ND4J
+ * kernels ({@code NdRnnKernel}, {@code NdGatedKernel}) make in one training step of a configuration,
+ * at its shapes, and prints each shape's calls per step, rate and milliseconds per step, their sum,
+ * and the characters per second the step could reach if it did nothing but those products. Compare
+ * with {@code charrnn bench}'s measured step.
  *
  * <pre>java -cp "$CP" io.charrnn.tools.GemmBudget H B T V G LAYERS</pre>
  * e.g. {@code 512 64 100 65 1 1} (C2) or {@code 512 64 100 65 4 2} (C3); CP as in
  * {@code tools/lstm-compare/README.md}.
  */
 public final class GemmBudget {
-    private static final io.charrnn.internal.nd.Blas BLAS = new io.charrnn.internal.nd.Blas();
+    private static final Blas BLAS = new Blas();
     private GemmBudget() {
     }
 
