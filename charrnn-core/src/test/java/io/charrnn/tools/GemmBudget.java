@@ -19,9 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the characters per second the step could reach if it did nothing but those products. Compare
  * with {@code charrnn bench}'s measured step.
  *
- * <pre>java -cp "$CP" io.charrnn.tools.GemmBudget H B T V G LAYERS</pre>
+ * <pre>java -cp "$CP" io.charrnn.tools.GemmBudget H B T V G LAYERS [nd4j]</pre>
  * e.g. {@code 512 64 100 65 1 1} (C2) or {@code 512 64 100 65 4 2} (C3); CP as in
- * {@code tools/lstm-compare/README.md}.
+ * {@code tools/lstm-compare/README.md}. With {@code nd4j} the products go through
+ * {@code Nd4j.gemm} instead, as the kernels made them before {@code Blas}.
  */
 public final class GemmBudget {
     private static final Blas BLAS = new Blas();
@@ -32,10 +33,11 @@ public final class GemmBudget {
     }
 
     public static void main(String[] args) {
-        if (args.length != 6) {
-            System.err.println("usage: GemmBudget H B T V G LAYERS   (C2: 512 64 100 65 1 1, C3: 512 64 100 65 4 2)");
+        if (args.length != 6 && !(args.length == 7 && args[6].equals("nd4j"))) {
+            System.err.println("usage: GemmBudget H B T V G LAYERS [nd4j]   (C2: 512 64 100 65 1 1, C3: 512 64 100 65 4 2)");
             System.exit(2);
         }
+        boolean nd4j = args.length == 7;
         int h = Integer.parseInt(args[0]);
         int b = Integer.parseInt(args[1]);
         int t = Integer.parseInt(args[2]);
@@ -58,13 +60,14 @@ public final class GemmBudget {
         shapes.add(new Shape("dH = dY·Wyᵀ", rows, v, h, false, true, 1));
         NdRuntime.ensureInitialized();
         double peak = GemmPeak.medianGflops(2048, 5);
-        System.out.printf(Locale.ROOT, "GEMM peak at 2048^2: %.1f GFLOP/s%n", peak);
+        System.out.printf(Locale.ROOT, "GEMM peak at 2048^2: %.1f GFLOP/s; products through %s%n", peak,
+                nd4j ? "Nd4j.gemm" : "Blas (cblas_sgemm, cblas_sgemv for one row)");
         System.out.printf(Locale.ROOT, "%-36s %18s %6s %10s %9s %10s%n", "product", "m x k x n", "calls", "us/call",
                 "GFLOP/s", "ms/step");
         double total = 0;
         double flops = 0;
         for (Shape s : shapes) {
-            double us = microseconds(s);
+            double us = microseconds(s, nd4j);
             double f = 2.0 * s.m * s.k * s.n;
             double ms = us * s.calls / 1000;
             total += ms;
@@ -78,20 +81,28 @@ public final class GemmBudget {
     }
 
     /** Median time of one product over 15 timed calls, after 3 untimed. */
-    private static double microseconds(Shape s) {
+    private static double microseconds(Shape s, boolean nd4j) {
         INDArray a = s.transA ? Nd4j.rand(DataType.FLOAT, s.k, s.m) : Nd4j.rand(DataType.FLOAT, s.m, s.k);
         INDArray bm = s.transB ? Nd4j.rand(DataType.FLOAT, s.n, s.k) : Nd4j.rand(DataType.FLOAT, s.k, s.n);
         INDArray c = Nd4j.create(DataType.FLOAT, s.m, s.n);
         for (int w = 0; w < 3; w++) {
-            BLAS.gemm(a, bm, c, s.transA, s.transB, 1.0, 1.0);
+            product(a, bm, c, s, nd4j);
         }
         double[] us = new double[15];
         for (int r = 0; r < us.length; r++) {
             long t0 = System.nanoTime();
-            BLAS.gemm(a, bm, c, s.transA, s.transB, 1.0, 1.0);
+            product(a, bm, c, s, nd4j);
             us[r] = (System.nanoTime() - t0) / 1000.0;
         }
         Arrays.sort(us);
         return us[us.length / 2];
+    }
+
+    private static void product(INDArray a, INDArray b, INDArray c, Shape s, boolean nd4j) {
+        if (nd4j) {
+            Nd4j.gemm(a, b, c, s.transA, s.transB, 1.0, 1.0);
+        } else {
+            BLAS.gemm(a, b, c, s.transA, s.transB, 1.0, 1.0);
+        }
     }
 }

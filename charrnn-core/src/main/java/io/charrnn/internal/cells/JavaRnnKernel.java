@@ -12,9 +12,9 @@ import java.util.Arrays;
  * than offsets into a flat buffer on JDK 17), four rows per pass over the output; {@code W·x}
  * products use rows of {@code Wᵀ}; tanh is {@link FastTanh}. Backward runs the recurrence first and
  * then the weight gradients of all time rows, four rows per pass over each gradient row
- * ({@link RowWeights#addOuterRows}). Both halved C1's step (294 → 157 µs). Each call copies the flat parameters
- * into rows and the row gradients back out, a few µs against the step's arithmetic.
- * Not thread-safe.
+ * ({@link RowWeights#addOuterRows}). With clipping in a vectorised loop, these halved C1's step
+ * (294 → 157 µs). Each call copies the flat parameters into rows and the row gradients back out, a
+ * few µs against the step's arithmetic. Not thread-safe.
  */
 public final class JavaRnnKernel implements Kernel {
     private final boolean tanh;

@@ -63,7 +63,7 @@ abstract class NdKernelBase implements NdKernel {
     final INDArray[][] hStep; // [l][t], t = 0..T
     private final INDArray indexArray; // INT [TB]
     int[] indices = new int[0];
-    private float[][] floatSums; // scatterAddRows' accumulators, [V][G·H], on first use
+    private float[][] floatSums; // scatterAddRows' accumulators, [V][width], on first use
     private double[][] doubleSums;
     int resetCode = -1; // vocabulary index that starts a stream from zero state, or -1
     INDArray[] hPrev; // per layer [TB, H]: h_{t-1} with reset rows zeroed (only with a reset code)
@@ -390,7 +390,7 @@ abstract class NdKernelBase implements NdKernel {
         int from = (int) updates.offset();
         int to = (int) target.offset();
         if (dtype == DataType.FLOAT) {
-            if (floatSums == null) {
+            if (floatSums == null || floatSums.length != codes || floatSums[0].length != width) {
                 floatSums = new float[codes][width];
             }
             float[][] sums = floatSums;
@@ -411,7 +411,7 @@ abstract class NdKernelBase implements NdKernel {
                 t.put(to + c * width, sums[c], 0, width);
             }
         } else {
-            if (doubleSums == null) {
+            if (doubleSums == null || doubleSums.length != codes || doubleSums[0].length != width) {
                 doubleSums = new double[codes][width];
             }
             double[][] sums = doubleSums;

@@ -39,7 +39,7 @@ public final class NdRnnKernel extends NdKernelBase {
     private final boolean hostTanh;
     private final float[] scratch;
     private final float[] scratch2;
-    private final float[] biasRow; // the layer's bias, for the host tanh
+    private final float[] biasRows; // the current layer's bias once per row, for the host tanh
 
     /**
      * @param layout the parameter layout
@@ -69,7 +69,7 @@ public final class NdRnnKernel extends NdKernelBase {
         hostTanh = dtype == DataType.FLOAT && NdRuntime.isCpuBackend();
         scratch = hostTanh ? new float[batch * hidden] : null;
         scratch2 = hostTanh ? new float[batch * hidden] : null;
-        biasRow = new float[hidden];
+        biasRows = hostTanh ? new float[batch * hidden] : null;
     }
 
 
@@ -151,7 +151,10 @@ public final class NdRnnKernel extends NdKernelBase {
             }
             boolean hostBias = hostTanh && activation == Activation.TANH;
             if (hostBias) {
-                bias[l].data().asNioFloat().get((int) bias[l].offset(), biasRow, 0, hidden);
+                FloatBuffer p = bias[l].data().asNioFloat();
+                for (int b = 0; b < batch; b++) {
+                    p.get((int) bias[l].offset(), biasRows, b * hidden, hidden);
+                }
             } else {
                 hOut[l].addiRowVector(bias[l]);
             }
@@ -185,11 +188,8 @@ public final class NdRnnKernel extends NdKernelBase {
             int n = batch * hidden;
             FloatBuffer buffer = hs[l].data().asNioFloat();
             buffer.get(t * n, scratch, 0, n);
-            for (int b = 0; b < batch; b++) {
-                int o = b * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    scratch[o + j] += biasRow[j];
-                }
+            for (int i = 0; i < n; i++) {
+                scratch[i] += biasRows[i];
             }
             FastTanh.apply(scratch, n);
             buffer.put(t * n, scratch, 0, n);
@@ -219,12 +219,10 @@ public final class NdRnnKernel extends NdKernelBase {
         outputBackward(hOut[layers - 1], delta[layers - 1]); // probs hold dL/dlogits
         for (int l = layers - 1; l >= 0; l--) {
             INDArray h = hOut[l];
-            boolean hostDeriv = hostTanh && activation == Activation.TANH;
-            if (hostDeriv) {
-                // 1 - h² is applied step by step on the host (derivativeOnHost)
-            } else if (activation == Activation.TANH) {
+            boolean hostDeriv = hostTanh && activation == Activation.TANH; // 1 − h² step by step on the host
+            if (!hostDeriv && activation == Activation.TANH) {
                 deriv.assign(h).muli(h).rsubi(1.0); // 1 - h^2 for all steps at once
-            } else {
+            } else if (!hostDeriv) {
                 Nd4j.exec(new Step(h, deriv, 0.0)); // h > 0  <=>  a > 0
             }
             INDArray[] d = deltaStep[l];

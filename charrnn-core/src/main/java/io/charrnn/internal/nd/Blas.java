@@ -22,24 +22,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * so it is not thread-safe.
  */
 public final class Blas {
-    private final Float a = new Float();
-    private final Float b = new Float();
-    private final Float c = new Float();
-    private final Double da = new Double();
-    private final Double db = new Double();
-    private final Double dc = new Double();
+    private final FloatAt a = new FloatAt();
+    private final FloatAt b = new FloatAt();
+    private final FloatAt c = new FloatAt();
+    private final DoubleAt da = new DoubleAt();
+    private final DoubleAt db = new DoubleAt();
+    private final DoubleAt dc = new DoubleAt();
     private final boolean direct = NdRuntime.isCpuBackend();
 
     /** A pointer whose address is set per call (javacpp reads {@code address}; no native memory is owned). */
-    private static final class Float extends FloatPointer {
-        Float at(long bytes) {
+    private static final class FloatAt extends FloatPointer {
+        FloatAt at(long bytes) {
             address = bytes;
             return this;
         }
     }
 
-    private static final class Double extends DoublePointer {
-        Double at(long bytes) {
+    private static final class DoubleAt extends DoublePointer {
+        DoubleAt at(long bytes) {
             address = bytes;
             return this;
         }
