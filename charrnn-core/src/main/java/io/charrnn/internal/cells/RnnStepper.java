@@ -61,7 +61,7 @@ public final class RnnStepper {
             } else {
                 input = new float[rows.embedding.length][width];
                 for (int v = 0; v < input.length; v++) {
-                    accumulate(rows.embedding[v], rows.wx[0], input[v]);
+                    RowWeights.rowTimesMatrix(rows.embedding[v], rows.wx[0], input[v]);
                 }
             }
             bias = rows.bias;
@@ -431,11 +431,6 @@ public final class RnnStepper {
         return batch;
     }
 
-    /** {@code y += x·M} for one row. */
-    static void accumulate(float[] x, float[][] m, float[] y) {
-        RowWeights.rowTimesMatrix(x, m, y);
-    }
-
     /** {@code y[b] += x[b]·M} restricted to the columns {@code [from, to)}, for the first {@code rows} rows. */
     static void accumulate(float[][] x, float[][] m, float[][] y, int rows, int from, int to) {
         int k = 0;
@@ -447,7 +442,7 @@ public final class RnnStepper {
             float[] w3 = m[k + 3];
             for (int b = 0; b < rows; b++) {
                 float[] xb = x[b];
-                block(xb[k], xb[k + 1], xb[k + 2], xb[k + 3], w0, w1, w2, w3, y[b], from, to);
+                RowWeights.axpy4(xb[k], w0, xb[k + 1], w1, xb[k + 2], w2, xb[k + 3], w3, y[b], from, to);
             }
         }
         for (; k < len; k++) {
@@ -459,16 +454,6 @@ public final class RnnStepper {
                     yb[j] += s * wk[j];
                 }
             }
-        }
-    }
-
-    private static void block(float a0, float a1, float a2, float a3,
-                              float[] w0, float[] w1, float[] w2, float[] w3, float[] y, int from, int to) {
-        if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
-            return; // as RowWeights.axpy4 does
-        }
-        for (int j = from; j < to; j++) {
-            y[j] += (a0 * w0[j] + a1 * w1[j]) + (a2 * w2[j] + a3 * w3[j]);
         }
     }
 }

@@ -180,11 +180,16 @@ final class RowWeights {
     /** y += (a0·x0 + a1·x1) + (a2·x2 + a3·x3) over the length of x0 (all x the same length), unless all a are 0. */
     static void axpy4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
             float[] y) {
+        axpy4(a0, x0, a1, x1, a2, x2, a3, x3, y, 0, x0.length);
+    }
+
+    /** {@link #axpy4(float, float[], float, float[], float, float[], float, float[], float[])} over [from, to) only. */
+    static void axpy4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
+            float[] y, int from, int to) {
         if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
             return;
         }
-        int n = x0.length;
-        for (int j = 0; j < n; j++) {
+        for (int j = from; j < to; j++) {
             y[j] += (a0 * x0[j] + a1 * x1[j]) + (a2 * x2[j] + a3 * x3[j]);
         }
     }
