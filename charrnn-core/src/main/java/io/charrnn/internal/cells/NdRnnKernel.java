@@ -33,9 +33,10 @@ public final class NdRnnKernel extends NdKernelBase {
 
     private final INDArray[] delta; // [TB, H]: dL/dh, then dL/da in place
     private final INDArray[][] deltaStep;
-    private final INDArray deriv; // [TB, H]: f'(a)
+    private final INDArray deriv; // [TB, H]: f'(a); null when hostTanh
     private final INDArray[] derivStep;
     private INDArray resetScratch; // [B, H]
+    // FLOAT on the CPU with tanh: bias, tanh and 1 − h² on heap copies of each step's block
     private final boolean hostTanh;
     private final float[] scratch;
     private final float[] scratch2;
@@ -50,9 +51,7 @@ public final class NdRnnKernel extends NdKernelBase {
     public NdRnnKernel(ParameterLayout layout, int steps, int batch, DataType dtype) {
         super(layout, steps, batch, dtype);
         this.activation = layout.config().activation();
-        for (int l = 0; l < layers; l++) {
-        }
-
+        hostTanh = dtype == DataType.FLOAT && NdRuntime.isCpuBackend() && activation == Activation.TANH;
         delta = new INDArray[layers];
         deltaStep = new INDArray[layers][steps];
         for (int l = 0; l < layers; l++) {
@@ -61,12 +60,13 @@ public final class NdRnnKernel extends NdKernelBase {
                 deltaStep[l][t] = rowRange(delta[l], t * batch, (t + 1) * batch);
             }
         }
-        deriv = Nd4j.create(dtype, rows, hidden);
-        derivStep = new INDArray[steps];
-        for (int t = 0; t < steps; t++) {
-            derivStep[t] = rowRange(deriv, t * batch, (t + 1) * batch);
+        deriv = hostTanh ? null : Nd4j.create(dtype, rows, hidden);
+        derivStep = hostTanh ? null : new INDArray[steps];
+        if (!hostTanh) {
+            for (int t = 0; t < steps; t++) {
+                derivStep[t] = rowRange(deriv, t * batch, (t + 1) * batch);
+            }
         }
-        hostTanh = dtype == DataType.FLOAT && NdRuntime.isCpuBackend();
         scratch = hostTanh ? new float[batch * hidden] : null;
         scratch2 = hostTanh ? new float[batch * hidden] : null;
         biasRows = hostTanh ? new float[batch * hidden] : null;
@@ -149,8 +149,7 @@ public final class NdRnnKernel extends NdKernelBase {
             if (l > 0) {
                 blas.gemm(below(l), wx[l], hOut[l], false, false, 1.0, 0.0); // [TB,H]·[H,H]
             }
-            boolean hostBias = hostTanh && activation == Activation.TANH;
-            if (hostBias) {
+            if (hostTanh) {
                 FloatBuffer p = bias[l].data().asNioFloat();
                 for (int b = 0; b < batch; b++) {
                     p.get((int) bias[l].offset(), biasRows, b * hidden, hidden);
@@ -219,10 +218,11 @@ public final class NdRnnKernel extends NdKernelBase {
         outputBackward(hOut[layers - 1], delta[layers - 1]); // probs hold dL/dlogits
         for (int l = layers - 1; l >= 0; l--) {
             INDArray h = hOut[l];
-            boolean hostDeriv = hostTanh && activation == Activation.TANH; // 1 − h² step by step on the host
-            if (!hostDeriv && activation == Activation.TANH) {
+            if (hostTanh) {
+                // 1 − h² is applied step by step on the host (derivativeOnHost)
+            } else if (activation == Activation.TANH) {
                 deriv.assign(h).muli(h).rsubi(1.0); // 1 - h^2 for all steps at once
-            } else if (!hostDeriv) {
+            } else {
                 Nd4j.exec(new Step(h, deriv, 0.0)); // h > 0  <=>  a > 0
             }
             INDArray[] d = deltaStep[l];
@@ -234,7 +234,7 @@ public final class NdRnnKernel extends NdKernelBase {
                 } else if (t < steps - 1) {
                     blas.gemm(d[t + 1], wh[l], d[t], false, true, 1.0, 1.0); // dh_t += da_{t+1}·Wh^T
                 }
-                if (hostDeriv) {
+                if (hostTanh) {
                     derivativeOnHost(l, t);
                 } else {
                     d[t].muli(derivStep[t]); // da_t = dh_t ⊙ f'(a_t)
