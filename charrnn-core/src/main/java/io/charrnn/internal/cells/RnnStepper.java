@@ -222,13 +222,7 @@ public final class RnnStepper {
      * @param rows how many rows take part, from row 0 ({@code <= batch})
      */
     public void step(int[] codes, float[][] logits, int rows) {
-        StepWorker worker = null;
-        if (splittable) {
-            worker = StepWorker.shared();
-            if (!worker.tryAcquire()) {
-                worker = null;
-            }
-        }
+        StepWorker worker = acquireWorker();
         try {
             for (int l = 0; l < layers; l++) {
                 preActivations(l, codes, rows);
@@ -236,15 +230,7 @@ public final class RnnStepper {
                 float[][] t = h[l];
                 h[l] = hNext[l];
                 hNext[l] = t;
-                jobLayer = l;
-                jobRows = rows;
-                jobUp = l + 1 < layers || logits != null;
-                if (worker != null) {
-                    worker.run(layerJob);
-                } else {
-                    outgoing(0);
-                    outgoing(1);
-                }
+                products(worker, l, rows, l + 1 < layers || logits != null);
             }
         } finally {
             if (worker != null) {
@@ -261,6 +247,73 @@ public final class RnnStepper {
                 }
             }
         }
+    }
+
+    /** @return the helper, held, when this stepper splits and the helper is free; else null */
+    private StepWorker acquireWorker() {
+        if (!splittable) {
+            return null;
+        }
+        StepWorker worker = StepWorker.shared();
+        return worker.tryAcquire() ? worker : null;
+    }
+
+    /** Layer l's product {@code h_t·[Wh | Wx above or Wy]} (both parts), on the helper too when held. */
+    private void products(StepWorker worker, int l, int rows, boolean up) {
+        jobLayer = l;
+        jobRows = rows;
+        jobUp = up;
+        if (worker != null) {
+            worker.run(layerJob);
+        } else {
+            outgoing(0);
+            outgoing(1);
+        }
+    }
+
+    /**
+     * The products of {@code chars} one-row steps alone, run exactly as {@link #step(int, float[])}
+     * runs them (the same weight rows, the same split between this thread and the helper), without
+     * the input, the gates or anything after the logits: the part of a character that reads every
+     * weight once. {@code charrnn bench} turns it into the product-bound sampling limit, as the
+     * GEMM peak gives the training limit. For the 2-layer LSTM at 512 it is bound by memory
+     * bandwidth: 12.6 MB of float32 weights per character, from L3.
+     *
+     * @param chars how many characters to time, {@code >= 1}
+     * @return the nanoseconds the products of one character took, averaged over {@code chars}
+     * @throws IllegalArgumentException if chars is below 1
+     */
+    public static double productNanosPerChar(Weights weights, int chars) {
+        if (chars < 1) {
+            throw new IllegalArgumentException("chars must be >= 1, got " + chars);
+        }
+        RnnStepper s = new RnnStepper(weights, 1);
+        for (float[][] layer : s.h) {
+            Arrays.fill(layer[0], 0.5f); // not zero: the products skip groups of zero coefficients
+        }
+        StepWorker worker = s.acquireWorker();
+        try {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < chars; i++) {
+                for (int l = 0; l < s.layers; l++) {
+                    s.products(worker, l, 1, true);
+                }
+            }
+            return (System.nanoTime() - t0) / (double) chars;
+        } finally {
+            if (worker != null) {
+                worker.release();
+            }
+        }
+    }
+
+    /** @return the bytes of weights one character's products read: every row of every layer's product */
+    public static long productBytesPerChar(Weights weights) {
+        long floats = 0;
+        for (float[][] layer : weights.out) {
+            floats += (long) layer.length * layer[0].length;
+        }
+        return Float.BYTES * floats;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.charrnn.internal.cells;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.charrnn.model.Activation;
@@ -73,6 +74,21 @@ class SplitStepTest {
         boolean twoCores = RnnStepper.splitThreads() == 2;
         assertEquals(twoCores, new RnnStepper(big).splits());
         assertFalse(new RnnStepper(small).splits());
+    }
+
+    @Test
+    void productsAlone_readEveryWeightRowOnce_andAreTimed() {
+        // 2-layer LSTM, H = 8, V = 5: layer 0 reads [Wh | Wx of layer 1], 8 × (32 + 32) floats, and
+        // layer 1 reads [Wh | Wy], 8 × (32 + 5); the input rows are a gather, not a product
+        RnnStepper.Weights w = weights(CellType.LSTM, 8, 2, 0, Activation.TANH, 5, 3);
+        assertEquals(4L * (8 * 64 + 8 * 37), RnnStepper.productBytesPerChar(w));
+        for (RnnStepper.Weights m : new RnnStepper.Weights[] {w, weights(CellType.RNN, 512, 1, 0, Activation.TANH, 5, 1)}) {
+            double nanos = RnnStepper.productNanosPerChar(m, 20);
+            assertTrue(nanos > 0 && Double.isFinite(nanos), "ns per char " + nanos);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RnnStepper.productNanosPerChar(w, 0));
+        assertEquals("chars must be >= 1, got 0", e.getMessage());
     }
 
     @Test

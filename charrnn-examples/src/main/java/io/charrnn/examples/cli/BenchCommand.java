@@ -2,6 +2,9 @@ package io.charrnn.examples.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.charrnn.internal.ModelAccess;
+import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.internal.nd.GemmPeak;
 import io.charrnn.internal.nd.NdRuntime;
 import io.charrnn.model.CellType;
@@ -60,6 +63,14 @@ import picocli.CommandLine.Option;
  * ({@code VmHWM} of {@code /proc/self/status}, Linux; it only grows, so a later configuration in the
  * same run reports at least an earlier one's), the peak Java heap in use during the configuration
  * (all heap pools' peaks, reset before each configuration) and the maximum heap.
+ *
+ * <p>The sampling counterpart of the limit: the products of a character alone, timed as the sampler
+ * runs them ({@link RnnStepper#productNanosPerChar}: the same weight rows, the same split across
+ * two threads, nothing else), median of three runs of 2,000 characters. {@code sample_limit_cps}
+ * is one over that time, {@code sample_limit_fraction} the sampling median over it,
+ * {@code sample_weight_mb_per_char} the weights those products read per character and
+ * {@code sample_product_gbps} the rate they were read at. The 2-layer LSTM at 512 reads 12.6 MB per
+ * character, from L3 on this machine, so its limit is the memory bandwidth of two cores.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and sampling characters per second for the benchmark configurations "
@@ -70,7 +81,8 @@ import picocli.CommandLine.Option;
                 "C3: 2-layer LSTM H=512 T=100 B=64 one-hot, Adam 2e-3, clip norm 5 (char-rnn / torch-rnn default).",
                 "Each RESULT also has train_limit_fraction (of the GEMM-bound limit: float32 work per training "
                         + "character, 3 x forward, over the Nd4j.gemm 2048^2 rate), peak_rss_mb (VmHWM), heap_peak_mb "
-                        + "and heap_max_mb."})
+                        + "and heap_max_mb; sample_limit_fraction (of the product-bound sampling limit: one character's "
+                        + "products alone, as the sampler runs them) and sample_weight_mb_per_char."})
 final class BenchCommand implements Callable<Integer> {
     /** The benchmark configurations. */
     enum Config { C1, C2, C3 }
@@ -307,6 +319,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "bench %s: sampling %s chars/s%n", c, Arrays.toString(round(sampleCps)));
         err.flush();
+        RnnStepper.Weights stepperWeights = new RnnStepper.Weights(
+                new ParameterLayout(timed.model().config(), vocabulary.size()), ModelAccess.parameters(timed.model()));
+        RnnStepper.productNanosPerChar(stepperWeights, SAMPLE_CHARS); // warm-up
+        double[] productNanos = new double[SAMPLE_REPEATS];
+        for (int r = 0; r < SAMPLE_REPEATS; r++) {
+            productNanos[r] = RnnStepper.productNanosPerChar(stepperWeights, SAMPLE_CHARS);
+        }
+        double sampleLimitCps = 1e9 / median(productNanos);
+        long productBytes = RnnStepper.productBytesPerChar(stepperWeights);
 
         JsonObject j = new JsonObject();
         j.addProperty("config", c.name());
@@ -338,6 +359,10 @@ final class BenchCommand implements Callable<Integer> {
         j.addProperty("gemm_peak_gflops", finiteOrNull(round1(peak)));
         j.addProperty("train_limit_cps", finiteOrNull(round1(limitCps)));
         j.addProperty("train_limit_fraction", finiteOrNull(Math.round(1000 * median(trainCps) / limitCps) / 1000.0));
+        j.addProperty("sample_limit_cps", finiteOrNull(round1(sampleLimitCps)));
+        j.addProperty("sample_limit_fraction", finiteOrNull(Math.round(1000 * median(sampleCps) / sampleLimitCps) / 1000.0));
+        j.addProperty("sample_weight_mb_per_char", Math.round(productBytes / 1e4) / 100.0);
+        j.addProperty("sample_product_gbps", finiteOrNull(round1(productBytes * sampleLimitCps / 1e9)));
         long rss = peakResidentKiB();
         double heapPeak = heapPeakBytes() / 1048576.0;
         double heapMax = Runtime.getRuntime().maxMemory() / 1048576.0;
@@ -348,6 +373,9 @@ final class BenchCommand implements Callable<Integer> {
                         + "peak RSS %s MiB, peak heap %.0f of %.0f MiB%n", c, 100 * median(trainCps) / limitCps, limitCps,
                 trainFlops / 1e6, peak, rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0), heapPeak,
                 heapMax);
+        err.printf(Locale.ROOT, "bench %s: sampling at %.0f%% of the product-bound limit %.0f chars/s (%.2f MB of weights "
+                + "per char at %.1f GB/s)%n", c, 100 * median(sampleCps) / sampleLimitCps, sampleLimitCps, productBytes / 1e6,
+                productBytes * sampleLimitCps / 1e9);
         err.flush();
         return j;
     }

@@ -79,6 +79,13 @@ class BenchCommandTest {
         assertEquals(limit, result.get("train_limit_cps").getAsDouble(), 1e-3 * limit);
         assertEquals(result.get("train_cps_median").getAsDouble() / limit,
                 result.get("train_limit_fraction").getAsDouble(), 0.0006 + 1e-3 * result.get("train_limit_fraction").getAsDouble());
+        // GRU H=100, V=7: the sampler's products read rows of [Wh | Wy], 100 × (300 + 7) floats
+        assertEquals(Math.round(4 * 100 * 307 / 1e4) / 100.0, result.get("sample_weight_mb_per_char").getAsDouble());
+        double sampleLimit = result.get("sample_limit_cps").getAsDouble();
+        assertTrue(sampleLimit > 0, out);
+        assertEquals(result.get("sample_cps_median").getAsDouble() / sampleLimit,
+                result.get("sample_limit_fraction").getAsDouble(), 0.0006 + 1e-3 * result.get("sample_limit_fraction").getAsDouble());
+        assertEquals(4 * 100 * 307 * sampleLimit / 1e9, result.get("sample_product_gbps").getAsDouble(), 0.06);
         if (Files.isReadable(Path.of("/proc/self/status"))) {
             assertTrue(result.get("peak_rss_mb").getAsDouble() > 10, out);
         }
