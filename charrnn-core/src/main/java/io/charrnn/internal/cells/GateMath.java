@@ -6,9 +6,10 @@ package io.charrnn.internal.cells;
  * libnd4j ops per step would cost 5–10 µs of fixed overhead each (ND4J-NOTES.md §1.2), while these
  * loops have no calls.
  *
- * <p>Two paths. FLOAT (training): every operand is its own zero-based {@code float[]} of
- * {@code count = B·H} values, one array per gate ({@code i[b·H + j]} is unit j of stream b), so
- * each loop has the form {@code a[j] = f(b[j], c[j])} that HotSpot C2 on JDK 17 vectorises (with
+ * <p>Two paths. FLOAT (training): every operand is its own zero-based {@code float[]} of B·H
+ * values, one array per gate ({@code i[b·H + j]} is unit j of stream b), of which a call computes
+ * the entries {@code [from, to)} (a range of whole rows when {@link NdGatedKernel} splits a step
+ * across two threads), so each loop has the form {@code a[j] = f(b[j], c[j])} that HotSpot C2 on JDK 17 vectorises (with
  * gate offsets into one [B, G·H] array, {@code a[zb + H + j]}, it cannot rule out overlap and
  * stays scalar; see {@link RowWeights}); tanh and σ are those of {@link FastTanh}, like sampling's
  * {@link RnnStepper}. DOUBLE (gradient checks, the {@code lstmLayer} oracle): over [B, G·H] rows
@@ -26,18 +27,18 @@ final class GateMath {
      * tanh(c_t) to {@code tc} and h_t to {@code h}.
      */
     static void lstmForward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] c, float[] tc,
-                            float[] h, int count) {
-        FastTanh.sigmoid(i, 0, count);
-        FastTanh.sigmoid(f, 0, count);
-        FastTanh.apply(g, 0, count);
-        FastTanh.sigmoid(o, 0, count);
-        for (int j = 0; j < count; j++) {
+                            float[] h, int from, int to) {
+        FastTanh.sigmoid(i, from, to);
+        FastTanh.sigmoid(f, from, to);
+        FastTanh.apply(g, from, to);
+        FastTanh.sigmoid(o, from, to);
+        for (int j = from; j < to; j++) {
             float v = f[j] * cPrev[j] + i[j] * g[j];
             c[j] = v;
             tc[j] = v;
         }
-        FastTanh.apply(tc, 0, count);
-        for (int j = 0; j < count; j++) {
+        FastTanh.apply(tc, from, to);
+        for (int j = from; j < to; j++) {
             h[j] = o[j] * tc[j];
         }
     }
@@ -49,8 +50,8 @@ final class GateMath {
      * dL/d(pre-activations) to {@code di, df, dg, dO}.
      */
     static void lstmBackward(float[] i, float[] f, float[] g, float[] o, float[] cPrev, float[] tc, float[] dh,
-                             float[] dc, float[] di, float[] df, float[] dg, float[] dO, int count) {
-        for (int j = 0; j < count; j++) {
+                             float[] dc, float[] di, float[] df, float[] dg, float[] dO, int from, int to) {
+        for (int j = from; j < to; j++) {
             float t = tc[j];
             float d = dh[j];
             float oj = o[j];
@@ -74,19 +75,19 @@ final class GateMath {
      * h_t to {@code h}.
      */
     static void gruForward(float[] r, float[] z, float[] n, float[] hr, float[] hz, float[] hn, float[] br,
-                           float[] bz, float[] bn, float[] hPrev, float[] h, int count) {
-        for (int j = 0; j < count; j++) {
+                           float[] bz, float[] bn, float[] hPrev, float[] h, int from, int to) {
+        for (int j = from; j < to; j++) {
             r[j] += hr[j] + br[j];
             z[j] += hz[j] + bz[j];
             hn[j] += bn[j];
         }
-        FastTanh.sigmoid(r, 0, count);
-        FastTanh.sigmoid(z, 0, count);
-        for (int j = 0; j < count; j++) {
+        FastTanh.sigmoid(r, from, to);
+        FastTanh.sigmoid(z, from, to);
+        for (int j = from; j < to; j++) {
             n[j] += r[j] * hn[j];
         }
-        FastTanh.apply(n, 0, count);
-        for (int j = 0; j < count; j++) {
+        FastTanh.apply(n, from, to);
+        for (int j = from; j < to; j++) {
             float zj = z[j];
             h[j] = (1 - zj) * n[j] + zj * hPrev[j];
         }
@@ -99,8 +100,8 @@ final class GateMath {
      * direct part of dL/dh_{t-1}, {@code z⊙dh}, to {@code dhPrev}.
      */
     static void gruBackward(float[] r, float[] z, float[] n, float[] hn, float[] hPrev, float[] dh, float[] dr,
-                            float[] dz, float[] dn, float[] dhn, float[] dhPrev, int count) {
-        for (int j = 0; j < count; j++) {
+                            float[] dz, float[] dn, float[] dhn, float[] dhPrev, int from, int to) {
+        for (int j = from; j < to; j++) {
             float rj = r[j];
             float zj = z[j];
             float nj = n[j];

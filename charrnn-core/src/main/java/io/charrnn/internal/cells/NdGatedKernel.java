@@ -68,6 +68,23 @@ public final class NdGatedKernel extends NdKernelBase {
     private final float[] dhF;
     private final float[] carryF; // dL/dc (LSTM) or the direct part of dL/dh (GRU), carried backwards
     private final float[] recF;
+    // FLOAT, large steps: the element-wise work of a step split by rows (streams) between this thread
+    // and the sampling helper, [0, B/2) here and [B/2, B) there
+    private boolean splitSteps;
+    private StepWorker worker; // held during forward() and backward() when splitting
+    private int jobLayer;
+    private int jobStep;
+    // host views of the current step's ND4J buffers, made on the calling thread (ND4J's buffer
+    // objects are not meant for concurrent use); both threads then get and put disjoint rows of them
+    private FloatBuffer viewZ; // forward: zx[l]; backward: dzx
+    private FloatBuffer viewZh; // GRU forward: zh[l]; backward: dzh
+    private FloatBuffer viewPrev; // GRU: h_{t-1} rows (hPrev or hs)
+    private FloatBuffer viewH; // forward: hs[l]; backward: delta[l]
+    private FloatBuffer viewRec; // backward: rec
+    private final StepWorker.Job forwardJob = p -> stepForwardRows(jobLayer, jobStep, p == 0 ? 0 : batch / 2,
+            p == 0 ? batch / 2 : batch);
+    private final StepWorker.Job backwardJob = p -> stepBackwardRows(jobLayer, jobStep, p == 0 ? 0 : batch / 2,
+            p == 0 ? batch / 2 : batch);
 
     // DOUBLE: [B, G·H] and [B, H] blocks
     private final double[][] cells; // LSTM: [(T+1)·B·H] per layer, c_0 first
@@ -156,6 +173,8 @@ public final class NdGatedKernel extends NdKernelBase {
         dhF = f ? new float[bh] : null;
         carryF = f ? new float[bh] : null;
         recF = f ? new float[bh] : null;
+        splitSteps = f && batch >= 2 && (long) batch * gh >= SPLIT_MIN_ELEMENTS && RnnStepper.splitThreads() == 2
+                && io.charrnn.internal.nd.NdRuntime.isCpuBackend();
         boolean d = exact;
         cells = d && lstm ? new double[layers][(steps + 1) * bh] : null;
         tanhCells = d && lstm ? new double[layers][steps * bh] : null;
@@ -171,14 +190,50 @@ public final class NdGatedKernel extends NdKernelBase {
         bhBuf = d && !lstm ? new double[gh] : null;
     }
 
+    /**
+     * Gate entries per step (B·G·H) from which a FLOAT step's element-wise work (the gathers, the
+     * gates, the scatters: 100 of a 690 ms C3 step) is split by rows between this thread and the
+     * helper ({@link StepWorker}, which parks at once after each part so that it leaves both cores
+     * to the BLAS products in between). At C3 (2-layer LSTM 512, B = 64; 131,072 entries) it took
+     * that work from 55 + 52 to 32 + 28 ms per step; at 32,768 entries and below the gain was within
+     * the noise (timed 2-layer models: LSTM H = 128 and 256 at B = 32, 128 at B = 64, GRU 256 at B = 16).
+     */
+    static final long SPLIT_MIN_ELEMENTS = 1L << 15;
+
+    /** Tests: whether FLOAT steps split across two threads (when the helper is free), whatever the size. */
+    void splitSteps(boolean split) {
+        splitSteps = split && !exact && batch >= 2;
+    }
+
+    /** @return whether FLOAT steps split across two threads when the helper is free */
+    boolean splitsSteps() {
+        return splitSteps;
+    }
+
+    /** @return the helper, held, when steps split and it is free; else null */
+    private StepWorker acquireWorker() {
+        if (!splitSteps) {
+            return null;
+        }
+        StepWorker w = StepWorker.shared();
+        return w.tryAcquire() ? w : null;
+    }
+
+    private void releaseWorker() {
+        if (worker != null) {
+            worker.release();
+            worker = null;
+        }
+    }
+
     /** @return a host view of a whole (non-view) FLOAT array's buffer */
     private static FloatBuffer floats(INDArray whole) {
         return whole.data().asNioFloat();
     }
 
-    /** Splits the [B, G·H] rows starting at flat offset {@code from} into one [B·H] array per gate. */
-    private void gather(FloatBuffer buffer, int from, float[][] dst) {
-        for (int b = 0; b < batch; b++) {
+    /** Splits the [B, G·H] rows starting at flat offset {@code from} into one [B·H] array per gate (rows [b0, b1)). */
+    private void gather(FloatBuffer buffer, int from, float[][] dst, int b0, int b1) {
+        for (int b = b0; b < b1; b++) {
             int row = from + b * gh;
             for (int k = 0; k < dst.length; k++) {
                 buffer.get(row + k * hidden, dst[k], b * hidden, hidden);
@@ -187,8 +242,8 @@ public final class NdGatedKernel extends NdKernelBase {
     }
 
     /** The inverse of {@link #gather}: writes one [B·H] array per gate into [B, G·H] rows. */
-    private void scatter(float[][] src, FloatBuffer buffer, int from) {
-        for (int b = 0; b < batch; b++) {
+    private void scatter(float[][] src, FloatBuffer buffer, int from, int b0, int b1) {
+        for (int b = b0; b < b1; b++) {
             int row = from + b * gh;
             for (int k = 0; k < src.length; k++) {
                 buffer.put(row + k * hidden, src[k], b * hidden, hidden);
@@ -246,26 +301,29 @@ public final class NdGatedKernel extends NdKernelBase {
         }
     }
 
-    /** Zeroes the rows of a host [B·H] array whose stream's input at step t is the reset code. */
-    private void zeroResetRows(float[] block, int t) {
+    /** Zeroes the rows in [b0, b1) of a host [B·H] array whose stream's input at step t is the reset code. */
+    private void zeroResetRows(float[] block, int t, int b0, int b1) {
         if (resetCode < 0) {
             return;
         }
-        for (int b = 0; b < batch; b++) {
+        for (int b = b0; b < b1; b++) {
             if (isReset(t, b)) {
                 Arrays.fill(block, b * hidden, (b + 1) * hidden, 0f);
             }
         }
     }
 
-    /** @return c_{t-1} of layer l for step t, with the rows of streams reset at t zeroed (FLOAT) */
-    private float[] previousCell(int l, int t) {
+    /**
+     * @return c_{t-1} of layer l for step t, with the rows of streams reset at t zeroed (FLOAT); only
+     *     rows [b0, b1) are valid when that needs a copy
+     */
+    private float[] previousCell(int l, int t, int b0, int b1) {
         float[] c = cellsF[l][t];
         if (!anyReset(t)) {
             return c;
         }
-        System.arraycopy(c, 0, prevF, 0, c.length);
-        zeroResetRows(prevF, t);
+        System.arraycopy(c, b0 * hidden, prevF, b0 * hidden, (b1 - b0) * hidden);
+        zeroResetRows(prevF, t, b0, b1);
         return prevF;
     }
 
@@ -337,6 +395,15 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     void forward(int[] inputs) {
+        worker = acquireWorker();
+        try {
+            forwardLayers(inputs);
+        } finally {
+            releaseWorker();
+        }
+    }
+
+    private void forwardLayers(int[] inputs) {
         projectInputs(inputs, zx[0]);
         for (int l = 0; l < layers; l++) {
             if (l > 0) {
@@ -402,33 +469,50 @@ public final class NdGatedKernel extends NdKernelBase {
     }
 
     private void stepForwardFloat(int l, int t) {
+        jobLayer = l;
+        jobStep = t;
+        viewZ = floats(zx[l]);
+        viewZh = lstm ? null : floats(zh[l]);
+        viewPrev = lstm ? null : floats(resetCode >= 0 ? hPrev[l] : hs[l]);
+        viewH = floats(hs[l]);
+        if (worker != null) {
+            worker.run(forwardJob, 0);
+        } else {
+            stepForwardRows(l, t, 0, batch);
+        }
+    }
+
+    /** FLOAT forward through step t of layer l for the streams (rows) [b0, b1). */
+    private void stepForwardRows(int l, int t, int b0, int b1) {
         int bh = batch * hidden;
         int n = batch * gh;
+        int from = b0 * hidden;
+        int to = b1 * hidden;
         float[][] a = act[l][t];
-        gather(floats(zx[l]), t * n, a);
+        gather(viewZ, t * n, a, b0, b1);
         for (int k = 0; k < gates; k++) {
             float[] ak = a[k];
             float[] bk = biasRep[k];
-            for (int i = 0; i < bh; i++) {
+            for (int i = from; i < to; i++) {
                 ak[i] += bk[i];
             }
         }
         if (lstm) {
-            GateMath.lstmForward(a[0], a[1], a[2], a[3], previousCell(l, t), cellsF[l][t + 1], tanhCellsF[l][t], hF,
-                    bh);
+            GateMath.lstmForward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), cellsF[l][t + 1],
+                    tanhCellsF[l][t], hF, from, to);
         } else {
-            FloatBuffer zhb = floats(zh[l]);
-            for (int b = 0; b < batch; b++) {
+            FloatBuffer zhb = viewZh;
+            for (int b = b0; b < b1; b++) {
                 int row = t * n + b * gh;
                 zhb.get(row, hhF[0], b * hidden, hidden);
                 zhb.get(row + hidden, hhF[1], b * hidden, hidden);
                 zhb.get(row + 2 * hidden, hnF[l][t], b * hidden, hidden);
             }
-            floats(resetCode >= 0 ? hPrev[l] : hs[l]).get(t * bh, prevF, 0, bh); // h_{t-1} at offset t·B·H
+            viewPrev.get(t * bh + from, prevF, from, to - from); // h_{t-1} at offset t·B·H
             GateMath.gruForward(a[0], a[1], a[2], hhF[0], hhF[1], hnF[l][t], bhRep[l][0], bhRep[l][1], bhRep[l][2],
-                    prevF, hF, bh);
+                    prevF, hF, from, to);
         }
-        floats(hs[l]).put((t + 1) * bh, hF, 0, bh);
+        viewH.put((t + 1) * bh + from, hF, from, to - from);
     }
 
     private void stepForwardDouble(int l, int t) {
@@ -451,6 +535,15 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     void backward() {
+        worker = acquireWorker();
+        try {
+            backwardLayers();
+        } finally {
+            releaseWorker();
+        }
+    }
+
+    private void backwardLayers() {
         outputBackward(hOut[layers - 1], delta[layers - 1]); // probs hold scale·(p − onehot)
         for (int l = layers - 1; l >= 0; l--) {
             if (exact) {
@@ -480,30 +573,49 @@ public final class NdGatedKernel extends NdKernelBase {
 
     /** Backward through step t of layer l; {@link #rec} holds dL/dh_t through Wh when t < T−1. */
     private void stepBackwardFloat(int l, int t) {
+        jobLayer = l;
+        jobStep = t;
+        viewZ = floats(dzx);
+        viewZh = lstm ? null : floats(dzh);
+        viewPrev = lstm ? null : floats(resetCode >= 0 ? hPrev[l] : hs[l]);
+        viewH = floats(delta[l]);
+        viewRec = floats(rec);
+        if (worker != null) {
+            worker.run(backwardJob, 0);
+        } else {
+            stepBackwardRows(l, t, 0, batch);
+        }
+    }
+
+    /** FLOAT backward through step t of layer l for the streams (rows) [b0, b1). */
+    private void stepBackwardRows(int l, int t, int b0, int b1) {
         int bh = batch * hidden;
         int n = batch * gh;
-        floats(delta[l]).get(t * bh, dhF, 0, bh);
+        int from = b0 * hidden;
+        int to = b1 * hidden;
+        viewH.get(t * bh + from, dhF, from, to - from);
         if (t < steps - 1) {
-            floats(rec).get(0, recF, 0, bh);
-            zeroResetRows(recF, t + 1); // no gradient crosses a reset
-            for (int i = 0; i < bh; i++) {
+            viewRec.get(from, recF, from, to - from);
+            zeroResetRows(recF, t + 1, b0, b1); // no gradient crosses a reset
+            for (int i = from; i < to; i++) {
                 dhF[i] += recF[i];
             }
         }
         float[][] a = act[l][t];
         if (lstm) {
-            GateMath.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t), tanhCellsF[l][t], dhF, carryF, dzF[0],
-                    dzF[1], dzF[2], dzF[3], bh);
+            GateMath.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), tanhCellsF[l][t], dhF, carryF,
+                    dzF[0], dzF[1], dzF[2], dzF[3], from, to);
         } else {
-            for (int i = 0; i < bh; i++) {
+            for (int i = from; i < to; i++) {
                 dhF[i] += carryF[i]; // z_{t+1}⊙dh_{t+1}, zero after a reset
             }
-            floats(resetCode >= 0 ? hPrev[l] : hs[l]).get(t * bh, prevF, 0, bh);
-            GateMath.gruBackward(a[0], a[1], a[2], hnF[l][t], prevF, dhF, dzF[0], dzF[1], dzF[2], dzhF[2], carryF, bh);
-            scatter(dzhF, floats(dzh), t * n);
+            viewPrev.get(t * bh + from, prevF, from, to - from);
+            GateMath.gruBackward(a[0], a[1], a[2], hnF[l][t], prevF, dhF, dzF[0], dzF[1], dzF[2], dzhF[2], carryF,
+                    from, to);
+            scatter(dzhF, viewZh, t * n, b0, b1);
         }
-        zeroResetRows(carryF, t);
-        scatter(dzF, floats(dzx), t * n);
+        zeroResetRows(carryF, t, b0, b1);
+        scatter(dzF, viewZ, t * n, b0, b1);
     }
 
     private void stepBackwardDouble(int l, int t) {

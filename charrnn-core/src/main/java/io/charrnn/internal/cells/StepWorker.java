@@ -49,6 +49,7 @@ final class StepWorker {
     private volatile int finished;
     private volatile boolean parked;
     private volatile Job job;
+    private volatile long spin = SPIN_NANOS;
     private volatile Throwable failure;
     // owned by the thread holding the lock
     private int skip;
@@ -89,6 +90,15 @@ final class StepWorker {
      * both are done. The caller must hold the helper.
      */
     void run(Job j) {
+        run(j, SPIN_NANOS);
+    }
+
+    /**
+     * As {@link #run(Job)}, with the helper spinning for at most {@code spinAfter} ns after this job
+     * before it parks: 0 when the caller goes on with work that wants both cores (a BLAS product in
+     * the training kernels), which a spinning helper would take one of.
+     */
+    void run(Job j, long spinAfter) {
         if (skip > 0) {
             skip--;
             j.part(0);
@@ -96,6 +106,7 @@ final class StepWorker {
             return;
         }
         job = j;
+        spin = spinAfter;
         int seq = posted + 1;
         posted = seq; // publishes the job and everything the caller wrote before
         if (parked) {
@@ -132,7 +143,7 @@ final class StepWorker {
             int spins = 0;
             int seq;
             while ((seq = posted) == seen) {
-                if (++spins % 256 == 0 && System.nanoTime() - idleSince > SPIN_NANOS) {
+                if (++spins % 256 == 0 && System.nanoTime() - idleSince > spin) {
                     parked = true;
                     if (posted == seen) {
                         LockSupport.park(this);

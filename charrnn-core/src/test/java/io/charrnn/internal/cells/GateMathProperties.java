@@ -59,7 +59,7 @@ class GateMathProperties {
         float[] cf = new float[n];
         float[] tcf = new float[n];
         float[] hf = new float[n];
-        GateMath.lstmForward(a[0], a[1], a[2], a[3], floats(cPrev), cf, tcf, hf, n);
+        GateMath.lstmForward(a[0], a[1], a[2], a[3], floats(cPrev), cf, tcf, hf, 0, n);
         for (int k = 0; k < 4; k++) {
             assertClose(gate(z, k, 4, batch, hidden), a[k], TOL, TOL, "activation of gate " + k);
         }
@@ -73,7 +73,7 @@ class GateMathProperties {
         float[][] dzf = new float[4][n];
         float[] dcf = floats(dcNext);
         GateMath.lstmBackward(a[0], a[1], a[2], a[3], floats(cPrev), tcf, floats(dh), dcf, dzf[0], dzf[1], dzf[2],
-                dzf[3], n);
+                dzf[3], 0, n);
         for (int k = 0; k < 4; k++) {
             assertClose(gate(dz, k, 4, batch, hidden), dzf[k], 1e-5, 1e-5, "gradient of gate " + k);
         }
@@ -106,7 +106,7 @@ class GateMathProperties {
         double[] h = new double[n];
         GateMath.gruForward(x, hr, bh, hPrev, h, batch, hidden);
         float[] hf = new float[n];
-        GateMath.gruForward(a[0], a[1], a[2], hh[0], hh[1], hh[2], bRep[0], bRep[1], bRep[2], floats(hPrev), hf, n);
+        GateMath.gruForward(a[0], a[1], a[2], hh[0], hh[1], hh[2], bRep[0], bRep[1], bRep[2], floats(hPrev), hf, 0, n);
         for (int k = 0; k < 3; k++) {
             assertClose(gate(x, k, 3, batch, hidden), a[k], TOL, TOL, "activation of gate " + k);
         }
@@ -120,7 +120,7 @@ class GateMathProperties {
         float[][] df = new float[4][n];
         float[] dPrevF = new float[n];
         GateMath.gruBackward(a[0], a[1], a[2], hh[2], floats(hPrev), floats(dh), df[0], df[1], df[2], df[3], dPrevF,
-                n);
+                0, n);
         for (int k = 0; k < 3; k++) {
             assertClose(gate(dx, k, 3, batch, hidden), df[k], 1e-5, 1e-5, "x-side gradient of gate " + k);
         }
