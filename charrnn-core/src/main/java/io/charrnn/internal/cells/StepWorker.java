@@ -6,7 +6,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One process-wide helper thread that takes the second half of a sampling step
- * ({@link RnnStepper}) so that two cores share the matrix-vector products of one character.
+ * ({@link RnnStepper}) so that two cores share the matrix-vector products of one character, and
+ * the second half of the rows of a large gated training step's element-wise work
+ * ({@link NdGatedKernel}; there it parks after each part, see {@link #run(Job, long)}).
  *
  * <p>A step is far too short for an executor: at H = 512 the whole character takes about 20 µs, and
  * a {@code ForkJoinPool} or {@code LockSupport.unpark} hand-off costs tens of µs. So the helper
@@ -132,7 +134,7 @@ final class StepWorker {
         Throwable t = failure;
         if (t != null) {
             failure = null;
-            throw new IllegalStateException("the sampling helper thread failed", t);
+            throw new IllegalStateException("the step helper thread failed", t);
         }
     }
 

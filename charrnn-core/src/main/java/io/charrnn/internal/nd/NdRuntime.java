@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * The two process-wide ND4J settings that charrnn's speed depends on, applied once, before the
+ * The three process-wide ND4J settings that charrnn's speed depends on, applied once, before the
  * first ND4J call made through charrnn (see ND4J-NOTES.md §4 and the note on OpenBLAS kernels).
  *
  * <ol>
@@ -26,8 +26,17 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  *       libnd4j's OpenMP pool to one thread (BLAS keeps its own threads), which the notes measured
  *       as 4–5× faster on a real training step. The system property {@code charrnn.omp.threads}
  *       sets another count, or {@code default} to leave it as ND4J chose.</li>
+ *   <li><b>OpenBLAS's idle threads.</b> After a product, OpenBLAS's worker thread spins for
+ *       2<sup>28</sup> cycles (about 0.1 s) before it sleeps, so it holds the second core while the
+ *       gated kernels run a step's gate math there ({@link io.charrnn.internal.cells.StepWorker}):
+ *       both then ran at half speed, and splitting the gate math gained 0–2 %. If
+ *       {@code OPENBLAS_THREAD_TIMEOUT} is not set in the environment, charrnn sets it to 18
+ *       (2<sup>18</sup> cycles, about 0.1 ms; set through {@code setenv} like the core type): longer
+ *       than the gaps between the vanilla kernel's products, which it leaves as fast as before,
+ *       shorter than a large LSTM step's gate math. The system property
+ *       {@code charrnn.openblas.threadtimeout} sets another exponent (4–30), or {@code none}.</li>
  * </ol>
- * Both are logged at DEBUG on the {@code io.charrnn} logger. Nothing else global is changed: no
+ * All are logged at DEBUG on the {@code io.charrnn} logger. Nothing else global is changed: no
  * default data type, no global random seed.
  */
 public final class NdRuntime {
@@ -36,6 +45,7 @@ public final class NdRuntime {
 
     static {
         chooseBlasKernels();
+        chooseBlasThreadTimeout();
         Nd4j.getBackend(); // loads the backend (and OpenBLAS) now, after the environment is set
         configureThreads();
     }
@@ -65,6 +75,41 @@ public final class NdRuntime {
         int setenv(String name, String value, int overwrite);
     }
 
+    /** OpenBLAS reads {@code OPENBLAS_THREAD_TIMEOUT} once, when it starts its threads (exponent, clamped to 4–30). */
+    private static void chooseBlasThreadTimeout() {
+        String property = System.getProperty("charrnn.openblas.threadtimeout", "18").trim();
+        String existing = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+        if (existing != null && !existing.isEmpty() || property.equalsIgnoreCase("none")) {
+            LOG.log(System.Logger.Level.DEBUG, "OPENBLAS_THREAD_TIMEOUT left as is ({0})", existing);
+            return;
+        }
+        int exponent;
+        try {
+            exponent = Integer.parseInt(property);
+        } catch (NumberFormatException e) {
+            exponent = -1;
+        }
+        if (exponent < 4 || exponent > 30) {
+            throw new IllegalArgumentException("system property charrnn.openblas.threadtimeout must be an integer "
+                    + "from 4 to 30 or 'none', got '" + property + "'");
+        }
+        setenv("OPENBLAS_THREAD_TIMEOUT", Integer.toString(exponent));
+    }
+
+    /** Sets an environment variable of this process through libc, unless it is set; @return whether it was set. */
+    private static boolean setenv(String name, String value) {
+        try {
+            LibC libc = Native.loadLibrary("c", LibC.class);
+            int rc = libc.setenv(name, value, 0);
+            LOG.log(System.Logger.Level.DEBUG, "{0}={1} set for the native BLAS (setenv returned {2})", name, value, rc);
+            return rc == 0;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // no libc through JNA (e.g. Windows): OpenBLAS keeps its own setting, which is correct, only slower
+            LOG.log(System.Logger.Level.DEBUG, "could not set " + name + ": " + e);
+            return false;
+        }
+    }
+
     private static void chooseBlasKernels() {
         String property = System.getProperty("charrnn.openblas.coretype", "auto").trim();
         String existing = System.getenv("OPENBLAS_CORETYPE");
@@ -81,16 +126,7 @@ public final class NdRuntime {
         if (core == null) {
             return;
         }
-        try {
-            LibC libc = Native.loadLibrary("c", LibC.class);
-            int rc = libc.setenv("OPENBLAS_CORETYPE", core, 0);
-            coreType = rc == 0 ? core : "unset";
-            LOG.log(System.Logger.Level.DEBUG, "OPENBLAS_CORETYPE={0} set for the native BLAS (setenv returned {1})",
-                    core, rc);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // no libc through JNA (e.g. Windows): OpenBLAS keeps its own choice, which is correct, only slower
-            LOG.log(System.Logger.Level.DEBUG, "could not set OPENBLAS_CORETYPE: " + e);
-        }
+        coreType = setenv("OPENBLAS_CORETYPE", core) ? core : "unset";
     }
 
     /** @return the OpenBLAS core type that matches this CPU's vector units, or null if unknown */
