@@ -9,9 +9,9 @@ package io.charrnn.internal.cells;
  * <p>Two paths. FLOAT (training): every operand is its own zero-based {@code float[]} of B·H
  * values, one array per gate ({@code i[b·H + j]} is unit j of stream b), of which a call computes
  * the entries {@code [from, to)} (a range of whole rows when {@link NdGatedKernel} splits a step
- * across two threads), so each loop has the form {@code a[j] = f(b[j], c[j])} that HotSpot C2 on JDK 17 vectorises (with
- * gate offsets into one [B, G·H] array, {@code a[zb + H + j]}, it cannot rule out overlap and
- * stays scalar; see {@link RowWeights}); tanh and σ are those of {@link FastTanh}, like sampling's
+ * across two threads), so each loop has the form {@code a[j] = f(b[j], c[j])} that HotSpot C2 on
+ * JDK 17 vectorises (with gate offsets into one [B, G·H] array, {@code a[zb + H + j]}, it cannot
+ * rule out overlap and stays scalar; see {@link RowWeights}); tanh and σ are those of {@link FastTanh}, like sampling's
  * {@link RnnStepper}. DOUBLE (gradient checks, the {@code lstmLayer} oracle): over [B, G·H] rows
  * of {@code double[]} with {@link Math#tanh}, {@code σ(x) = 0.5 + 0.5·tanh(x/2)}.
  */

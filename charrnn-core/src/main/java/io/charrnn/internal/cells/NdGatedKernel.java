@@ -69,7 +69,7 @@ public final class NdGatedKernel extends NdKernelBase {
     private final float[] carryF; // dL/dc (LSTM) or the direct part of dL/dh (GRU), carried backwards
     private final float[] recF;
     // FLOAT, large steps: the element-wise work of a step split by rows (streams) between this thread
-    // and the sampling helper, [0, B/2) here and [B/2, B) there
+    // and the step helper, [0, B/2) here and [B/2, B) there
     private boolean splitSteps;
     private StepWorker worker; // held during forward() and backward() when splitting
     private int jobLayer;
@@ -234,7 +234,7 @@ public final class NdGatedKernel extends NdKernelBase {
         return whole.data().asNioFloat();
     }
 
-    /** Splits the [B, G·H] rows starting at flat offset {@code from} into one [B·H] array per gate (rows [b0, b1)). */
+    /** Splits rows [b0, b1) of the [B, G·H] block at flat offset {@code from} into one [B·H] array per gate. */
     private void gather(FloatBuffer buffer, int from, float[][] dst, int b0, int b1) {
         for (int b = b0; b < b1; b++) {
             int row = from + b * gh;

@@ -75,7 +75,7 @@ public final class NdRuntime {
         int setenv(String name, String value, int overwrite);
     }
 
-    /** OpenBLAS reads {@code OPENBLAS_THREAD_TIMEOUT} once, when it starts its threads (exponent, clamped to 4–30). */
+    /** OpenBLAS reads {@code OPENBLAS_THREAD_TIMEOUT} (an exponent, clamped to 4–30) once, when it starts. */
     private static void chooseBlasThreadTimeout() {
         String property = System.getProperty("charrnn.openblas.threadtimeout", "18").trim();
         String existing = System.getenv("OPENBLAS_THREAD_TIMEOUT");
@@ -101,7 +101,8 @@ public final class NdRuntime {
         try {
             LibC libc = Native.loadLibrary("c", LibC.class);
             int rc = libc.setenv(name, value, 0);
-            LOG.log(System.Logger.Level.DEBUG, "{0}={1} set for the native BLAS (setenv returned {2})", name, value, rc);
+            LOG.log(System.Logger.Level.DEBUG, "{0}={1} set for the native BLAS (setenv returned {2})", name, value,
+                    rc);
             return rc == 0;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             // no libc through JNA (e.g. Windows): OpenBLAS keeps its own setting, which is correct, only slower

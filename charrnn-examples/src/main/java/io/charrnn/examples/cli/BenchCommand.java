@@ -360,7 +360,8 @@ final class BenchCommand implements Callable<Integer> {
         j.addProperty("train_limit_cps", finiteOrNull(round1(limitCps)));
         j.addProperty("train_limit_fraction", finiteOrNull(Math.round(1000 * median(trainCps) / limitCps) / 1000.0));
         j.addProperty("sample_limit_cps", finiteOrNull(round1(sampleLimitCps)));
-        j.addProperty("sample_limit_fraction", finiteOrNull(Math.round(1000 * median(sampleCps) / sampleLimitCps) / 1000.0));
+        j.addProperty("sample_limit_fraction",
+                finiteOrNull(Math.round(1000 * median(sampleCps) / sampleLimitCps) / 1000.0));
         j.addProperty("sample_weight_mb_per_char", Math.round(productBytes / 1e4) / 100.0);
         j.addProperty("sample_product_gbps", finiteOrNull(round1(productBytes * sampleLimitCps / 1e9)));
         long rss = peakResidentKiB();
@@ -373,9 +374,9 @@ final class BenchCommand implements Callable<Integer> {
                         + "peak RSS %s MiB, peak heap %.0f of %.0f MiB%n", c, 100 * median(trainCps) / limitCps, limitCps,
                 trainFlops / 1e6, peak, rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0), heapPeak,
                 heapMax);
-        err.printf(Locale.ROOT, "bench %s: sampling at %.0f%% of the product-bound limit %.0f chars/s (%.2f MB of weights "
-                + "per char at %.1f GB/s)%n", c, 100 * median(sampleCps) / sampleLimitCps, sampleLimitCps, productBytes / 1e6,
-                productBytes * sampleLimitCps / 1e9);
+        err.printf(Locale.ROOT, "bench %s: sampling at %.0f%% of the product-bound limit %.0f chars/s (%.2f MB of "
+                + "weights per char at %.1f GB/s)%n", c, 100 * median(sampleCps) / sampleLimitCps, sampleLimitCps,
+                productBytes / 1e6, productBytes * sampleLimitCps / 1e9);
         err.flush();
         return j;
     }
