@@ -43,8 +43,10 @@ final class StopOnInterrupt implements AutoCloseable {
     private void onShutdown() {
         fired = true;
         control.requestStop();
-        err.println();
-        err.println("charrnn: interrupted: finishing the current step, then saving a checkpoint and the model");
+        // one write, so that the progress line (same writer, another thread) cannot land between
+        // the line break and the notice: it did once, and the notice then began mid-line
+        String nl = System.lineSeparator();
+        err.print(nl + "charrnn: interrupted: finishing the current step, then saving a checkpoint and the model" + nl);
         err.flush();
         try {
             saved.await();
