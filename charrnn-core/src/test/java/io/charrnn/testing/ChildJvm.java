@@ -62,13 +62,18 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private static boolean canResetSigint() {
-        if (!isLinux()) {
-            return false;
-        }
+        return isLinux() && succeeds(10, "env", "--default-signal=INT", "true");
+    }
+
+    /**
+     * @return whether a probe command runs and exits with 0 within {@code seconds} (its output is
+     *     read and dropped); false when it cannot be started
+     */
+    public static boolean succeeds(long seconds, String... command) {
         try {
-            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(seconds, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

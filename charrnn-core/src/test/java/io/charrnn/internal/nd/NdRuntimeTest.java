@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.charrnn.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /** The OpenBLAS settings charrnn puts into its own process environment before OpenBLAS loads. */
@@ -26,7 +27,7 @@ class NdRuntimeTest {
 
     @Test
     void openBlasThreadTimeout_isShortened_unlessTheEnvironmentOrAPropertySetsIt() {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux"), "libc");
+        assumeTrue(ChildJvm.isLinux(), "libc");
         NdRuntime.ensureInitialized();
         String given = startedWith("OPENBLAS_THREAD_TIMEOUT");
         String property = System.getProperty("charrnn.openblas.threadtimeout");
@@ -36,7 +37,7 @@ class NdRuntimeTest {
 
     @Test
     void openBlasCoreType_isTheDetectedOne_unlessTheEnvironmentSetsIt() {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux"), "libc");
+        assumeTrue(ChildJvm.isLinux(), "libc");
         assumeTrue(System.getProperty("charrnn.openblas.coretype") == null, "the default is under test");
         NdRuntime.ensureInitialized();
         String given = startedWith("OPENBLAS_CORETYPE");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.charrnn.io.ModelFiles;
+import io.charrnn.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,18 +75,14 @@ class DiskFaultsTest {
     }
 
     private static boolean tmpfsAvailable() {
+        Path probe;
         try {
-            Path probe = Files.createDirectories(dir.resolve("probe"));
-            Process p = new ProcessBuilder("unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=65536 tmpfs \"$0\"",
-                    probe.toString()).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+            probe = Files.createDirectories(dir.resolve("probe"));
         } catch (IOException e) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
+        return ChildJvm.succeeds(20, "unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=65536 tmpfs \"$0\"",
+                probe.toString());
     }
 
     private static String[] train(String... more) {
