@@ -107,7 +107,7 @@ def evaluate_file(args):
     model = CharRNN(len(chars), args.hidden, args.layers, args.cell, args.embedding, args.nonlinearity)
     model.load_state_dict(load_state(getattr(args, "from")))  # strict: every name and shape must match
     nats = score(model, ids)
-    print(json.dumps(dict(chars=len(ids), nats=round(nats, 6), bits=round(nats / math.log(2), 6))))
+    print(json.dumps(dict(predicted=len(ids) - 1, nats=round(nats, 6), bits=round(nats / math.log(2), 6))))
 
 
 def main():

@@ -24,8 +24,9 @@ final class PickleWriter {
         w.global("collections", "OrderedDict").op(')').op('R');
         w.op('(');
         int key = 0;
-        for (TorchTensor t : tensors.values()) {
-            w.string(t.name());
+        for (Map.Entry<String, TorchTensor> e : tensors.entrySet()) {
+            TorchTensor t = e.getValue();
+            w.string(e.getKey());
             w.global("torch._utils", "_rebuild_tensor_v2");
             w.op('(');
             w.op('(').string("storage").global("torch", "FloatStorage").string(Integer.toString(key++))

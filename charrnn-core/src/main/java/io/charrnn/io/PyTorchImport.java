@@ -25,7 +25,8 @@ import java.util.Set;
  *
  * <p>The file is a {@code torch.save}d state dict ({@code .pt}, read by a restricted unpickler that
  * builds only tensors, containers and plain values and never runs code: PyTorch's {@code
- * weights_only=True}) or a {@code .safetensors} file; the format is told by the file's first bytes.
+ * weights_only=True}) or a {@code .safetensors} file; the format is told by the file's first bytes
+ * (and the {@code .safetensors} extension).
  * A training checkpoint whose dict holds the state dict under {@code "state_dict"}, {@code
  * "model_state_dict"} or {@code "model"} is read too. The modules are found by shape and by the
  * usual names ({@code embed}/{@code embedding}/{@code encoder}, {@code rnn}/{@code lstm}/{@code gru},
@@ -184,13 +185,21 @@ public final class PyTorchImport {
                 new StateDictMapping.Names(embedding, rnn, decoder));
     }
 
-    /** A {@code .safetensors} file starts with its header length and then {@code '{'}; anything else goes to the .pt reader. */
+    /**
+     * A zip archive ({@code PK}) is a {@code .pt} file; a file named {@code *.safetensors}, or whose
+     * header length is followed by {@code '{'}, is a safetensors file; anything else goes to the
+     * {@code .pt} reader, which tells what it is.
+     */
     private static PyTorchFormat detect(Path file) throws IOException {
         byte[] head = new byte[9];
         int n;
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        return n == 9 && head[8] == '{' ? PyTorchFormat.SAFETENSORS : PyTorchFormat.PT;
+        if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return PyTorchFormat.PT;
+        }
+        return n == 9 && head[8] == '{' || PyTorchFormat.ofFileName(file).orElse(null) == PyTorchFormat.SAFETENSORS
+                ? PyTorchFormat.SAFETENSORS : PyTorchFormat.PT;
     }
 }

@@ -31,6 +31,7 @@ import java.util.Map;
 final class Safetensors {
     /** The limit the safetensors library itself puts on a header. */
     private static final long MAX_HEADER = 100L << 20;
+    private static final int MAX_NESTING = 64;
 
     private Safetensors() {
     }
@@ -126,6 +127,10 @@ final class Safetensors {
         } catch (CharacterCodingException e) {
             throw new ModelFormatException(file + ": expected a UTF-8 JSON header, found malformed bytes", e);
         }
+        if (nesting(text) > MAX_NESTING) {
+            throw new ModelFormatException(file + ": expected a valid JSON header, found arrays or objects nested "
+                    + "deeper than " + MAX_NESTING);
+        }
         try {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
@@ -146,6 +151,30 @@ final class Safetensors {
             throw new ModelFormatException(file + ": expected a valid JSON header, found " + e.getClass().getSimpleName()
                     + ": " + (see > 0 ? msg.substring(0, see) : msg), e);
         }
+    }
+
+    /** The deepest nesting of brackets outside strings: a header is 3 deep, and Gson recurses per level. */
+    private static int nesting(String json) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return max;
     }
 
     private static void metadata(Path file, JsonElement m, Map<String, String> out) throws ModelFormatException {
@@ -199,7 +228,8 @@ final class Safetensors {
             header.add("__metadata__", m);
         }
         long offset = 0;
-        for (TorchTensor t : tensors.values()) {
+        for (Map.Entry<String, TorchTensor> e : tensors.entrySet()) {
+            TorchTensor t = e.getValue();
             JsonObject o = new JsonObject();
             o.addProperty("dtype", "F32");
             JsonArray shape = new JsonArray();
@@ -212,7 +242,7 @@ final class Safetensors {
             offset += 4L * t.values().length;
             offsets.add(offset);
             o.add("data_offsets", offsets);
-            header.add(t.name(), o);
+            header.add(e.getKey(), o);
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code charrnn} command: train, sample, eval, score, next, inspect, gradcheck, bench, plot and serve.
+ * The {@code charrnn} command: train, sample, eval, score, next, inspect, gradcheck, bench, plot, serve, import
+ * and export.
  *
  * <p>Errors end as one line on stderr, {@code charrnn: error: ...}, and a non-zero exit status: 2
  * for usage errors (an unknown option, a value out of range), 1 for failures (a missing file, a
@@ -21,10 +22,10 @@ import picocli.CommandLine.Option;
 @Command(name = "charrnn", mixinStandardHelpOptions = true, version = "charrnn 0.1.0-SNAPSHOT",
         description = "Character-level recurrent language models: train on any text, sample, evaluate, "
                 + "score characters, predict the next character, inspect model files, check gradients, benchmark, plot, "
-                + "serve over HTTP.",
+                + "serve over HTTP, import and export PyTorch models.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ScoreCommand.class,
                 NextCommand.class, InspectCommand.class, GradcheckCommand.class, BenchCommand.class, PlotCommand.class,
-                ServeCommand.class,
+                ServeCommand.class, ImportCommand.class, ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CharRnnCli implements Runnable {
     /** Exit status of a failure that is not the user's wording (I/O, divergence, a failed check). */
@@ -42,7 +43,8 @@ public final class CharRnnCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required: train, sample, eval, score, next, inspect, gradcheck, bench, plot or serve");
+                "a command is required: train, sample, eval, score, next, inspect, gradcheck, bench, plot, serve, "
+                        + "import or export");
     }
 
     /**
