@@ -11,5 +11,9 @@
  *
  * <p>The file is a zip archive of a JSON description and one NumPy {@code .npy} file per weight
  * matrix; {@link io.charrnn.io.ModelFiles} documents the layout.
+ *
+ * <p>{@link io.charrnn.io.PyTorchImport} reads a PyTorch state dict ({@code torch.save}d {@code .pt},
+ * without running its pickle code, or {@code .safetensors}) into a model, and {@link
+ * io.charrnn.io.PyTorchExport} writes one back in either {@link io.charrnn.io.PyTorchFormat}.
  */
 package io.charrnn.io;
