@@ -172,7 +172,8 @@ final class StateDictMapping {
                     : strip(embed)) + "'), the recurrent layers ('" + strip(rnn) + "') or the decoder ('"
                     + strip(decoder) + "'): " + shown + (extra.size() > 10 ? " and " + (extra.size() - 10) + " more" : ""));
         }
-        ModelConfig config = new ModelConfig(cell, activation, hidden, layers, embedding, 1 / Math.sqrt(hidden), 42);
+        ModelConfig config = new ModelConfig(cell, cell == CellType.RNN ? activation : Activation.TANH, hidden, layers,
+                embedding, 1 / Math.sqrt(hidden), 42);
         try {
             return RnnModel.fromWeights(config, Vocabulary.of(characters), w);
         } catch (IllegalArgumentException e) {

@@ -3,7 +3,6 @@ package io.charrnn.examples.cli;
 import io.charrnn.io.PyTorchExport;
 import io.charrnn.io.PyTorchFormat;
 import io.charrnn.model.RnnModel;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +41,9 @@ final class ExportCommand implements Callable<Integer> {
         PyTorchFormat f = format != null ? format : PyTorchFormat.ofFileName(out).orElseThrow(() ->
                 new CommandLine.ParameterException(spec.commandLine(), "--format is needed (safetensors or pt): the "
                         + "extension of " + out + " is neither .safetensors nor .pt"));
-        checkTarget(spec, out, "--out");
+        Options.checkTarget(spec, out, "--out");
         if (vocabularyOut != null) {
-            checkTarget(spec, vocabularyOut, "--vocabulary-out");
+            Options.checkTarget(spec, vocabularyOut, "--vocabulary-out");
         }
         RnnModel m = ModelStore.load(model);
         PyTorchExport.write(m, out, f);
@@ -64,18 +63,5 @@ final class ExportCommand implements Callable<Integer> {
                         : "safetensors.torch.load_file(\"" + out.getFileName() + "\")");
         spec.commandLine().getErr().flush();
         return 0;
-    }
-
-    /** A file to write must be in an existing directory and not be a directory: checked before any work. */
-    static void checkTarget(CommandLine.Model.CommandSpec spec, Path file, String option) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be in an existing directory, "
-                    + "got " + file);
-        }
-        if (Files.isDirectory(file)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a file, got the directory "
-                    + file);
-        }
     }
 }

@@ -60,7 +60,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> modules = modules();
-        ExportCommand.checkTarget(spec, out, "--out");
+        Options.checkTarget(spec, out, "--out");
         if (Files.exists(from) && Files.exists(out) && Files.isSameFile(from, out)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out must differ from --from, got " + out);
         }
@@ -80,6 +80,9 @@ final class ImportCommand implements Callable<Integer> {
         try {
             model = in.read();
         } catch (IllegalStateException e) {
+            if (vocabulary != null) {
+                throw e;
+            }
             throw new CommandLine.ParameterException(spec.commandLine(), "--vocabulary is needed: " + from
                     + " does not record its characters");
         }

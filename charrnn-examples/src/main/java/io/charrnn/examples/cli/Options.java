@@ -1,6 +1,9 @@
 package io.charrnn.examples.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine;
 
 /** Helpers shared by the commands' option handling. */
 final class Options {
@@ -33,5 +36,18 @@ final class Options {
             }
         }
         return message;
+    }
+
+    /** A file to write must be in an existing directory and not be a directory: checked before any work. */
+    static void checkTarget(CommandLine.Model.CommandSpec spec, Path file, String option) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be in an existing directory, "
+                    + "got " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a file, got the directory "
+                    + file);
+        }
     }
 }

@@ -57,11 +57,16 @@ class ImportExportCommandTest {
         assertEquals(Vocabulary.fromText(TEXT), m.vocabulary().orElseThrow());
         CharRnnCliTest.Run eval = CharRnnCliTest.run("eval", "--model", out.toString(), "--text", text.toString());
         assertEquals(0, eval.status(), eval.err());
-        // PyTorch's number for the same text, from the log-probabilities the fixture script recorded
+        String expected = pytorchEval("rnn_relu_onehot_l2");
+        assertTrue(eval.out().startsWith(expected), eval.out() + " vs PyTorch's\n" + expected);
+    }
+
+    /** PyTorch's {@code eval} output for the fixture text, from the log-probabilities the fixture script recorded. */
+    private String pytorchEval(String fixture) throws Exception {
         com.google.gson.JsonObject c;
         try (InputStream in = getClass().getResourceAsStream("/io/charrnn/io/pytorch/expected.json")) {
             c = com.google.gson.JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8))
-                    .getAsJsonObject().getAsJsonObject("cases").getAsJsonObject("rnn_relu_onehot_l2");
+                    .getAsJsonObject().getAsJsonObject("cases").getAsJsonObject(fixture);
         }
         List<String> chars = new java.util.ArrayList<>();
         c.getAsJsonArray("chars").forEach(e -> chars.add(e.getAsString()));
@@ -71,8 +76,20 @@ class ImportExportCommandTest {
             nats -= c.getAsJsonArray("logprobs").get(i).getAsJsonArray()
                     .get(chars.indexOf(Character.toString(cps[i + 1]))).getAsDouble();
         }
-        String expected = String.format(java.util.Locale.ROOT, "characters: %d%nnats/char:  %.4f%n", cps.length - 1,
+        return String.format(java.util.Locale.ROOT, "characters: %d%nnats/char:  %.4f%n", cps.length - 1,
                 nats / (cps.length - 1));
+    }
+
+    @Test
+    void import_unsortedJsonList_reordersIntoTheSortedVocabulary() throws Exception {
+        Path text = dir.resolve("t.txt");
+        Files.writeString(text, TEXT, StandardCharsets.UTF_8);
+        Path out = dir.resolve("u.charrnn");
+        CharRnnCliTest.Run r = CharRnnCliTest.run("import", "--from", fixture("rnn_unsorted.pt").toString(),
+                "--vocabulary", fixture("rnn_unsorted.vocabulary.json").toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        CharRnnCliTest.Run eval = CharRnnCliTest.run("eval", "--model", out.toString(), "--text", text.toString());
+        String expected = pytorchEval("rnn_unsorted");
         assertTrue(eval.out().startsWith(expected), eval.out() + " vs PyTorch's\n" + expected);
     }
 
