@@ -72,7 +72,8 @@ final class PtArchive {
             }
             return out;
         } catch (ZipException e) {
-            throw new ModelFormatException(file + ": expected a zip archive written by torch.save, found a damaged one ("
+            throw new ModelFormatException(file + ": expected a zip archive written by torch.save, found a damaged "
+                    + "one ("
                     + e.getMessage() + ")", e);
         }
     }
@@ -109,7 +110,8 @@ final class PtArchive {
             }
         }
         if (pickles.size() != 1) {
-            throw new ModelFormatException(file + ": expected one <folder>/data.pkl entry (a torch.save archive), found "
+            throw new ModelFormatException(file + ": expected one <folder>/data.pkl entry (a torch.save archive), "
+                    + "found "
                     + (pickles.isEmpty() ? "none" : pickles));
         }
         return pickles.get(0).substring(0, pickles.get(0).length() - "data.pkl".length());
@@ -186,7 +188,8 @@ final class PtArchive {
                 left -= n;
             }
             if (left > 0) {
-                throw new ModelFormatException(file + ": storage " + name + " holds " + (need - left) + " bytes, but its "
+                throw new ModelFormatException(file + ": storage " + name + " holds " + (need - left)
+                        + " bytes, but its "
                         + s.elements() + " " + s.dtype().pythonName() + " values need " + need);
             }
             return ByteBuffer.wrap(buf.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
@@ -200,7 +203,8 @@ final class PtArchive {
         long[] stride = t.stride();
         int count = TorchTensor.elementCount(size, what);
         if (stride.length != size.length) {
-            throw new ModelFormatException(what + ": expected a stride per dimension of " + java.util.Arrays.toString(size)
+            throw new ModelFormatException(what + ": expected a stride per dimension of "
+                    + java.util.Arrays.toString(size)
                     + ", found " + java.util.Arrays.toString(stride));
         }
         long elements = t.storage().elements();

@@ -85,7 +85,8 @@ public final class PyTorchExport {
         var c = model.config();
         return String.format(Locale.ROOT, "CharRNN(vocab=%d, hidden=%d, layers=%d, cell=\"%s\", embedding=%d, "
                         + "nonlinearity=\"%s\")", model.vocabulary().orElseThrow().size(), c.hidden(), c.layers(),
-                c.cell().name().toLowerCase(Locale.ROOT), c.embedding(), c.activation().name().toLowerCase(Locale.ROOT));
+                c.cell().name().toLowerCase(Locale.ROOT), c.embedding(),
+                c.activation().name().toLowerCase(Locale.ROOT));
     }
 
     /**

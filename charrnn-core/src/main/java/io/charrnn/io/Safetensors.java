@@ -83,13 +83,15 @@ final class Safetensors {
                 long[] shape = longs(what, o.get("shape"), "shape", 32);
                 long[] offsets = longs(what, o.get("data_offsets"), "data_offsets", 2);
                 if (offsets.length != 2 || offsets[0] > offsets[1] || offsets[1] > dataLength) {
-                    throw new ModelFormatException(what + ": expected \"data_offsets\" [begin, end] with begin <= end <= "
+                    throw new ModelFormatException(what + ": expected \"data_offsets\" [begin, end] with "
+                            + "begin <= end <= "
                             + dataLength + " (the data's length), found " + o.get("data_offsets"));
                 }
                 int count = TorchTensor.elementCount(shape, what);
                 TorchDtype dtype = TorchDtype.ofSafetensors(dtypeName);
                 if (dtype == null || !dtype.floating) {
-                    tensors.put(name, new TorchTensor(name, dtype == null ? dtypeName : dtype.pythonName(), shape, null));
+                    String shown = dtype == null ? dtypeName : dtype.pythonName();
+                    tensors.put(name, new TorchTensor(name, shown, shape, null));
                     continue;
                 }
                 long bytes = (long) count * dtype.bytes;
@@ -148,7 +150,8 @@ final class Safetensors {
             }
             String msg = String.valueOf(e.getMessage());
             int see = msg.indexOf("\nSee ");
-            throw new ModelFormatException(file + ": expected a valid JSON header, found " + e.getClass().getSimpleName()
+            throw new ModelFormatException(file + ": expected a valid JSON header, found "
+                    + e.getClass().getSimpleName()
                     + ": " + (see > 0 ? msg.substring(0, see) : msg), e);
         }
     }

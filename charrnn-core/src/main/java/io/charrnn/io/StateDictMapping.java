@@ -170,7 +170,8 @@ final class StateDictMapping {
             List<String> shown = extra.stream().limit(10).map(k -> k + " " + dict.get(k).shapeText()).toList();
             throw error("found tensors that do not belong to the embedding ('" + (embed == null ? "none, one-hot"
                     : strip(embed)) + "'), the recurrent layers ('" + strip(rnn) + "') or the decoder ('"
-                    + strip(decoder) + "'): " + shown + (extra.size() > 10 ? " and " + (extra.size() - 10) + " more" : ""));
+                    + strip(decoder) + "'): " + shown
+                    + (extra.size() > 10 ? " and " + (extra.size() - 10) + " more" : ""));
         }
         ModelConfig config = new ModelConfig(cell, cell == CellType.RNN ? activation : Activation.TANH, hidden, layers,
                 embedding, 1 / Math.sqrt(hidden), 42);
@@ -316,8 +317,8 @@ final class StateDictMapping {
             return null; // one-hot input
         }
         return pick(found, EMBEDDING_NAMES, "an embedding (nn.Embedding(V, " + input + "): <module>.weight [V, "
-                + input + "]) for the recurrent layer's input size " + input + " (or a one-hot model, whose input size is"
-                + " the vocabulary size " + vocab + ")", "embedding");
+                + input + "]) for the recurrent layer's input size " + input
+                + " (or a one-hot model, whose input size is the vocabulary size " + vocab + ")", "embedding");
     }
 
     private String pick(List<String> found, List<String> conventional, String what, String role)

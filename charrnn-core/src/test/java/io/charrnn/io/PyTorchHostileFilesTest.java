@@ -77,7 +77,8 @@ class PyTorchHostileFilesTest {
         return pickle(concat(new Object[] {0x80, 2, (int) '}', (int) '('}, str(name),
                 new Object[] {"ctorch._utils\n_rebuild_tensor_v2\n(("}, str("storage"),
                 new Object[] {"ctorch\n" + storageType + "\n"}, str("0"), str("cpu"),
-                new Object[] {numel, (int) 't', (int) 'Q', offset, (int) '('}, sizes, new Object[] {(int) 't', (int) '('},
+                new Object[] {numel, (int) 't', (int) 'Q', offset, (int) '('}, sizes,
+                new Object[] {(int) 't', (int) '('},
                 strides, new Object[] {(int) 't', 0x89, (int) '}', (int) 't', (int) 'R', (int) 'u', (int) '.'}));
     }
 
@@ -112,7 +113,8 @@ class PyTorchHostileFilesTest {
         }
         // the same through protocol 4's STACK_GLOBAL
         String[] mn = global.split("\n");
-        byte[] p4 = pickle(concat(new Object[] {0x80, 4, 0x8c, mn[0].length(), mn[0], 0x8c, mn[1].length(), mn[1], 0x93},
+        byte[] p4 = pickle(concat(new Object[] {0x80, 4, 0x8c, mn[0].length(), mn[0], 0x8c, mn[1].length(), mn[1],
+                0x93},
                 str("x"), new Object[] {0x85, (int) 'R', (int) '.'}));
         expectRefused(pt("g4.pt", p4, Map.of()), "refused the global " + global.replace('\n', '.'));
     }
@@ -130,7 +132,8 @@ class PyTorchHostileFilesTest {
         expectRefused(pt("a.pt", pickle(concat(new Object[] {0x80, 2, "ccollections\nOrderedDict\n"}, str("x"),
                 new Object[] {0x85, (int) 'R', (int) '.'})), Map.of()), "without arguments");
         expectRefused(pt("b.pt", pickle(concat(new Object[] {0x80, 2, "ctorch._utils\n_rebuild_tensor_v2\n"},
-                str("x"), new Object[] {0x85, (int) 'R', (int) '.'})), Map.of()), "expected _rebuild_tensor_v2(storage");
+                str("x"), new Object[] {0x85, (int) 'R', (int) '.'})), Map.of()),
+                "expected _rebuild_tensor_v2(storage");
         expectRefused(pt("c.pt", pickle(concat(str("x"), new Object[] {(int) ')', (int) 'R', (int) '.'})), Map.of()),
                 "refused to call 'x'");
         expectRefused(pt("d.pt", pickle(concat(new Object[] {0x80, 2, "ctorch\nFloatStorage\n)R."})), Map.of()),
@@ -151,7 +154,8 @@ class PyTorchHostileFilesTest {
         expectRefused(pt("v.pt", pickle(0x80, 2, (int) 's', (int) '.'), Map.of()), "pops from an empty stack");
         expectRefused(pt("w.pt", pickle(0x80, 2, (int) 'h', 7, (int) '.'), Map.of()), "memo entry 7");
         expectRefused(pt("x.pt", pickle(0x80, 9, (int) '.'), Map.of()), "pickle protocol 9");
-        expectRefused(pt("y.pt", pickle(0x80, 2, (int) 'N', (int) '.'), Map.of()), "expected a pickled dict of tensors");
+        expectRefused(pt("y.pt", pickle(0x80, 2, (int) 'N', (int) '.'), Map.of()),
+                "expected a pickled dict of tensors");
         expectRefused(pt("z.pt", pickle(0x80, 2, (int) '}', (int) '.'), Map.of()), "found an empty dict");
     }
 
@@ -250,7 +254,8 @@ class PyTorchHostileFilesTest {
                 "'rnn.weight_ih_l0_reverse' belongs to a bidirectional RNN");
         expectRefused(withTensors(sd, m -> m.put("rnn.weight_hr_l0", new TorchTensor("rnn.weight_hr_l0", "float32",
                 new long[] {4, 8}, new float[32]))), "belongs to an LSTM with proj_size");
-        expectRefused(withTensors(sd, m -> m.remove("rnn.bias_hh_l0")), "expected a tensor 'rnn.bias_hh_l0', found none");
+        expectRefused(withTensors(sd, m -> m.remove("rnn.bias_hh_l0")),
+                "expected a tensor 'rnn.bias_hh_l0', found none");
         expectRefused(withTensors(sd, m -> m.put("norm.running_mean", new TorchTensor("norm.running_mean", "float32",
                 new long[] {3}, new float[3]))), "norm.running_mean [3]");
         expectRefused(withTensors(sd, m -> m.put("rnn.weight_hh_l0", new TorchTensor("rnn.weight_hh_l0", "float32",
@@ -331,7 +336,9 @@ class PyTorchHostileFilesTest {
             int changes = 1 + rng.nextInt(3);
             for (int c = 0; c < changes; c++) {
                 int at = safetensors ? 8 + rng.nextInt(headerEnd - 8) : rng.nextInt(b.length);
-                b[at] = rng.nextInt(3) == 0 ? (byte) rng.nextInt(256) : (byte) "0123456789[]{}\",:.-".charAt(rng.nextInt(19));
+                String likely = "0123456789[]{}\",:.-";
+                b[at] = rng.nextInt(3) == 0 ? (byte) rng.nextInt(256)
+                        : (byte) likely.charAt(rng.nextInt(likely.length()));
             }
             Path f;
             if (safetensors) {

@@ -91,7 +91,8 @@ class PyTorchImportTest {
         RnnModel model = importCase(dir, file, c);
 
         JsonObject config = c.getAsJsonObject("config");
-        assertEquals(CellType.valueOf(config.get("cell").getAsString().toUpperCase(Locale.ROOT)), model.config().cell());
+        assertEquals(CellType.valueOf(config.get("cell").getAsString().toUpperCase(Locale.ROOT)),
+                model.config().cell());
         assertEquals(config.get("hidden").getAsInt(), model.config().hidden());
         assertEquals(config.get("layers").getAsInt(), model.config().layers());
         assertEquals(config.get("embedding").getAsInt(), model.config().embedding());

@@ -50,7 +50,8 @@ final class ExportCommand implements Callable<Integer> {
         if (vocabularyOut != null) {
             Path tmp = Files.createTempFile(vocabularyOut.toAbsolutePath().getParent(), ".vocabulary", ".tmp");
             try {
-                Files.writeString(tmp, PyTorchExport.charactersJson(m.vocabulary().orElseThrow()), StandardCharsets.UTF_8);
+                String json = PyTorchExport.charactersJson(m.vocabulary().orElseThrow());
+                Files.writeString(tmp, json, StandardCharsets.UTF_8);
                 Files.move(tmp, vocabularyOut, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } finally {

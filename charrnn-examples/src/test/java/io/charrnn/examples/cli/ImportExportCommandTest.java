@@ -96,7 +96,8 @@ class ImportExportCommandTest {
     @Test
     void import_safetensorsWithAJsonListAndNames() throws Exception {
         Path vocab = dir.resolve("chars.json");
-        Files.writeString(vocab, "[\"\\n\", \" \", \"a\", \"c\", \"d\", \"e\", \"h\", \"m\", \"n\", \"o\", \"s\", \"t\", \"é\", "
+        Files.writeString(vocab, "[\"\\n\", \" \", \"a\", \"c\", \"d\", \"e\", \"h\", \"m\", \"n\", \"o\", \"s\", "
+                + "\"t\", \"é\", "
                 + "\"\uD83D\uDE00\"]", StandardCharsets.UTF_8);
         Path out = dir.resolve("m.charrnn");
         CharRnnCliTest.Run r = CharRnnCliTest.run("import", "--from", fixture("lstm_embed_l2.safetensors").toString(),
@@ -116,8 +117,8 @@ class ImportExportCommandTest {
         for (String ext : List.of("pt", "safetensors")) {
             Path exported = dir.resolve("m." + ext);
             Path vocab = dir.resolve("v.json");
-            CharRnnCliTest.Run r = CharRnnCliTest.run("export", "--model", file.toString(), "--out", exported.toString(),
-                    "--vocabulary-out", vocab.toString());
+            CharRnnCliTest.Run r = CharRnnCliTest.run("export", "--model", file.toString(), "--out",
+                    exported.toString(), "--vocabulary-out", vocab.toString());
             assertEquals(0, r.status(), r.err());
             assertTrue(r.err().contains("CharRNN(vocab=9, hidden=5, layers=2, cell=\"gru\", embedding=3, "
                     + "nonlinearity=\"tanh\")"), r.err());
@@ -162,7 +163,8 @@ class ImportExportCommandTest {
         r = CharRnnCliTest.run("import", "--from", pt.toString(), "--vocabulary", text.toString(), "--out",
                 out.toString());
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("the vocabulary has 6 characters, but 'decoder.weight' [14, 8] is for 14"), r.err());
+        assertTrue(r.err().contains("the vocabulary has 6 characters, but 'decoder.weight' [14, 8] is for 14"),
+                r.err());
 
         Path json = dir.resolve("v.json");
         Files.writeString(json, "{\"a\": 1}");
