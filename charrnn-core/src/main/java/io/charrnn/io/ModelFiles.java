@@ -1,5 +1,6 @@
 package io.charrnn.io;
 
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.format.ModelArchive;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
@@ -107,7 +108,7 @@ public final class ModelFiles {
     static void save(RnnModel model, Path target, UnaryOperator<OutputStream> wrap) throws IOException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(target, "target");
-        ModelArchive.write(target, model, Map.of(), Map.of(), wrap);
+        ModelArchive.write(target, ModelAccess.stored(model), Map.of(), Map.of(), wrap);
     }
 
     /**
@@ -124,7 +125,7 @@ public final class ModelFiles {
      */
     public static RnnModel load(Path source) throws IOException {
         Objects.requireNonNull(source, "source");
-        return ModelArchive.readModel(source).model();
+        return ModelAccess.fromStored(ModelArchive.readModel(source).model());
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.charrnn.sample;
 
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
@@ -34,8 +33,7 @@ public final class Sampler {
     private Sampler(RnnModel model, SamplingStrategy strategy) {
         this.model = model;
         this.vocabulary = model.vocabulary().orElseThrow();
-        this.weights = new RnnStepper.Weights(new ParameterLayout(model.config(), vocabulary.size()),
-                ModelAccess.parameters(model));
+        this.weights = ModelAccess.engine(model).stepperWeights();
         this.strategy = strategy;
     }
 

@@ -13,7 +13,6 @@ import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.LossHistory;
 import io.charrnn.model.ModelConfig;
-import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
@@ -172,19 +171,13 @@ final class ModelArchiveReader {
                         + ModelArchive.DESCRIPTION_ENTRY + ", found a file of " + fileSize + " bytes");
             }
         }
-        Map<String, float[]> weights = new LinkedHashMap<>();
+        float[] parameters = new float[layout.size()];
         for (ParameterLayout.Tensor t : layout.tensors()) {
-            weights.put(t.name(), readTensor(zip, entries, t));
+            float[] w = readTensor(zip, entries, t);
+            System.arraycopy(w, 0, parameters, t.offset(), w.length);
         }
-        RnnModel model;
-        try {
-            model = RnnModel.fromWeights(config, vocabulary, weights);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("internal error: checked weights were refused: " + e.getMessage(), e);
-        }
-        if (training != null) {
-            model = model.withTrainingInfo(history == null ? training : training.withHistory(readHistory(zip, entries, history)));
-        }
+        ModelArchive.Stored model = new ModelArchive.Stored(config, vocabulary, parameters,
+                training == null || history == null ? training : training.withHistory(readHistory(zip, entries, history)));
         Map<String, JsonObject> json = new LinkedHashMap<>();
         Map<String, float[]> arrays = new LinkedHashMap<>();
         if (readExtras) {

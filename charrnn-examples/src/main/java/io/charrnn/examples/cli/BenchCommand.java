@@ -2,11 +2,7 @@ package io.charrnn.examples.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.ParameterLayout;
-import io.charrnn.internal.cells.RnnStepper;
-import io.charrnn.internal.nd.GemmPeak;
-import io.charrnn.internal.nd.NdRuntime;
+import io.charrnn.diagnostics.BenchmarkProbes;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
@@ -53,7 +49,7 @@ import picocli.CommandLine.Option;
  *
  * <p>Each {@code RESULT} line also gives the GEMM-bound limit and the fraction of it reached, and
  * the memory used. The limit is the float32 floating-point work per training character divided by
- * the rate {@code Nd4j.gemm} reaches on 2048×2048 FLOAT matrices in this process ({@link GemmPeak},
+ * the rate {@code Nd4j.gemm} reaches on 2048×2048 FLOAT matrices in this process ({@link BenchmarkProbes#gemmGflops},
  * median of {@value #PEAK_REPEATS} products, measured once per run). Work per character
  * ({@link #forwardFlopsPerChar}): forward = Σ over layers of 2·G·H·(in + H), with G = 1 (vanilla),
  * 4 (LSTM) or 3 (GRU) gate blocks and in = H for layers above the first, 0 for a one-hot first layer
@@ -65,7 +61,7 @@ import picocli.CommandLine.Option;
  * (all heap pools' peaks, reset before each configuration) and the maximum heap.
  *
  * <p>The sampling counterpart of the limit: the products of a character alone, timed as the sampler
- * runs them ({@link RnnStepper#productNanosPerChar}: the same weight rows, the same split across
+ * runs them ({@link BenchmarkProbes#samplingProductNanosPerChar}: the same weight rows, the same split across
  * two threads, nothing else), median of three runs of 2,000 characters. {@code sample_limit_cps}
  * is one over that time, {@code sample_limit_fraction} the sampling median over it,
  * {@code sample_weight_mb_per_char} the weights those products read per character and
@@ -165,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (Double.isNaN(peak)) {
-            peak = GemmPeak.medianGflops(PEAK_SIZE, PEAK_REPEATS);
+            peak = BenchmarkProbes.medianGemmGflops(PEAK_SIZE, PEAK_REPEATS);
             err.printf(Locale.ROOT, "bench: GEMM peak %.1f GFLOP/s (Nd4j.gemm FLOAT %d^2)%n", peak, PEAK_SIZE);
         }
         for (Config c : todo) {
@@ -180,14 +176,14 @@ final class BenchCommand implements Callable<Integer> {
     private double printPeak(PrintWriter out, PrintWriter err) {
         err.printf(Locale.ROOT, "bench: GEMM peak, Nd4j.gemm FLOAT %d^2, %d products%n", PEAK_SIZE, PEAK_REPEATS);
         err.flush();
-        double[] runs = GemmPeak.gflops(PEAK_SIZE, PEAK_REPEATS);
+        double[] runs = BenchmarkProbes.gemmGflops(PEAK_SIZE, PEAK_REPEATS);
         double peak = median(runs);
         JsonObject j = new JsonObject();
         j.addProperty("gemm_gflops_median", round1(peak));
         j.add("gemm_gflops_runs", array(runs));
         j.addProperty("n", PEAK_SIZE);
         j.addProperty("dtype", "float32");
-        j.addProperty("openblas_coretype", NdRuntime.openBlasCoreType());
+        j.addProperty("openblas_coretype", BenchmarkProbes.openBlasCoreType());
         out.println("PEAK " + j);
         out.flush();
         return peak;
@@ -319,15 +315,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "bench %s: sampling %s chars/s%n", c, Arrays.toString(round(sampleCps)));
         err.flush();
-        RnnStepper.Weights stepperWeights = new RnnStepper.Weights(
-                new ParameterLayout(timed.model().config(), vocabulary.size()), ModelAccess.parameters(timed.model()));
-        RnnStepper.productNanosPerChar(stepperWeights, SAMPLE_CHARS); // warm-up
+        BenchmarkProbes.samplingProductNanosPerChar(timed.model(), SAMPLE_CHARS); // warm-up
         double[] productNanos = new double[SAMPLE_REPEATS];
         for (int r = 0; r < SAMPLE_REPEATS; r++) {
-            productNanos[r] = RnnStepper.productNanosPerChar(stepperWeights, SAMPLE_CHARS);
+            productNanos[r] = BenchmarkProbes.samplingProductNanosPerChar(timed.model(), SAMPLE_CHARS);
         }
         double sampleLimitCps = 1e9 / median(productNanos);
-        long productBytes = RnnStepper.productBytesPerChar(stepperWeights);
+        long productBytes = BenchmarkProbes.samplingProductBytesPerChar(timed.model());
 
         JsonObject j = new JsonObject();
         j.addProperty("config", c.name());

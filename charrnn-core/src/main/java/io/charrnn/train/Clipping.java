@@ -1,7 +1,7 @@
-package io.charrnn.internal.optim;
+package io.charrnn.train;
 
 /** Gradient clipping over the flat gradient buffer: by value (char-rnn, min-char-rnn), then by global norm (PyTorch). */
-public final class Clipping {
+final class Clipping {
     private Clipping() {
     }
 
