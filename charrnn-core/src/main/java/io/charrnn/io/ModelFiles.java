@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  *         and reads every older one;</li>
  *       <li>{@code "libraryVersion"}: the charrnn version that wrote the file (the jar's
  *         {@code Implementation-Version}, or {@code "dev"} outside a jar), for information only;</li>
- *       <li>{@code "config"}: an object with {@code "cell"} ({@code "RNN"}), {@code "activation"}
+ *       <li>{@code "config"}: an object with {@code "cell"} ({@code "RNN"}, {@code "LSTM"} or {@code "GRU"}), {@code "activation"}
  *         ({@code "TANH"} or {@code "RELU"}), {@code "hidden"}, {@code "layers"}, {@code "embedding"}
  *         (0 for one-hot input), {@code "initScale"} (a JSON number that reads back as the same
  *         {@code double}), {@code "seed"} (an integer in the range of a Java {@code long}) and

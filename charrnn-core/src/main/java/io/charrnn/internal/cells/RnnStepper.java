@@ -8,8 +8,8 @@ import java.util.Arrays;
  * One character at a time through a model of any cell (vanilla, LSTM, GRU; equations in
  * {@link io.charrnn.model.CellType}), for a batch of independent rows (1 when
  * sampling one text), in plain Java: what sampling and scoring need, where per-character latency
- * is everything (a [1×100]·[100×100] product costs about 1.5 µs here against 12 µs for one ND4J
- * call). The weights ({@link Weights}) are built once and shared by any number of steppers; each
+ * is everything (a [1×100]·[100×100] product in Java takes a fraction of one ND4J call's fixed
+ * cost). The weights ({@link Weights}) are built once and shared by any number of steppers; each
  * stepper holds its own hidden state. Not thread-safe.
  *
  * <p>Every product takes a layer's new state {@code h_t} as soon as it is known: right after its
@@ -17,8 +17,7 @@ import java.util.Arrays;
  * top), one pass over rows of both matrices side by side: its own recurrent term for step t + 1
  * and the input of the layer above (or the logits). So the recurrent product of a step is already
  * there when its input arrives, the logits are no longer a pass over short rows after everything
- * else, and on two threads the decoder is shared like the rest. Per character with logits, on two
- * threads: H = 512 vanilla 14.8 → 12.0 µs, 2-layer LSTM 512 230 → 212 µs, GRU 512 41.5 → 35.1 µs.
+ * else, and on two threads the decoder is shared like the rest (figures: docs/engine.md).
  * A pre-activation is {@code (b + input) + h_{t-1}·Wh}; for one-hot input the input is a row of
  * Wx, and for an embedding a row of the table {@code E·Wx}, computed once.
  *
@@ -26,13 +25,13 @@ import java.util.Arrays;
  * ({@link RowWeights#axpy4}): one pass over {@code y} per four rows instead of one per row, which
  * the JIT still vectorises (every array indexed from 0, see {@link RowWeights}). With a batch, each
  * block of four rows is applied to every row of the batch while it is in L1. {@code Math.fma}
- * gains about 7 % but is not used: it would change results against the kernels.
+ * would be a little faster but is not used: it would change results against the kernels.
  *
  * <p>Large models (G·H² ≥ {@link #SPLIT_MIN_WORK}) split each layer's product by columns between
  * the calling thread (the first half) and a spinning helper ({@link StepWorker}, the rest), each
  * into its own buffers: a cache line written by both threads costs more than the split gains. The
- * 2-layer LSTM at 512 is bound by memory bandwidth: its 12.6 MB of float32 weights are read once
- * per character, from L3.
+ * 2-layer LSTM at 512 is bound by memory bandwidth: all its float32 weights (12.6 MB) are read once
+ * per character.
  */
 public final class RnnStepper {
     /** A model's weights in row form, immutable once built, safe to share across threads. */
@@ -96,7 +95,7 @@ public final class RnnStepper {
 
     /**
      * Work per layer step (rows × G·H × (in + H) multiply-adds) from which a step is split across
-     * two threads: about 4 µs of single-thread work, against a sub-µs hand-off.
+     * two threads: several µs of single-thread work, against a sub-µs hand-off.
      */
     static final long SPLIT_MIN_WORK = 1L << 17;
 
