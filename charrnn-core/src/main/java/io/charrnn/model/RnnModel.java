@@ -229,37 +229,28 @@ public final class RnnModel {
 
         /** @param hidden units per layer, in {@code [1, 16384]}; default 100 */
         public Builder hidden(int hidden) {
-            if (hidden <= 0 || hidden > ModelConfig.MAX_SIZE) {
-                throw new IllegalArgumentException("hidden must be in [1, " + ModelConfig.MAX_SIZE + "], got " + hidden);
-            }
+            ModelConfig.checkHidden(hidden);
             this.hidden = hidden;
             return this;
         }
 
         /** @param layers stacked recurrent layers, in {@code [1, 64]}; default 1 */
         public Builder layers(int layers) {
-            if (layers < 1 || layers > ModelConfig.MAX_LAYERS) {
-                throw new IllegalArgumentException("layers must be in [1, " + ModelConfig.MAX_LAYERS + "], got " + layers);
-            }
+            ModelConfig.checkLayers(layers);
             this.layers = layers;
             return this;
         }
 
         /** @param size learned character embedding size, or 0 for one-hot input (the default) */
         public Builder embedding(int size) {
-            if (size < 0 || size > ModelConfig.MAX_SIZE) {
-                throw new IllegalArgumentException("embedding must be 0 (one-hot input) or in [1, "
-                        + ModelConfig.MAX_SIZE + "], got " + size);
-            }
+            ModelConfig.checkEmbedding(size);
             this.embedding = size;
             return this;
         }
 
         /** @param scale weights start uniform in {@code [-scale, scale]}; default {@code 1/sqrt(hidden)} */
         public Builder initScale(double scale) {
-            if (!(scale > 0 && Double.isFinite(scale))) {
-                throw new IllegalArgumentException("initScale must be finite and > 0, got " + scale);
-            }
+            ModelConfig.checkInitScale(scale);
             this.initScale = scale;
             return this;
         }

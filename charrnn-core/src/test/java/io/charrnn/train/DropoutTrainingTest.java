@@ -39,7 +39,7 @@ class DropoutTrainingTest {
     private static RnnModel withoutDropout(RnnModel m) {
         ModelConfig c = m.config();
         ModelConfig plain = new ModelConfig(c.cell(), c.activation(), c.hidden(), c.layers(), c.embedding(),
-                c.initScale(), c.seed());
+                c.initScale(), c.seed(), 0, c.forgetBias());
         return RnnModel.fromWeights(plain, m.vocabulary().orElseThrow(), m.weights());
     }
 

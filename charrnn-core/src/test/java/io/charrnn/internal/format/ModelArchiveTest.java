@@ -82,7 +82,8 @@ class ModelArchiveTest {
 
     private Path checkpoint() throws IOException {
         Path file = dir.resolve("c.charrnn");
-        ModelArchive.write(file, ModelAccess.stored(model()), Map.of("trainer.json", trainerJson(), "data/cursor.json", new JsonObject()),
+        ModelArchive.write(file, ModelAccess.stored(model()),
+                Map.of("trainer.json", trainerJson(), "data/cursor.json", new JsonObject()),
                 arrays());
         return file;
     }
@@ -170,11 +171,13 @@ class ModelArchiveTest {
                 "x".repeat(201) + ".npy", "at most 200 characters");
         for (Map.Entry<String, String> bad : badArrayNames.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ModelArchive.write(file, ModelAccess.stored(model()), Map.of(), Map.of(bad.getKey(), new float[1])), bad.getKey());
+                    () -> ModelArchive.write(file, ModelAccess.stored(model()),
+                            Map.of(), Map.of(bad.getKey(), new float[1])), bad.getKey());
             assertTrue(e.getMessage().startsWith("an extra entry name must be " + bad.getValue()), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelArchive.write(file, ModelAccess.stored(model()), Map.of("charrnn.json", new JsonObject()), Map.of()));
+                () -> ModelArchive.write(file, ModelAccess.stored(model()),
+                        Map.of("charrnn.json", new JsonObject()), Map.of()));
         assertEquals("an extra entry name must be a name other than charrnn.json and outside weights/ and training/, "
                 + "got \"charrnn.json\"",
                 e.getMessage());
@@ -187,7 +190,8 @@ class ModelArchiveTest {
         for (int i = 0; i <= 1000; i++) {
             many.put("a" + i + ".npy", new float[0]);
         }
-        e = assertThrows(IllegalArgumentException.class, () -> ModelArchive.write(file, ModelAccess.stored(model()), Map.of(), many));
+        e = assertThrows(IllegalArgumentException.class, () -> ModelArchive.write(file, ModelAccess.stored(model()),
+                Map.of(), many));
         assertEquals("a checkpoint holds at most 1000 extra entries, got 1001", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ModelAccess.stored(RnnModel.builder().build()));
         try (Stream<Path> s = Files.list(dir)) {
