@@ -2,6 +2,7 @@ package io.charrnn.sample;
 
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.cells.StepperWeights;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.random.RandomGenerator;
 public final class Sampler {
     private final RnnModel model;
     private final Vocabulary vocabulary;
-    private final RnnStepper.Weights weights;
+    private final StepperWeights weights;
     private final SamplingStrategy strategy;
 
     private Sampler(RnnModel model, SamplingStrategy strategy) {

@@ -9,6 +9,7 @@ import io.charrnn.eval.Evaluation;
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.cells.StepperWeights;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
@@ -35,7 +36,7 @@ class DiagnosticsTest {
         float[][] c = Diagnostics.cellStates(m, "To be", 1);
         assertEquals(5, h.length);
         assertEquals(6, h[0].length);
-        RnnStepper stepper = new RnnStepper(new RnnStepper.Weights(
+        RnnStepper stepper = new RnnStepper(new StepperWeights(
                 new ParameterLayout(m.config(), VOCABULARY.size()), ModelAccess.engine(m).parameters()));
         for (int t = 0; t < 5; t++) {
             stepper.step(VOCABULARY.indexOf("To be".charAt(t)), null);

@@ -14,7 +14,7 @@ import java.util.Arrays;
 public final class ModelEngine {
     private final ParameterLayout layout;
     private final float[] parameters;
-    private volatile RnnStepper.Weights stepperWeights; // built on first use
+    private volatile StepperWeights stepperWeights; // built on first use
 
     private ModelEngine(ParameterLayout layout, float[] parameters) {
         this.layout = layout;
@@ -80,13 +80,13 @@ public final class ModelEngine {
     }
 
     /** @return the row weights of the plain-Java stepper, built on the first call and shared after */
-    public RnnStepper.Weights stepperWeights() {
-        RnnStepper.Weights w = stepperWeights;
+    public StepperWeights stepperWeights() {
+        StepperWeights w = stepperWeights;
         if (w == null) {
             synchronized (this) {
                 w = stepperWeights;
                 if (w == null) {
-                    w = new RnnStepper.Weights(layout, parameters);
+                    w = new StepperWeights(layout, parameters);
                     stepperWeights = w;
                 }
             }
