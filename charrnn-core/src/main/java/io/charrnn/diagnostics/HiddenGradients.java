@@ -1,7 +1,7 @@
 package io.charrnn.diagnostics;
 
-import io.charrnn.model.Activation;
 import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 
 /**
