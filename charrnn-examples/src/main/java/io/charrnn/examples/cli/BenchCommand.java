@@ -11,19 +11,14 @@ import io.charrnn.text.Corpus;
 import io.charrnn.text.Texts;
 import io.charrnn.text.Vocabulary;
 import io.charrnn.train.Optimizer;
-import io.charrnn.train.StepSummary;
 import io.charrnn.train.Trainer;
 import io.charrnn.train.TrainingResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -165,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "bench: GEMM peak %.1f GFLOP/s (Nd4j.gemm FLOAT %d^2)%n", peak, PEAK_SIZE);
         }
         for (Config c : todo) {
-            resetHeapPeaks();
+            ProcessMemory.resetHeapPeaks();
             JsonObject result = run(c, vocabulary, train, err, peak);
             out.println("RESULT " + result);
             out.flush();
@@ -291,7 +286,7 @@ final class BenchCommand implements Callable<Integer> {
         TrainingResult probe = base.steps(warmupSteps).build().train(model, train);
         double warmSeconds = probe.elapsed().toNanos() / 1e9;
         double stepSeconds = warmSeconds / warmupSteps;
-        Windows windows = new Windows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
+        BenchWindows windows = new BenchWindows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
         Duration limit = Duration.ofNanos((long) ((2 * warmSeconds + seconds + 3 * stepSeconds + 0.1) * 1e9));
         TrainingResult timed = Trainer.builder().sequenceLength(seq).batchSize(batch).seed(seed)
                 .optimizer(c1 ? Optimizer.adagrad(0.1) : Optimizer.adam(learningRate))
@@ -358,8 +353,8 @@ final class BenchCommand implements Callable<Integer> {
                 finiteOrNull(Math.round(1000 * median(sampleCps) / sampleLimitCps) / 1000.0));
         j.addProperty("sample_weight_mb_per_char", Math.round(productBytes / 1e4) / 100.0);
         j.addProperty("sample_product_gbps", finiteOrNull(round1(productBytes * sampleLimitCps / 1e9)));
-        long rss = peakResidentKiB();
-        double heapPeak = heapPeakBytes() / 1048576.0;
+        long rss = ProcessMemory.peakResidentKiB();
+        double heapPeak = ProcessMemory.heapPeakBytes() / 1048576.0;
         double heapMax = Runtime.getRuntime().maxMemory() / 1048576.0;
         j.addProperty("peak_rss_mb", rss < 0 ? null : round1(rss / 1024.0));
         j.addProperty("heap_peak_mb", round1(heapPeak));
@@ -373,102 +368,6 @@ final class BenchCommand implements Callable<Integer> {
                 productBytes / 1e6, productBytes * sampleLimitCps / 1e9);
         err.flush();
         return j;
-    }
-
-    /** Splits the timed steps into windows the way the Python peers do. */
-    private static final class Windows implements io.charrnn.train.TrainingListener {
-        private final long warmupSteps;
-        private final double windowSeconds;
-        private final long charsPerStep;
-        private final List<Double> cps = new ArrayList<>();
-        private final List<Long> steps = new ArrayList<>();
-        private long windowStartNanos;
-        private long windowStartStep;
-        private long lastNanos;
-        private long lastStep;
-        double lastLoss = Double.NaN;
-
-        Windows(long warmupSteps, double windowSeconds, long charsPerStep) {
-            this.warmupSteps = warmupSteps;
-            this.windowSeconds = windowSeconds;
-            this.charsPerStep = charsPerStep;
-        }
-
-        @Override
-        public void onStep(StepSummary s) {
-            if (cps.size() == WINDOWS) {
-                return;
-            }
-            lastLoss = s.loss();
-            lastNanos = s.elapsed().toNanos();
-            lastStep = s.step();
-            if (s.step() <= warmupSteps) {
-                windowStartNanos = lastNanos; // the timed part starts when the warm-up ends
-                windowStartStep = lastStep;
-                return;
-            }
-            double dt = (lastNanos - windowStartNanos) / 1e9;
-            if (dt >= windowSeconds) {
-                close(dt);
-            }
-        }
-
-        private void close(double dt) {
-            long n = lastStep - windowStartStep;
-            cps.add(n * charsPerStep / dt);
-            steps.add(n);
-            windowStartNanos = lastNanos;
-            windowStartStep = lastStep;
-        }
-
-        double[] charsPerSecond() {
-            if (cps.size() < WINDOWS && lastStep > windowStartStep) {
-                close((lastNanos - windowStartNanos) / 1e9); // the limit ended a window early
-            }
-            return cps.stream().mapToDouble(Double::doubleValue).toArray();
-        }
-
-        List<Long> steps() {
-            return steps;
-        }
-
-        JsonArray stepsJson() {
-            JsonArray a = new JsonArray();
-            steps.forEach(a::add);
-            return a;
-        }
-    }
-
-    /** @return the process's peak resident set in KiB ({@code VmHWM}), or -1 where there is none */
-    static long peakResidentKiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1; // not Linux
-        }
-        return -1;
-    }
-
-    private static void resetHeapPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long heapPeakBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     private static double median(double[] xs) {
