@@ -1,8 +1,7 @@
 package io.charrnn.diagnostics;
 
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.HiddenGradients;
-import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.access.ModelAccess;
+import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
@@ -71,8 +70,7 @@ public final class Diagnostics {
         Vocabulary v = requireBound(model);
         checkLayer(model, layer);
         int[] codes = v.encode(text);
-        ParameterLayout layout = new ParameterLayout(model.config(), v.size());
-        RnnStepper stepper = new RnnStepper(new RnnStepper.Weights(layout, ModelAccess.parameters(model)));
+        RnnStepper stepper = ModelAccess.engine(model).stepper();
         float[][] out = new float[codes.length][];
         for (int t = 0; t < codes.length; t++) {
             stepper.step(codes[t], null);
@@ -104,8 +102,8 @@ public final class Diagnostics {
             throw new IllegalArgumentException("text must have at least 2 characters (inputs and the predicted one), got "
                     + codes.length);
         }
-        ParameterLayout layout = new ParameterLayout(model.config(), v.size());
-        HiddenGradients.Result r = new HiddenGradients(layout, ModelAccess.parameters(model))
+        ModelEngine engine = ModelAccess.engine(model);
+        HiddenGradients.Result r = new HiddenGradients(engine.layout(), engine.parameters())
                 .compute(java.util.Arrays.copyOf(codes, codes.length - 1), codes[codes.length - 1]);
         return new GradientThroughTime(model.config().cell(), r.loss(), reverse(r.hidden()), reverse(r.cell()));
     }

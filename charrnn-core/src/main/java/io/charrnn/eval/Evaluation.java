@@ -1,8 +1,7 @@
 package io.charrnn.eval;
 
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.Kernels;
-import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.access.CorpusAccess;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Probabilities;
@@ -61,7 +60,7 @@ public final class Evaluation {
             throw new IllegalArgumentException("corpus vocabulary (" + corpus.vocabulary().size()
                     + " code points) differs from the model's (" + v.size() + "); build both from one Vocabulary");
         }
-        return score(model, io.charrnn.internal.text.CorpusAccess.codes(corpus, split));
+        return score(model, CorpusAccess.codes(corpus, split));
     }
 
     private static TextScore score(RnnModel model, int[] codes) {
@@ -69,8 +68,7 @@ public final class Evaluation {
     }
 
     private static TextScore score(RnnModel model, io.charrnn.internal.text.Codes codes) {
-        ParameterLayout layout = new ParameterLayout(model.config(), model.vocabulary().orElseThrow().size());
-        double[] sum = Kernels.sumLoss(layout, ModelAccess.parameters(model), codes, WINDOW, 1, -1);
+        double[] sum = ModelAccess.engine(model).sumLoss(codes, WINDOW, 1, -1);
         return new TextScore(sum[0], (long) sum[1]);
     }
 
@@ -104,7 +102,7 @@ public final class Evaluation {
         Objects.requireNonNull(text, "text");
         Vocabulary v = requireBound(model);
         int[] codes = v.encode(text);
-        RnnStepper stepper = stepper(model, v);
+        RnnStepper stepper = ModelAccess.engine(model).stepper();
         float[] logits = new float[v.size()];
         List<CharacterSurprisal> out = new ArrayList<>(Math.max(codes.length - 1, 0));
         for (int i = 0; i + 1 < codes.length; i++) {
@@ -137,7 +135,7 @@ public final class Evaluation {
         if (codes.length == 0) {
             codes = new int[] {Math.max(v.indexOf('\n'), 0)};
         }
-        RnnStepper stepper = stepper(model, v);
+        RnnStepper stepper = ModelAccess.engine(model).stepper();
         float[] logits = new float[v.size()];
         for (int i = 0; i < codes.length - 1; i++) {
             stepper.step(codes[i], null);
@@ -152,11 +150,6 @@ public final class Evaluation {
             out.add(new NextCharacter(v.codePointAt(order[r]), Math.min(Math.exp(logp[order[r]]), 1.0)));
         }
         return out;
-    }
-
-    private static RnnStepper stepper(RnnModel model, Vocabulary v) {
-        ParameterLayout layout = new ParameterLayout(model.config(), v.size());
-        return new RnnStepper(new RnnStepper.Weights(layout, ModelAccess.parameters(model)));
     }
 
     private static Vocabulary requireBound(RnnModel model) {

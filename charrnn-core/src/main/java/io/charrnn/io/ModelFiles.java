@@ -1,5 +1,6 @@
 package io.charrnn.io;
 
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.format.ModelArchive;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
@@ -26,7 +27,7 @@ import java.util.function.UnaryOperator;
  *         and reads every older one;</li>
  *       <li>{@code "libraryVersion"}: the charrnn version that wrote the file (the jar's
  *         {@code Implementation-Version}, or {@code "dev"} outside a jar), for information only;</li>
- *       <li>{@code "config"}: an object with {@code "cell"} ({@code "RNN"}), {@code "activation"}
+ *       <li>{@code "config"}: an object with {@code "cell"} ({@code "RNN"}, {@code "LSTM"} or {@code "GRU"}), {@code "activation"}
  *         ({@code "TANH"} or {@code "RELU"}), {@code "hidden"}, {@code "layers"}, {@code "embedding"}
  *         (0 for one-hot input), {@code "initScale"} (a JSON number that reads back as the same
  *         {@code double}), {@code "seed"} (an integer in the range of a Java {@code long}) and
@@ -107,7 +108,7 @@ public final class ModelFiles {
     static void save(RnnModel model, Path target, UnaryOperator<OutputStream> wrap) throws IOException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(target, "target");
-        ModelArchive.write(target, model, Map.of(), Map.of(), wrap);
+        ModelArchive.write(target, ModelAccess.stored(model), Map.of(), Map.of(), wrap);
     }
 
     /**
@@ -124,7 +125,7 @@ public final class ModelFiles {
      */
     public static RnnModel load(Path source) throws IOException {
         Objects.requireNonNull(source, "source");
-        return ModelArchive.readModel(source).model();
+        return ModelAccess.fromStored(ModelArchive.readModel(source).model());
     }
 
     /**

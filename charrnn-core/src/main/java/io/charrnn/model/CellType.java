@@ -12,8 +12,9 @@ public enum CellType {
      * Long short-term memory (Hochreiter &amp; Schmidhuber 1997, with the forget gate of Gers et al.
      * 2000): {@code [i f g o] = x_t·Wx + h_{t-1}·Wh + b}; {@code i, f, o} through σ, {@code g}
      * through tanh; {@code c_t = f⊙c_{t-1} + i⊙g}, {@code h_t = o⊙tanh(c_t)}. Gate order i, f, g, o
-     * (as libnd4j's {@code lstmLayer}); the forget-gate bias starts at 1, the other gate biases at
-     * small random values like PyTorch's (sum of two uniform draws in ±initScale).
+     * (as libnd4j's {@code lstmLayer}); the forget-gate bias starts at {@link ModelConfig#forgetBias()}
+     * (1 unless set), the other gate biases at small random values like PyTorch's (sum of two
+     * uniform draws in ±initScale).
      */
     LSTM,
     /**

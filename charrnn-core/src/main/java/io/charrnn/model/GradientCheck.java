@@ -18,8 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gradient check.
  *
  * <pre>{@code
- * GradientCheck.Report report = GradientCheck.run(
- *     RnnModel.builder().hidden(5).layers(2).build().config(), 8, 6, 3, 1);
+ * GradientCheck.Report report = GradientCheck.of(RnnModel.builder().hidden(5).layers(2).build().config())
+ *     .vocabularySize(8).sequenceLength(6).batchSize(3).seed(1).run();
  * System.out.print(report.table());     // layer0.wx  [8, 5]  max 3.1e-10 ...
  * }</pre>
  *
@@ -88,24 +88,72 @@ public final class GradientCheck {
     }
 
     /**
-     * Runs the check.
-     *
      * @param config the architecture; its seed draws the weights
-     * @param vocabularySize V, {@code >= 2}
-     * @param sequenceLength T, {@code >= 1}
-     * @param batchSize B, {@code >= 1}
-     * @param seed draws the inputs, targets and initial hidden state
-     * @return per-parameter errors
-     * @throws IllegalArgumentException if a size is out of range
+     * @return the settings of a check of that architecture, with defaults V = 8, T = 6, B = 3, seed 1
      */
-    public static Report run(ModelConfig config, int vocabularySize, int sequenceLength, int batchSize, long seed) {
-        return run(config, vocabularySize, sequenceLength, batchSize, seed, -1);
+    public static Builder of(ModelConfig config) {
+        return new Builder(Objects.requireNonNull(config, "config"));
     }
 
-    /** {@link #run(ModelConfig, int, int, int, long)} with the hidden state reset before every {@code resetCode}. */
-    static Report run(ModelConfig config, int vocabularySize, int sequenceLength, int batchSize, long seed,
+    /**
+     * The sizes and seed of a check; {@link #run()} checks them and runs it. Mutable and
+     * single-threaded.
+     */
+    public static final class Builder {
+        private final ModelConfig config;
+        private int vocabularySize = 8;
+        private int sequenceLength = 6;
+        private int batchSize = 3;
+        private long seed = 1;
+        private int resetCode = -1;
+
+        private Builder(ModelConfig config) {
+            this.config = config;
+        }
+
+        /** @param size V, {@code >= 2}; default 8 */
+        public Builder vocabularySize(int size) {
+            this.vocabularySize = size;
+            return this;
+        }
+
+        /** @param length T, {@code >= 1}; default 6 */
+        public Builder sequenceLength(int length) {
+            this.sequenceLength = length;
+            return this;
+        }
+
+        /** @param size B, {@code >= 1}; default 3 */
+        public Builder batchSize(int size) {
+            this.batchSize = size;
+            return this;
+        }
+
+        /** @param seed draws the inputs, targets and initial hidden state; default 1 */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** @param code reset the hidden state before every input of this code (tests of resets) */
+        Builder resetBefore(int code) {
+            this.resetCode = code;
+            return this;
+        }
+
+        /**
+         * Runs the check.
+         *
+         * @return per-parameter errors
+         * @throws IllegalArgumentException if a size is out of range
+         */
+        public Report run() {
+            return GradientCheck.run(config, vocabularySize, sequenceLength, batchSize, seed, resetCode);
+        }
+    }
+
+    private static Report run(ModelConfig config, int vocabularySize, int sequenceLength, int batchSize, long seed,
                       int resetCode) {
-        Objects.requireNonNull(config, "config");
         if (vocabularySize < 2) {
             throw new IllegalArgumentException("vocabularySize must be >= 2, got " + vocabularySize);
         }

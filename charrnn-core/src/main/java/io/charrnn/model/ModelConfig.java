@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * The architecture of a model: everything but the vocabulary and the weights.
  *
- * <p>A config is valid or does not exist: the constructor checks every field.
+ * <p>A config is valid or does not exist: the constructor checks every field. Make one with
+ * {@link RnnModel#builder()}, which names every option and fills in the defaults.
  *
  * @param cell the recurrent cell
  * @param activation the non-linearity of a vanilla cell; the LSTM and GRU ignore it (σ and tanh)
@@ -37,41 +38,39 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
     public ModelConfig {
         Objects.requireNonNull(cell, "cell");
         Objects.requireNonNull(activation, "activation");
-        if (hidden <= 0 || hidden > MAX_SIZE) {
-            throw new IllegalArgumentException("hidden must be in [1, " + MAX_SIZE + "], got " + hidden);
-        }
-        if (layers < 1 || layers > MAX_LAYERS) {
-            throw new IllegalArgumentException("layers must be in [1, " + MAX_LAYERS + "], got " + layers);
-        }
-        if (embedding < 0 || embedding > MAX_SIZE) {
-            throw new IllegalArgumentException("embedding must be 0 (one-hot input) or in [1, " + MAX_SIZE
-                    + "], got " + embedding);
-        }
-        if (!(initScale > 0 && Double.isFinite(initScale))) {
-            throw new IllegalArgumentException("initScale must be finite and > 0, got " + initScale);
-        }
+        checkHidden(hidden);
+        checkLayers(layers);
+        checkEmbedding(embedding);
+        checkInitScale(initScale);
         checkDropout(dropout);
         checkForgetBias(forgetBias);
     }
 
-    /**
-     * A config with the default forget-gate bias, 1.
-     *
-     * @throws IllegalArgumentException naming the first field out of range and its value
-     */
-    public ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding, double initScale,
-                       long seed, double dropout) {
-        this(cell, activation, hidden, layers, embedding, initScale, seed, dropout, 1);
+    // one check per field, shared with RnnModel.Builder's setters, so each rule has one wording
+
+    static void checkHidden(int hidden) {
+        if (hidden <= 0 || hidden > MAX_SIZE) {
+            throw new IllegalArgumentException("hidden must be in [1, " + MAX_SIZE + "], got " + hidden);
+        }
     }
 
-    /**
-     * A config without dropout.
-     *
-     * @throws IllegalArgumentException naming the first field out of range and its value
-     */
-    public ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding, double initScale,
-                       long seed) {
-        this(cell, activation, hidden, layers, embedding, initScale, seed, 0);
+    static void checkLayers(int layers) {
+        if (layers < 1 || layers > MAX_LAYERS) {
+            throw new IllegalArgumentException("layers must be in [1, " + MAX_LAYERS + "], got " + layers);
+        }
+    }
+
+    static void checkEmbedding(int embedding) {
+        if (embedding < 0 || embedding > MAX_SIZE) {
+            throw new IllegalArgumentException("embedding must be 0 (one-hot input) or in [1, " + MAX_SIZE
+                    + "], got " + embedding);
+        }
+    }
+
+    static void checkInitScale(double initScale) {
+        if (!(initScale > 0 && Double.isFinite(initScale))) {
+            throw new IllegalArgumentException("initScale must be finite and > 0, got " + initScale);
+        }
     }
 
     static void checkForgetBias(double forgetBias) {

@@ -1,6 +1,6 @@
 package io.charrnn.model;
 
-import io.charrnn.internal.ModelAccess;
+import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.text.Vocabulary;
 import java.util.Arrays;
@@ -23,32 +23,15 @@ import java.util.Optional;
  * keep their own.
  */
 public final class RnnModel {
-    static {
-        ModelAccess.install(new ModelAccess.Bridge() {
-            @Override
-            public float[] parameters(RnnModel model) {
-                model.requireLayout();
-                return model.parameters;
-            }
-
-            @Override
-            public RnnModel create(ModelConfig config, Vocabulary vocabulary, float[] parameters) {
-                return fromFlat(config, vocabulary, parameters);
-            }
-        });
-    }
-
     private final ModelConfig config;
     private final Vocabulary vocabulary; // null while unbound
-    private final ParameterLayout layout; // null while unbound
-    private final float[] parameters; // null while unbound
+    private final ModelEngine engine; // the layout and weights; null while unbound
     private final TrainingInfo trainingInfo; // null until trained
 
-    private RnnModel(ModelConfig config, Vocabulary vocabulary, float[] parameters, TrainingInfo trainingInfo) {
+    private RnnModel(ModelConfig config, Vocabulary vocabulary, ModelEngine engine, TrainingInfo trainingInfo) {
         this.config = config;
         this.vocabulary = vocabulary;
-        this.layout = vocabulary == null ? null : new ParameterLayout(config, vocabulary.size());
-        this.parameters = parameters;
+        this.engine = engine;
         this.trainingInfo = trainingInfo;
     }
 
@@ -90,22 +73,21 @@ public final class RnnModel {
             layout.tensors().forEach(t -> extra.remove(t.name()));
             throw new IllegalArgumentException("weights has entries the model does not: " + extra);
         }
-        return fromFlat(config, vocabulary, flat);
+        return new RnnModel(config, vocabulary, ModelEngine.adopt(config, vocabulary.size(), flat), null);
     }
 
-    /** A model owning a flat parameter buffer in layout order (trainers and files, via ModelAccess). */
-    private static RnnModel fromFlat(ModelConfig config, Vocabulary vocabulary, float[] parameters) {
-        int expected = new ParameterLayout(config, vocabulary.size()).size();
-        if (parameters.length != expected) {
-            throw new IllegalArgumentException("the model needs " + expected + " parameters, got " + parameters.length);
+    /** A model of an engine (trainers, via internal.access.ModelAccess, which finds this method). */
+    private static RnnModel fromEngine(ModelConfig config, Vocabulary vocabulary, ModelEngine engine) {
+        return new RnnModel(config, vocabulary, engine, null);
+    }
+
+    /** The engine of a bound model (core's packages, via internal.access.ModelAccess). */
+    private ModelEngine engine() {
+        if (engine == null) {
+            throw new IllegalStateException("the model has no vocabulary and no weights yet: train it on a corpus "
+                    + "or build it with .vocabulary(v)");
         }
-        for (int i = 0; i < parameters.length; i++) {
-            if (!Float.isFinite(parameters[i])) {
-                throw new IllegalArgumentException("weights must be finite, got " + parameters[i]
-                        + " at flat index " + i);
-            }
-        }
-        return new RnnModel(config, vocabulary, parameters, null);
+        return engine;
     }
 
     /** @return the architecture */
@@ -130,8 +112,7 @@ public final class RnnModel {
      */
     public RnnModel withTrainingInfo(TrainingInfo info) {
         Objects.requireNonNull(info, "info");
-        requireLayout();
-        return new RnnModel(config, vocabulary, parameters, info);
+        return new RnnModel(config, vocabulary, engine(), info);
     }
 
     /** @return whether the model has a vocabulary and weights */
@@ -155,7 +136,7 @@ public final class RnnModel {
             throw new IllegalArgumentException("vocabulary (" + vocabulary.size() + " code points) differs from the model's ("
                     + this.vocabulary.size() + "); build both from one Vocabulary");
         }
-        return new RnnModel(config, vocabulary, new ParameterLayout(config, vocabulary.size()).initialParameters(), null);
+        return new RnnModel(config, vocabulary, ModelEngine.initial(config, vocabulary.size()), null);
     }
 
     /**
@@ -163,7 +144,7 @@ public final class RnnModel {
      * @throws IllegalStateException if the model is unbound (the count depends on the vocabulary)
      */
     public long parameterCount() {
-        return requireLayout().size();
+        return engine().layout().size();
     }
 
     /**
@@ -175,7 +156,7 @@ public final class RnnModel {
      */
     public Map<String, int[]> parameterShapes() {
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        requireLayout().tensors().forEach(t -> shapes.put(t.name(), t.shape()));
+        engine().layout().tensors().forEach(t -> shapes.put(t.name(), t.shape()));
         return java.util.Collections.unmodifiableMap(shapes);
     }
 
@@ -185,30 +166,24 @@ public final class RnnModel {
      */
     public Map<String, float[]> weights() {
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (ParameterLayout.Tensor t : requireLayout().tensors()) {
-            out.put(t.name(), Arrays.copyOfRange(parameters, t.offset(), t.offset() + t.size()));
+        ModelEngine e = engine();
+        for (ParameterLayout.Tensor t : e.layout().tensors()) {
+            out.put(t.name(), e.copyOf(t));
         }
         return out;
-    }
-
-    private ParameterLayout requireLayout() {
-        if (layout == null) {
-            throw new IllegalStateException("the model has no vocabulary and no weights yet: train it on a corpus "
-                    + "or build it with .vocabulary(v)");
-        }
-        return layout;
     }
 
     /** Equal config, vocabulary, training info and weights, bit for bit. */
     @Override
     public boolean equals(Object o) {
         return o instanceof RnnModel m && config.equals(m.config) && Objects.equals(vocabulary, m.vocabulary)
-                && Objects.equals(trainingInfo, m.trainingInfo) && Arrays.equals(parameters, m.parameters);
+                && Objects.equals(trainingInfo, m.trainingInfo)
+                && (engine == null ? m.engine == null : m.engine != null && engine.sameParameters(m.engine));
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(config, vocabulary, trainingInfo, Arrays.hashCode(parameters));
+        return Objects.hash(config, vocabulary, trainingInfo, engine == null ? 0 : engine.parametersHash());
     }
 
     @Override
@@ -217,7 +192,7 @@ public final class RnnModel {
                 + config.layers() + ", input=" + (config.hasEmbedding() ? "embedding " + config.embedding() : "one-hot")
                 + (config.dropout() > 0 ? ", dropout=" + config.dropout() : "")
                 + (config.cell() == CellType.LSTM && config.forgetBias() != 1 ? ", forgetBias=" + config.forgetBias() : "")
-                + (layout == null ? ", unbound" : ", vocabulary=" + vocabulary.size() + ", parameters=" + layout.size())
+                + (engine == null ? ", unbound" : ", vocabulary=" + vocabulary.size() + ", parameters=" + engine.layout().size())
                 + "]";
     }
 
@@ -254,37 +229,28 @@ public final class RnnModel {
 
         /** @param hidden units per layer, in {@code [1, 16384]}; default 100 */
         public Builder hidden(int hidden) {
-            if (hidden <= 0 || hidden > ModelConfig.MAX_SIZE) {
-                throw new IllegalArgumentException("hidden must be in [1, " + ModelConfig.MAX_SIZE + "], got " + hidden);
-            }
+            ModelConfig.checkHidden(hidden);
             this.hidden = hidden;
             return this;
         }
 
         /** @param layers stacked recurrent layers, in {@code [1, 64]}; default 1 */
         public Builder layers(int layers) {
-            if (layers < 1 || layers > ModelConfig.MAX_LAYERS) {
-                throw new IllegalArgumentException("layers must be in [1, " + ModelConfig.MAX_LAYERS + "], got " + layers);
-            }
+            ModelConfig.checkLayers(layers);
             this.layers = layers;
             return this;
         }
 
         /** @param size learned character embedding size, or 0 for one-hot input (the default) */
         public Builder embedding(int size) {
-            if (size < 0 || size > ModelConfig.MAX_SIZE) {
-                throw new IllegalArgumentException("embedding must be 0 (one-hot input) or in [1, "
-                        + ModelConfig.MAX_SIZE + "], got " + size);
-            }
+            ModelConfig.checkEmbedding(size);
             this.embedding = size;
             return this;
         }
 
         /** @param scale weights start uniform in {@code [-scale, scale]}; default {@code 1/sqrt(hidden)} */
         public Builder initScale(double scale) {
-            if (!(scale > 0 && Double.isFinite(scale))) {
-                throw new IllegalArgumentException("initScale must be finite and > 0, got " + scale);
-            }
+            ModelConfig.checkInitScale(scale);
             this.initScale = scale;
             return this;
         }

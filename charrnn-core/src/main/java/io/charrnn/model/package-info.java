@@ -9,7 +9,7 @@
  * RnnModel model = RnnModel.builder().hidden(100).build();        // unbound: weights come with a corpus
  * RnnModel bound = model.withVocabulary(Vocabulary.fromText(text));
  * System.out.println(bound.parameterCount());
- * System.out.print(GradientCheck.run(model.config(), 8, 6, 3, 1).table());
+ * System.out.print(GradientCheck.of(model.config()).run().table());
  * }</pre>
  */
 package io.charrnn.model;

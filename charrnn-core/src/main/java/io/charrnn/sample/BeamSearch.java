@@ -1,6 +1,7 @@
 package io.charrnn.sample;
 
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.cells.StepperWeights;
 import io.charrnn.text.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +12,7 @@ final class BeamSearch {
     private BeamSearch() {
     }
 
-    static List<Beam> run(RnnStepper.Weights weights, Vocabulary vocabulary, int[] prime, int length, int width) {
+    static List<Beam> run(StepperWeights weights, Vocabulary vocabulary, int[] prime, int length, int width) {
         if (width < 1) {
             throw new IllegalArgumentException("width must be >= 1, got " + width);
         }

@@ -96,9 +96,10 @@ public final class Probabilities {
     }
 
     /**
-     * Draws one index from {@code softmax(logits / temperature)} without allocating: the same
-     * distribution as {@code draw(softmax(logits, temperature), rng)}, computed in one pass that
-     * overwrites {@code logits} with unnormalised weights. For strategies on the per-character path.
+     * Draws one index from {@code softmax(logits / temperature)}: the same distribution as
+     * {@code draw(softmax(logits, temperature), rng)}, computed in one pass that overwrites
+     * {@code logits} with unnormalised weights, with one scratch array of the logits' length instead
+     * of a probability array and its normalisation. For strategies on the per-character path.
      *
      * @param logits at least one, not NaN, at least one above negative infinity; overwritten
      * @param temperature finite and {@code > 0}

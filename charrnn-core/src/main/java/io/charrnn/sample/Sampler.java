@@ -1,8 +1,8 @@
 package io.charrnn.sample;
 
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.cells.StepperWeights;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.util.ArrayList;
@@ -28,14 +28,13 @@ import java.util.random.RandomGenerator;
 public final class Sampler {
     private final RnnModel model;
     private final Vocabulary vocabulary;
-    private final RnnStepper.Weights weights;
+    private final StepperWeights weights;
     private final SamplingStrategy strategy;
 
     private Sampler(RnnModel model, SamplingStrategy strategy) {
         this.model = model;
         this.vocabulary = model.vocabulary().orElseThrow();
-        this.weights = new RnnStepper.Weights(new ParameterLayout(model.config(), vocabulary.size()),
-                ModelAccess.parameters(model));
+        this.weights = ModelAccess.engine(model).stepperWeights();
         this.strategy = strategy;
     }
 

@@ -1,7 +1,6 @@
 package io.charrnn.text;
 
 import io.charrnn.internal.text.Codes;
-import io.charrnn.internal.text.CorpusAccess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -23,10 +22,6 @@ public final class Corpus {
     public enum Split { TRAIN, VALIDATION, TEST }
 
     private static final double DEFAULT_VALIDATION = 0.1;
-
-    static {
-        CorpusAccess.install((corpus, split) -> corpus.codes.slice(corpus.start(split), corpus.length(split)));
-    }
 
     private final Vocabulary vocabulary;
     private final Codes codes;
@@ -183,6 +178,11 @@ public final class Corpus {
     /** @return the fraction of the text held out for testing */
     public double testFraction() {
         return testFraction;
+    }
+
+    /** The codes of one part, sharing this corpus's storage (read by core through CorpusAccess). */
+    private Codes codesOf(Split split) {
+        return codes.slice(start(split), length(split));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.charrnn.train;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.format.JsonFields;
 import io.charrnn.internal.format.ModelArchive;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class Checkpoints {
         }
         arrays.put(LOSSES, d.losses());
         arrays.put(SMOOTH, d.smoothLosses());
-        ModelArchive.write(file, d.model(), Map.of(TRAINER, t), arrays);
+        ModelArchive.write(file, ModelAccess.stored(d.model()), Map.of(TRAINER, t), arrays);
     }
 
     static CheckpointData read(Path file) throws IOException {
@@ -89,7 +90,7 @@ final class Checkpoints {
         if (version > VERSION) {
             throw f.problem(w + "checkpoint version " + version + " is newer than this library reads (1-" + VERSION + ")");
         }
-        int parameters = c.model().weights().values().stream().mapToInt(a -> a.length).sum();
+        int parameters = c.model().parameters().length;
         Map<String, float[]> moments = new LinkedHashMap<>();
         c.arrays().forEach((name, values) -> {
             if (name.startsWith(MOMENT_PREFIX)) {
@@ -130,7 +131,7 @@ final class Checkpoints {
             throw f.problem("the loss history must hold steps " + firstStep + ".." + step + ", found " + losses.length
                     + " losses and " + smooth.length + " smoothed losses");
         }
-        return new CheckpointData(c.model(), f.string(t, "signature", w), f.string(t, "trainingText", w), step,
+        return new CheckpointData(ModelAccess.fromStored(c.model()), f.string(t, "signature", w), f.string(t, "trainingText", w), step,
                 (int) f.integer(t, "epoch", 0, Integer.MAX_VALUE, w), (int) f.integer(t, "window", 0, Integer.MAX_VALUE, w),
                 f.loss(t, "smoothLoss", w), f.loss(t, "lastFiniteLoss", w), f.loss(t, "bestLoss", w),
                 f.integer(t, "bestStep", -1, Long.MAX_VALUE, w), (int) f.integer(t, "badValidations", 0, Integer.MAX_VALUE, w),

@@ -1,13 +1,12 @@
 package io.charrnn.train;
 
-import io.charrnn.internal.ModelAccess;
+import io.charrnn.internal.access.CorpusAccess;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.Kernel;
 import io.charrnn.internal.cells.Kernels;
+import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.ParameterLayout;
-import io.charrnn.internal.optim.Clipping;
-import io.charrnn.internal.optim.Updater;
 import io.charrnn.internal.text.Codes;
-import io.charrnn.internal.text.CorpusAccess;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
@@ -64,8 +63,9 @@ final class TrainingRun {
         this.control = control;
         this.start = model;
         this.corpus = corpus;
-        this.layout = new ParameterLayout(model.config(), corpus.vocabulary().size());
-        this.params = ModelAccess.parameters(model).clone();
+        ModelEngine engine = ModelAccess.engine(model);
+        this.layout = engine.layout();
+        this.params = engine.copyOfParameters();
         this.grads = new float[params.length];
         this.updater = Updater.create(config.optimizer, params.length);
         Codes trainCodes = CorpusAccess.codes(corpus, Corpus.Split.TRAIN);

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.charrnn.eval.Evaluation;
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.HiddenGradients;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.cells.StepperWeights;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
@@ -36,8 +36,8 @@ class DiagnosticsTest {
         float[][] c = Diagnostics.cellStates(m, "To be", 1);
         assertEquals(5, h.length);
         assertEquals(6, h[0].length);
-        RnnStepper stepper = new RnnStepper(new RnnStepper.Weights(
-                new ParameterLayout(m.config(), VOCABULARY.size()), ModelAccess.parameters(m)));
+        RnnStepper stepper = new RnnStepper(new StepperWeights(
+                new ParameterLayout(m.config(), VOCABULARY.size()), ModelAccess.engine(m).parameters()));
         for (int t = 0; t < 5; t++) {
             stepper.step(VOCABULARY.indexOf("To be".charAt(t)), null);
             assertArrayEquals(stepper.state(1), h[t], "h at " + t);
@@ -82,7 +82,7 @@ class DiagnosticsTest {
         int[] inputs = java.util.Arrays.copyOf(codes, steps);
         int target = codes[steps];
         HiddenGradients reference = new HiddenGradients(new ParameterLayout(m.config(), VOCABULARY.size()),
-                ModelAccess.parameters(m));
+                ModelAccess.engine(m).parameters());
         double eps = 1e-6;
         for (int l = 0; l < layers; l++) {
             double[] norms = g.hiddenNorms(l);

@@ -22,7 +22,8 @@ class DropoutGradientCheckTest {
                                                              int embedding, double dropout) {
         RnnModel.Builder b = RnnModel.builder().cell(cell).activation(activation).hidden(3).layers(layers)
                 .embedding(embedding).initScale(0.8).seed(13);
-        GradientCheck.Report report = GradientCheck.run(b.dropout(dropout).build().config(), 5, 3, 2, 77);
+        GradientCheck.Report report = GradientCheck.of(b.dropout(dropout).build().config())
+                .vocabularySize(5).sequenceLength(3).batchSize(2).seed(77).run();
         assertTrue(report.maxRelativeError() <= 1e-6, () -> "relative error above 1e-6:\n" + report.table());
         int checked = report.parameters().stream().mapToInt(GradientCheck.ParameterError::checked).sum();
         int skipped = report.parameters().stream().mapToInt(GradientCheck.ParameterError::skipped).sum();
@@ -32,8 +33,10 @@ class DropoutGradientCheckTest {
     @Test
     void theCheckRunsWithTheConfigsDropout() {
         RnnModel.Builder b = RnnModel.builder().hidden(2).layers(2).seed(13);
-        GradientCheck.Report plain = GradientCheck.run(b.build().config(), 3, 2, 1, 77);
-        GradientCheck.Report dropped = GradientCheck.run(b.dropout(0.5).build().config(), 3, 2, 1, 77);
+        GradientCheck.Report plain = GradientCheck.of(b.build().config())
+                .vocabularySize(3).sequenceLength(2).batchSize(1).seed(77).run();
+        GradientCheck.Report dropped = GradientCheck.of(b.dropout(0.5).build().config())
+                .vocabularySize(3).sequenceLength(2).batchSize(1).seed(77).run();
         assertNotEquals(plain.loss(), dropped.loss());
     }
 }

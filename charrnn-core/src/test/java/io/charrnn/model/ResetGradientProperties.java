@@ -18,7 +18,8 @@ class ResetGradientProperties {
             @ForAll long seed) {
         // code 0 of a 2-4 letter vocabulary: about every third input resets
         ModelConfig config = RnnModel.builder().hidden(hidden).layers(layers).initScale(0.8).seed(seed).build().config();
-        GradientCheck.Report report = GradientCheck.run(config, vocabulary, steps, batch, seed, 0);
+        GradientCheck.Report report = GradientCheck.of(config)
+                .vocabularySize(vocabulary).sequenceLength(steps).batchSize(batch).seed(seed).resetBefore(0).run();
         assertTrue(report.maxRelativeError() <= 1e-6, () -> report.table());
     }
 
@@ -34,7 +35,8 @@ class ResetGradientProperties {
             @ForAll long seed) {
         ModelConfig config = RnnModel.builder().cell(cell).hidden(hidden).layers(layers).embedding(embedding)
                 .initScale(0.8).seed(seed).build().config();
-        GradientCheck.Report report = GradientCheck.run(config, vocabulary, steps, batch, seed, 0);
+        GradientCheck.Report report = GradientCheck.of(config)
+                .vocabularySize(vocabulary).sequenceLength(steps).batchSize(batch).seed(seed).resetBefore(0).run();
         assertTrue(report.maxRelativeError() <= 1e-6, () -> cell + "\n" + report.table());
     }
 }

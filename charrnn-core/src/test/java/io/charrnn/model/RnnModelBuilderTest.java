@@ -63,7 +63,7 @@ class RnnModelBuilderTest {
         assertEquals("dropout must be in [0, 1), got 1.0", rejected(() -> RnnModel.builder().dropout(1)));
         assertEquals("dropout must be in [0, 1), got NaN", rejected(() -> RnnModel.builder().dropout(Double.NaN)));
         assertEquals("dropout must be in [0, 1), got 1.0",
-                rejected(() -> new ModelConfig(CellType.LSTM, Activation.TANH, 8, 2, 0, 0.1, 1, 1.0)));
+                rejected(() -> new ModelConfig(CellType.LSTM, Activation.TANH, 8, 2, 0, 0.1, 1, 1.0, 1)));
     }
 
     @Test
@@ -78,7 +78,7 @@ class RnnModelBuilderTest {
     @Test
     void forgetBias_defaultsToOne_andStartsTheLstmForgetGateBiases() {
         assertEquals(1.0, RnnModel.builder().build().config().forgetBias());
-        assertEquals(1.0, new ModelConfig(CellType.LSTM, Activation.TANH, 8, 1, 0, 0.1, 1, 0).forgetBias());
+        assertEquals(1.0, RnnModel.builder().cell(CellType.LSTM).build().config().forgetBias());
         int h = 6;
         for (double bias : new double[] {1, 0, -0.5, 2.5}) {
             RnnModel m = RnnModel.builder().cell(CellType.LSTM).hidden(h).layers(2).forgetBias(bias)
@@ -100,7 +100,7 @@ class RnnModelBuilderTest {
     @Test
     void dropout_defaultsToZero_andIsKeptInTheConfig() {
         assertEquals(0.0, RnnModel.builder().build().config().dropout());
-        assertEquals(0.0, new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, 0.1, 1).dropout());
+        assertEquals(0.0, RnnModel.builder().build().config().dropout());
         assertEquals(0.25, RnnModel.builder().dropout(0.25).build().config().dropout());
         assertEquals(0.999, RnnModel.builder().dropout(0.999).build().config().dropout());
         assertNotEquals(RnnModel.builder().build().config(), RnnModel.builder().dropout(0.25).build().config());
@@ -128,24 +128,24 @@ class RnnModelBuilderTest {
     @Test
     void modelConfig_validatesEveryField() {
         assertEquals("hidden must be in [1, 16384], got 0",
-                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 0, 1, 0, 0.1, 1)));
+                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 0, 1, 0, 0.1, 1, 0, 1)));
         assertEquals("layers must be in [1, 64], got 65",
-                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 8, 65, 0, 0.1, 1)));
+                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 8, 65, 0, 0.1, 1, 0, 1)));
         assertEquals("embedding must be 0 (one-hot input) or in [1, 16384], got -1",
-                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, -1, 0.1, 1)));
+                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, -1, 0.1, 1, 0, 1)));
         assertEquals("initScale must be finite and > 0, got NaN",
-                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, Double.NaN, 1)));
-        assertThrows(NullPointerException.class, () -> new ModelConfig(null, Activation.TANH, 8, 1, 0, 0.1, 1));
-        assertThrows(NullPointerException.class, () -> new ModelConfig(CellType.RNN, null, 8, 1, 0, 0.1, 1));
-        assertFalse(new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, 0.1, 1).hasEmbedding());
-        assertTrue(new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 4, 0.1, 1).hasEmbedding());
+                rejected(() -> new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, Double.NaN, 1, 0, 1)));
+        assertThrows(NullPointerException.class, () -> new ModelConfig(null, Activation.TANH, 8, 1, 0, 0.1, 1, 0, 1));
+        assertThrows(NullPointerException.class, () -> new ModelConfig(CellType.RNN, null, 8, 1, 0, 0.1, 1, 0, 1));
+        assertFalse(new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 0, 0.1, 1, 0, 1).hasEmbedding());
+        assertTrue(new ModelConfig(CellType.RNN, Activation.TANH, 8, 1, 4, 0.1, 1, 0, 1).hasEmbedding());
     }
 
     @Test
     void build_defaults_areVanillaTanhOneLayerOneHotSeed42() {
         ModelConfig c = RnnModel.builder().build().config();
 
-        assertEquals(new ModelConfig(CellType.RNN, Activation.TANH, 100, 1, 0, 0.1, 42), c);
+        assertEquals(new ModelConfig(CellType.RNN, Activation.TANH, 100, 1, 0, 0.1, 42, 0, 1), c);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.charrnn.tools;
 
+import io.charrnn.diagnostics.BenchmarkProbes;
 import io.charrnn.internal.nd.Blas;
-import io.charrnn.internal.nd.GemmPeak;
 import io.charrnn.internal.nd.NdRuntime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +59,7 @@ public final class GemmBudget {
         shapes.add(new Shape("dWy = Hᵀ·dY", h, rows, v, true, false, 1));
         shapes.add(new Shape("dH = dY·Wyᵀ", rows, v, h, false, true, 1));
         NdRuntime.ensureInitialized();
-        double peak = GemmPeak.medianGflops(2048, 5);
+        double peak = BenchmarkProbes.medianGemmGflops(2048, 5);
         System.out.printf(Locale.ROOT, "GEMM peak at 2048^2: %.1f GFLOP/s; products through %s%n", peak,
                 nd4j ? "Nd4j.gemm" : "Blas (cblas_sgemm, cblas_sgemv for one row)");
         System.out.printf(Locale.ROOT, "%-36s %18s %6s %10s %9s %10s%n", "product", "m x k x n", "calls", "us/call",

@@ -45,7 +45,7 @@ public final class LstmStepTrace {
         String train = new String(cps, 0, (int) (cps.length * 0.9));
         Corpus corpus = Corpus.of(train, vocabulary).withSplit(0, 0);
         ModelConfig config = new ModelConfig(CellType.LSTM, Activation.TANH, hidden, layers, 0,
-                1 / Math.sqrt(hidden), 42);
+                1 / Math.sqrt(hidden), 42, 0, 1);
         RnnModel model;
         if (init.startsWith("own:")) {
             model = RnnModel.builder().cell(CellType.LSTM).hidden(hidden).layers(layers).seed(42)

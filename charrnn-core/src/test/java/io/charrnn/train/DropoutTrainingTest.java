@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.charrnn.eval.Evaluation;
-import io.charrnn.internal.ModelAccess;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.model.CellType;
@@ -39,7 +39,7 @@ class DropoutTrainingTest {
     private static RnnModel withoutDropout(RnnModel m) {
         ModelConfig c = m.config();
         ModelConfig plain = new ModelConfig(c.cell(), c.activation(), c.hidden(), c.layers(), c.embedding(),
-                c.initScale(), c.seed());
+                c.initScale(), c.seed(), 0, c.forgetBias());
         return RnnModel.fromWeights(plain, m.vocabulary().orElseThrow(), m.weights());
     }
 
@@ -79,7 +79,7 @@ class DropoutTrainingTest {
         // validation inside training: the loss of the final weights, scored without masks
         int[] validation = SYLLABLES.codes(Corpus.Split.VALIDATION);
         double[] sum = Kernels.sumLoss(new ParameterLayout(plain.config(), SYLLABLES.vocabulary().size()),
-                ModelAccess.parameters(plain), validation, 16, 8);
+                ModelAccess.engine(plain).parameters(), validation, 16, 8);
         assertEquals(sum[0] / sum[1], r.validationLoss().getAsDouble(), 0.0);
 
         assertEquals(Evaluation.score(dropping, text), Evaluation.score(dropping, text));

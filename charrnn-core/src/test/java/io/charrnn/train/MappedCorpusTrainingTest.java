@@ -61,6 +61,6 @@ class MappedCorpusTrainingTest {
         Corpus heap = Corpus.fromFile(f);
         Corpus mapped = Corpus.open(f);
         assertEquals(TrainingRun.fingerprint(heap.codes(Corpus.Split.TRAIN)),
-                TrainingRun.fingerprint(io.charrnn.internal.text.CorpusAccess.codes(mapped, Corpus.Split.TRAIN)));
+                TrainingRun.fingerprint(io.charrnn.internal.access.CorpusAccess.codes(mapped, Corpus.Split.TRAIN)));
     }
 }

@@ -3,8 +3,8 @@ package io.charrnn.internal.cells;
 /**
  * The element-wise part of one time step of the LSTM and GRU cells, forward and backward, on the
  * host. {@link NdGatedKernel} does the products through BLAS and this math in Java: a few dozen
- * libnd4j ops per step would cost 5–10 µs of fixed overhead each (ND4J-NOTES.md §1.2), while these
- * loops have no calls.
+ * libnd4j ops per step would each cost a fixed overhead larger than their arithmetic (figures: docs/engine.md), while
+ * these loops have no calls.
  *
  * <p>Two paths. FLOAT (training): every operand is its own zero-based {@code float[]} of B·H
  * values, one array per gate ({@code i[b·H + j]} is unit j of stream b), of which a call computes

@@ -5,16 +5,16 @@ import java.util.Arrays;
 
 /**
  * The same forward pass and BPTT as {@link NdRnnKernel}, in plain Java, for the small shapes where
- * ND4J's per-call overhead (10–30 µs) dominates: min-char-rnn's H=100, B=1 step. Rows are
+ * ND4J's per-call overhead dominates: min-char-rnn's H=100, B=1 step. Rows are
  * time-major, as there; tests hold both kernels to the same losses and gradients.
  *
- * <p>Every product is an "axpy over rows" on {@link RowWeights} (see there for why: 3–5× faster
- * than offsets into a flat buffer on JDK 17), four rows per pass over the output; {@code W·x}
+ * <p>Every product is an "axpy over rows" on {@link RowWeights} (see there for why: several times
+ * faster than offsets into a flat buffer on JDK 17), four rows per pass over the output; {@code W·x}
  * products use rows of {@code Wᵀ}; tanh is {@link FastTanh}. Backward runs the recurrence first and
  * then the weight gradients of all time rows, four rows per pass over each gradient row
- * ({@link RowWeights#addOuterRows}). With clipping in a vectorised loop, these halved C1's step
- * (294 → 157 µs). Each call copies the flat parameters into rows and the row gradients back out, a
- * few µs against the step's arithmetic. Not thread-safe.
+ * ({@link RowWeights#addOuterRows}). With clipping in a vectorised loop, these halved C1's step (figures: docs/engine.md).
+ * Each call copies the flat parameters into rows and the row gradients back out, little against the
+ * step's arithmetic. Not thread-safe.
  */
 public final class JavaRnnKernel implements Kernel {
     private final boolean tanh;

@@ -5,9 +5,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Picks the kernel for a shape: plain Java where ND4J's per-call overhead would dominate, ND4J/BLAS
- * otherwise. A recurrent step is one [B×H]·[H×H] product: about 12 µs of fixed cost through ND4J
- * plus 2·B·H² flops at ~150 GFLOP/s, against 2·B·H² flops at ~7 GFLOP/s in a Java loop (ND4J-NOTES.md
- * §1.1, §2.3), so Java wins while B·H² stays below about 50,000 (H=100 up to B=4; H=200 at B=1).
+ * otherwise. A recurrent step is one [B×H]·[H×H] product: a fixed cost per ND4J call plus 2·B·H²
+ * flops at BLAS speed, against 2·B·H² flops at a much lower rate in a Java loop, so Java wins while
+ * B·H² stays below about {@value #JAVA_LIMIT} (H=100 up to B=4; H=200 at B=1) (figures: docs/engine.md).
  *
  * <p>The system property {@code charrnn.kernel} ({@code auto}, {@code java}, {@code nd4j}) overrides
  * the choice, for benchmarks and tests. Dropout exists only in the ND4J kernels, so training a model

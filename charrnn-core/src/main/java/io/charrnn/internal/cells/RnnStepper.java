@@ -1,6 +1,5 @@
 package io.charrnn.internal.cells;
 
-import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import java.util.Arrays;
 
@@ -8,17 +7,16 @@ import java.util.Arrays;
  * One character at a time through a model of any cell (vanilla, LSTM, GRU; equations in
  * {@link io.charrnn.model.CellType}), for a batch of independent rows (1 when
  * sampling one text), in plain Java: what sampling and scoring need, where per-character latency
- * is everything (a [1×100]·[100×100] product costs about 1.5 µs here against 12 µs for one ND4J
- * call). The weights ({@link Weights}) are built once and shared by any number of steppers; each
- * stepper holds its own hidden state. Not thread-safe.
+ * is everything (a [1×100]·[100×100] product in Java takes a fraction of one ND4J call's fixed
+ * cost). The weights ({@link StepperWeights}) are built once and shared by any number of steppers;
+ * each stepper holds its own hidden state. Not thread-safe.
  *
  * <p>Every product takes a layer's new state {@code h_t} as soon as it is known: right after its
  * gates, layer l computes {@code h_t·[Wh | Wx of the layer above]} (or {@code [Wh | Wy]} at the
  * top), one pass over rows of both matrices side by side: its own recurrent term for step t + 1
  * and the input of the layer above (or the logits). So the recurrent product of a step is already
  * there when its input arrives, the logits are no longer a pass over short rows after everything
- * else, and on two threads the decoder is shared like the rest. Per character with logits, on two
- * threads: H = 512 vanilla 14.8 → 12.0 µs, 2-layer LSTM 512 230 → 212 µs, GRU 512 41.5 → 35.1 µs.
+ * else, and on two threads the decoder is shared like the rest (figures: docs/engine.md).
  * A pre-activation is {@code (b + input) + h_{t-1}·Wh}; for one-hot input the input is a row of
  * Wx, and for an embedding a row of the table {@code E·Wx}, computed once.
  *
@@ -26,81 +24,22 @@ import java.util.Arrays;
  * ({@link RowWeights#axpy4}): one pass over {@code y} per four rows instead of one per row, which
  * the JIT still vectorises (every array indexed from 0, see {@link RowWeights}). With a batch, each
  * block of four rows is applied to every row of the batch while it is in L1. {@code Math.fma}
- * gains about 7 % but is not used: it would change results against the kernels.
+ * would be a little faster but is not used: it would change results against the kernels.
  *
  * <p>Large models (G·H² ≥ {@link #SPLIT_MIN_WORK}) split each layer's product by columns between
  * the calling thread (the first half) and a spinning helper ({@link StepWorker}, the rest), each
  * into its own buffers: a cache line written by both threads costs more than the split gains. The
- * 2-layer LSTM at 512 is bound by memory bandwidth: its 12.6 MB of float32 weights are read once
- * per character, from L3.
+ * 2-layer LSTM at 512 is bound by memory bandwidth: all its float32 weights (12.6 MB) are read once
+ * per character.
  */
 public final class RnnStepper {
-    /** A model's weights in row form, immutable once built, safe to share across threads. */
-    public static final class Weights {
-        private final float[][] input; // [V][G·H]: layer 0's input term for each code
-        private final float[][] bias; // [l][G·H]: b, or the GRU's bx
-        private final float[][] biasH; // [l][3H]: the GRU's bh; null for other cells
-        // [l][H][G·H + G·H or V]: the rows of [Wh | Wx of layer l + 1], at the top [Wh | Wy], so that
-        // every product of h_t is one pass over long rows (short rows of Wy alone, 65 floats, ran
-        // at a third of the speed per multiply-add)
-        private final float[][][] out;
-        private final float[] by;
-        private final boolean tanh;
-        private final CellType cell;
-        private final int hidden;
-        private final int width; // G·H
-
-        /** @param parameters the model's flat parameters (copied) */
-        public Weights(ParameterLayout layout, float[] parameters) {
-            RowWeights rows = new RowWeights(layout, false);
-            rows.load(parameters);
-            int layers = rows.wh.length;
-            int width = rows.wh[0][0].length;
-            if (rows.embedding == null) {
-                input = rows.wx[0];
-            } else {
-                input = new float[rows.embedding.length][width];
-                for (int v = 0; v < input.length; v++) {
-                    RowWeights.rowTimesMatrix(rows.embedding[v], rows.wx[0], input[v]);
-                }
-            }
-            bias = rows.bias;
-            biasH = rows.biasH;
-            hidden = rows.wh[0].length;
-            this.width = width;
-            out = new float[layers][hidden][];
-            for (int l = 0; l < layers; l++) {
-                float[][] next = l + 1 < layers ? rows.wx[l + 1] : rows.wy;
-                for (int k = 0; k < hidden; k++) {
-                    float[] row = new float[width + next[k].length];
-                    System.arraycopy(rows.wh[l][k], 0, row, 0, width);
-                    System.arraycopy(next[k], 0, row, width, next[k].length);
-                    out[l][k] = row;
-                }
-            }
-            by = rows.by;
-            tanh = layout.config().activation() == Activation.TANH;
-            cell = layout.cell();
-        }
-
-        /** @return the vocabulary size (the number of logits per step) */
-        public int vocabularySize() {
-            return by.length;
-        }
-
-        /** @return the number of layers */
-        int layers() {
-            return out.length;
-        }
-    }
-
     /**
      * Work per layer step (rows × G·H × (in + H) multiply-adds) from which a step is split across
-     * two threads: about 4 µs of single-thread work, against a sub-µs hand-off.
+     * two threads: several µs of single-thread work, against a sub-µs hand-off.
      */
     static final long SPLIT_MIN_WORK = 1L << 17;
 
-    private final Weights w;
+    private final StepperWeights w;
     private final int layers;
     private final int batch;
     private final int hidden;
@@ -125,12 +64,12 @@ public final class RnnStepper {
     private boolean jobUp;
 
     /** A stepper for one row. */
-    public RnnStepper(Weights weights) {
+    public RnnStepper(StepperWeights weights) {
         this(weights, 1);
     }
 
     /** A stepper for {@code batch} independent rows, each from a zero state. */
-    public RnnStepper(Weights weights, int batch) {
+    public RnnStepper(StepperWeights weights, int batch) {
         this(weights, batch, null);
     }
 
@@ -138,7 +77,7 @@ public final class RnnStepper {
      * @param split whether steps are split across two threads: null to decide by size and
      *     {@link #splitThreads()}; true or false to force it (tests)
      */
-    RnnStepper(Weights weights, int batch, Boolean split) {
+    RnnStepper(StepperWeights weights, int batch, Boolean split) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -283,7 +222,7 @@ public final class RnnStepper {
      * @return the nanoseconds the products of one character took, averaged over {@code chars}
      * @throws IllegalArgumentException if chars is below 1
      */
-    public static double productNanosPerChar(Weights weights, int chars) {
+    public static double productNanosPerChar(StepperWeights weights, int chars) {
         if (chars < 1) {
             throw new IllegalArgumentException("chars must be >= 1, got " + chars);
         }
@@ -308,7 +247,7 @@ public final class RnnStepper {
     }
 
     /** @return the bytes of weights one character's products read: every row of every layer's product */
-    public static long productBytesPerChar(Weights weights) {
+    public static long productBytesPerChar(StepperWeights weights) {
         long floats = 0;
         for (float[][] layer : weights.out) {
             floats += (long) layer.length * layer[0].length;

@@ -8,8 +8,8 @@ import java.util.Arrays;
  *
  * <p>Why rows: HotSpot C2 on JDK 17 vectorises {@code y[j] += a * w[j]} only when every array in
  * the loop is indexed from zero; with a row offset into a flat buffer ({@code w[off + j]}) it cannot
- * rule out aliasing and falls back to scalar code. Measured here at n = 100 / 512: 15 / 27 GFLOP/s
- * for row arrays against 5–6 for offsets into a flat array. So every product in the Java kernels is
+ * rule out aliasing and falls back to scalar code, several times slower (figures: docs/engine.md).
+ * So every product in the Java kernels is
  * written in this "axpy over rows" form, and {@code W·x} products use rows of {@code Wᵀ}.
  */
 final class RowWeights {

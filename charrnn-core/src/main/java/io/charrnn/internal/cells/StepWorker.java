@@ -10,10 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the second half of the rows of a large gated training step's element-wise work
  * ({@link NdGatedKernel}; there it parks after each part, see {@link #run(Job, long)}).
  *
- * <p>A step is far too short for an executor: at H = 512 the whole character takes about 20 µs, and
- * a {@code ForkJoinPool} or {@code LockSupport.unpark} hand-off costs tens of µs. So the helper
+ * <p>A step is far too short for an executor: at H = 512 the whole character takes tens of µs, about
+ * what a {@code ForkJoinPool} or {@code LockSupport.unpark} hand-off alone costs. So the helper
  * spins ({@link Thread#onSpinWait()}) on a volatile sequence number and picks a job up within a
- * fraction of a µs (0.12 µs for a post-and-wait round trip measured here). It spins for at most
+ * fraction of a µs (figures: docs/engine.md). It spins for at most
  * {@link #SPIN_NANOS} after its last job and then parks, so it costs nothing when nobody samples.
  *
  * <p>Robust to a busy machine: each job has two parts, the caller does part 0 and then tries to

@@ -8,11 +8,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonWriter;
-import io.charrnn.io.ModelFiles;
+import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.LossHistory;
 import io.charrnn.model.ModelConfig;
-import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,10 +33,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The model file format ({@link ModelFiles} documents it) with room for extra entries: a
- * checkpoint is a model file plus named JSON objects ({@code trainer.json}) and named float32
- * vectors ({@code optimizer/m.npy}). {@link ModelFiles#save} and {@link ModelFiles#load} are
+ * The model file format ({@code io.charrnn.io.ModelFiles} documents it) with room for extra
+ * entries: a checkpoint is a model file plus named JSON objects ({@code trainer.json}) and named
+ * float32 vectors ({@code optimizer/m.npy}). {@code ModelFiles.save} and {@code ModelFiles.load} are
  * thin wrappers; {@code ModelFiles.load} of a checkpoint gives its model and ignores the extras.
+ * It reads and writes a model as plain values ({@link Stored}); {@code internal.access.ModelAccess}
+ * turns those into an {@code RnnModel} and back.
  *
  * <p>Extras are listed in {@code charrnn.json} under {@code "extras"}
  * ({@code {"json": ["trainer.json"], "arrays": [{"file": "optimizer/m.npy", "shape": [n]}]}}), so
@@ -72,6 +74,18 @@ public final class ModelArchive {
     private static final Gson GSON = new Gson();
 
     /**
+     * A model as a file holds it.
+     *
+     * @param config the architecture
+     * @param vocabulary the vocabulary
+     * @param parameters the flat weights in layout order (not copied: the writer only reads them, and
+     *     the reader's are fresh)
+     * @param training how the model was trained, or null
+     */
+    public record Stored(ModelConfig config, Vocabulary vocabulary, float[] parameters, TrainingInfo training) {
+    }
+
+    /**
      * What a model file or checkpoint holds.
      *
      * @param formatVersion the format version of the file
@@ -80,7 +94,7 @@ public final class ModelArchive {
      * @param json the extra JSON objects by entry name, sorted (empty for a plain model file)
      * @param arrays the extra float32 vectors by entry name, sorted (empty for a plain model file)
      */
-    public record Contents(int formatVersion, String libraryVersion, RnnModel model, Map<String, JsonObject> json,
+    public record Contents(int formatVersion, String libraryVersion, Stored model, Map<String, JsonObject> json,
                            Map<String, float[]> arrays) {
         /** Makes the maps unmodifiable. */
         public Contents {
@@ -97,38 +111,35 @@ public final class ModelArchive {
      * checked and every JSON object serialised before the file system is touched.
      *
      * @param target the file to write; its directory must exist
-     * @param model a bound model
+     * @param model the model
      * @param extraJson extra JSON objects by entry name (e.g. {@code trainer.json}); not kept
      * @param extraArrays extra float32 vectors by entry name (e.g. {@code optimizer/m.npy}), each
      *     saved with the shape {@code (n,)}; not kept
-     * @throws IllegalArgumentException if the model is unbound, a name is not allowed, or a JSON
+     * @throws IllegalArgumentException if a name is not allowed, or a JSON
      *     object holds a value JSON cannot represent (NaN)
      * @throws IOException if the directory does not exist, the target is a directory, or writing fails
      */
-    public static void write(Path target, RnnModel model, Map<String, JsonObject> extraJson,
+    public static void write(Path target, Stored model, Map<String, JsonObject> extraJson,
                              Map<String, float[]> extraArrays) throws IOException {
         write(target, model, extraJson, extraArrays, UnaryOperator.identity());
     }
 
     /**
-     * {@link #write(Path, RnnModel, Map, Map)} with a hook around the raw output stream (tests).
+     * {@link #write(Path, Stored, Map, Map)} with a hook around the raw output stream (tests).
      *
      * @param target the file to write
-     * @param model a bound model
+     * @param model the model
      * @param extraJson extra JSON objects by entry name
      * @param extraArrays extra float32 vectors by entry name
      * @param wrap wraps the temporary file's unbuffered stream
      * @throws IOException if writing fails
      */
-    public static void write(Path target, RnnModel model, Map<String, JsonObject> extraJson,
+    public static void write(Path target, Stored model, Map<String, JsonObject> extraJson,
                              Map<String, float[]> extraArrays, UnaryOperator<OutputStream> wrap) throws IOException {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(extraJson, "extraJson");
         Objects.requireNonNull(extraArrays, "extraArrays");
-        if (!model.isBound()) {
-            throw new IllegalArgumentException("cannot save a model that has no vocabulary and no weights: train it first");
-        }
         if (extraJson.size() + extraArrays.size() > MAX_EXTRAS) {
             throw new IllegalArgumentException("a checkpoint holds at most " + MAX_EXTRAS + " extra entries, got "
                     + (extraJson.size() + extraArrays.size()));
@@ -144,16 +155,19 @@ public final class ModelArchive {
             checkName(e.getKey(), ".npy");
             arrays.put(e.getKey(), Objects.requireNonNull(e.getValue(), () -> "extraArrays value of " + e.getKey()).clone());
         }
-        model.trainingInfo().ifPresent(info -> {
-            if (!StandardCharsets.UTF_8.newEncoder().canEncode(info.trainer())) {
-                throw new IllegalArgumentException("the training info's trainer description must be valid Unicode "
-                        + "(no unpaired surrogates), got " + JsonFields.show(new JsonPrimitive(info.trainer())));
-            }
-        });
-        Map<String, int[]> shapes = model.parameterShapes();
-        Map<String, float[]> weights = model.weights();
+        TrainingInfo info = model.training();
+        if (info != null && !StandardCharsets.UTF_8.newEncoder().canEncode(info.trainer())) {
+            throw new IllegalArgumentException("the training info's trainer description must be valid Unicode "
+                    + "(no unpaired surrogates), got " + JsonFields.show(new JsonPrimitive(info.trainer())));
+        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        for (ParameterLayout.Tensor t : new ParameterLayout(model.config(), model.vocabulary().size()).tensors()) {
+            shapes.put(t.name(), t.shape());
+            weights.put(t.name(), Arrays.copyOfRange(model.parameters(), t.offset(), t.offset() + t.size()));
+        }
         byte[] description = description(model, shapes, json.keySet(), arrays);
-        LossHistory history = model.trainingInfo().map(TrainingInfo::history).orElse(LossHistory.empty());
+        LossHistory history = info == null ? LossHistory.empty() : info.history();
         AtomicFiles.checkTarget(target);
         AtomicFiles.write(target, out -> {
             ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
@@ -259,10 +273,10 @@ public final class ModelArchive {
         return (text + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] description(RnnModel model, Map<String, int[]> shapes, Iterable<String> jsonNames,
+    private static byte[] description(Stored model, Map<String, int[]> shapes, Iterable<String> jsonNames,
                                       Map<String, float[]> arrays) {
         ModelConfig config = model.config();
-        Vocabulary vocabulary = model.vocabulary().orElseThrow();
+        Vocabulary vocabulary = model.vocabulary();
         JsonObject root = new JsonObject();
         root.addProperty("magic", MAGIC);
         root.addProperty("formatVersion", CURRENT_VERSION);
@@ -288,7 +302,7 @@ public final class ModelArchive {
         } else {
             root.add("replacement", JsonNull.INSTANCE);
         }
-        root.add("training", model.trainingInfo().<JsonElement>map(ModelArchive::training).orElse(JsonNull.INSTANCE));
+        root.add("training", model.training() == null ? JsonNull.INSTANCE : training(model.training()));
         JsonArray parameters = new JsonArray();
         shapes.forEach((name, shape) -> {
             JsonObject p = new JsonObject();

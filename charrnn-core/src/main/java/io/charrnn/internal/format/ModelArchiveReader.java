@@ -1,7 +1,6 @@
 package io.charrnn.internal.format;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.Strictness;
@@ -9,11 +8,8 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.io.ModelFormatException;
-import io.charrnn.model.Activation;
-import io.charrnn.model.CellType;
 import io.charrnn.model.LossHistory;
 import io.charrnn.model.ModelConfig;
-import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +25,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -64,11 +59,13 @@ final class ModelArchiveReader {
     private final String file;
     private final long fileSize;
     private final JsonFields fields;
+    private final DescriptionFields description;
 
     private ModelArchiveReader(Path source, long fileSize) {
         this.file = source.toString();
         this.fileSize = fileSize;
         this.fields = new JsonFields(file);
+        this.description = new DescriptionFields(file, fileSize, fields);
     }
 
     static ModelArchive.Contents read(Path source, boolean extras) throws IOException {
@@ -136,8 +133,8 @@ final class ModelArchiveReader {
         if (libraryVersion.length() > 100) {
             libraryVersion = libraryVersion.substring(0, 100) + "…";
         }
-        ModelConfig config = config(fields.object(root, "config", where), where + "config: ");
-        Vocabulary vocabulary = vocabulary(root, where);
+        ModelConfig config = description.config(fields.object(root, "config", where), where + "config: ");
+        Vocabulary vocabulary = description.vocabulary(root, where);
         ParameterLayout layout;
         try {
             layout = new ParameterLayout(config, vocabulary.size());
@@ -145,11 +142,12 @@ final class ModelArchiveReader {
             throw problem(where + "expected a config and vocabulary that give a model of fewer than 2^31 parameters, found "
                     + e.getMessage(), e);
         }
-        checkParameterList(fields.array(root, "parameters", where), layout, where + "parameters: ");
-        TrainingInfo training = version >= ModelArchive.TRAINING_VERSION ? training(root, where) : null;
-        HistorySpec history = training == null ? null : historySpec(root.getAsJsonObject("training"),
+        description.checkParameterList(fields.array(root, "parameters", where), layout, where + "parameters: ");
+        TrainingInfo training = version >= ModelArchive.TRAINING_VERSION ? description.training(root, where) : null;
+        DescriptionFields.HistorySpec history = training == null ? null : description.historySpec(root.getAsJsonObject("training"),
                 where + "training: history: ");
-        Extras extras = version >= ModelArchive.TRAINING_VERSION ? extras(root, where) : new Extras(List.of(), Map.of());
+        DescriptionFields.Extras extras = version >= ModelArchive.TRAINING_VERSION ? description.extras(root, where)
+                : new DescriptionFields.Extras(List.of(), Map.of());
 
         // entries may be forged to overlap; together they must still fit in the file
         long total = 0;
@@ -172,19 +170,13 @@ final class ModelArchiveReader {
                         + ModelArchive.DESCRIPTION_ENTRY + ", found a file of " + fileSize + " bytes");
             }
         }
-        Map<String, float[]> weights = new LinkedHashMap<>();
+        float[] parameters = new float[layout.size()];
         for (ParameterLayout.Tensor t : layout.tensors()) {
-            weights.put(t.name(), readTensor(zip, entries, t));
+            float[] w = readTensor(zip, entries, t);
+            System.arraycopy(w, 0, parameters, t.offset(), w.length);
         }
-        RnnModel model;
-        try {
-            model = RnnModel.fromWeights(config, vocabulary, weights);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("internal error: checked weights were refused: " + e.getMessage(), e);
-        }
-        if (training != null) {
-            model = model.withTrainingInfo(history == null ? training : training.withHistory(readHistory(zip, entries, history)));
-        }
+        ModelArchive.Stored model = new ModelArchive.Stored(config, vocabulary, parameters,
+                training == null || history == null ? training : training.withHistory(readHistory(zip, entries, history)));
         Map<String, JsonObject> json = new LinkedHashMap<>();
         Map<String, float[]> arrays = new LinkedHashMap<>();
         if (readExtras) {
@@ -203,67 +195,7 @@ final class ModelArchiveReader {
         return new ModelArchive.Contents((int) version, libraryVersion, model, json, arrays);
     }
 
-    /** The extras listed in charrnn.json: JSON entry names, and array entry names with their lengths, in order. */
-    private record Extras(List<String> json, Map<String, Integer> arrays) {
-    }
-
-    private TrainingInfo training(JsonObject root, String where) throws ModelFormatException {
-        JsonElement t = root.get("training");
-        if (t == null || t.isJsonNull()) {
-            return null;
-        }
-        JsonObject o = fields.object(root, "training", where);
-        String at = where + "training: ";
-        long steps = fields.integer(o, "steps", 0, Long.MAX_VALUE, at);
-        long characters = fields.integer(o, "characters", 0, Long.MAX_VALUE, at);
-        double loss = fields.loss(o, "loss", at);
-        double validationLoss = fields.loss(o, "validationLoss", at);
-        String trainer = fields.string(o, "trainer", at);
-        return new TrainingInfo(steps, characters, loss, validationLoss, trainer);
-    }
-
-    /** The loss history listed in {@code "training"}: the npy vectors hold {@code steps} values each. */
-    private record HistorySpec(long firstStep, int steps, List<LossHistory.Validation> validations) {
-    }
-
-    private HistorySpec historySpec(JsonObject training, String at) throws ModelFormatException {
-        JsonElement e = training.get("history");
-        if (e == null || e.isJsonNull()) {
-            return null;
-        }
-        if (!e.isJsonObject()) {
-            throw problem(at + "expected an object, found " + JsonFields.show(e));
-        }
-        JsonObject h = e.getAsJsonObject();
-        long firstStep = fields.integer(h, "firstStep", 1, Long.MAX_VALUE / 2, at);
-        int steps = (int) fields.integer(h, "steps", 0, Integer.MAX_VALUE - 8, at);
-        String losses = fields.string(h, "losses", at);
-        String smooth = fields.string(h, "smoothLosses", at);
-        if (!losses.equals(ModelArchive.HISTORY_LOSSES) || !smooth.equals(ModelArchive.HISTORY_SMOOTH)) {
-            throw problem(at + "expected the files \"" + ModelArchive.HISTORY_LOSSES + "\" and \""
-                    + ModelArchive.HISTORY_SMOOTH + "\", found \"" + losses + "\" and \"" + smooth + "\"");
-        }
-        JsonArray list = fields.array(h, "validations", at);
-        if (list.size() > (fileSize / 8) + 1) {
-            throw problem(at + "expected at most one validation per 8 bytes of the file, found " + list.size());
-        }
-        List<LossHistory.Validation> validations = new ArrayList<>();
-        long previous = 1;
-        for (int i = 0; i < list.size(); i++) {
-            String vi = at + "validations[" + i + "]: ";
-            if (!list.get(i).isJsonObject()) {
-                throw problem(vi + "expected an object {step, loss}, found " + JsonFields.show(list.get(i)));
-            }
-            JsonObject v = list.get(i).getAsJsonObject();
-            long step = fields.integer(v, "step", previous, Long.MAX_VALUE, vi);
-            double loss = fields.number(v, "loss", vi);
-            validations.add(new LossHistory.Validation(step, loss));
-            previous = step;
-        }
-        return new HistorySpec(firstStep, steps, validations);
-    }
-
-    private LossHistory readHistory(ZipFile zip, Map<String, ZipEntry> entries, HistorySpec spec) throws IOException {
+    private LossHistory readHistory(ZipFile zip, Map<String, ZipEntry> entries, DescriptionFields.HistorySpec spec) throws IOException {
         int[] shape = {spec.steps()};
         float[] losses = readArray(zip, entry(entries, ModelArchive.HISTORY_LOSSES, "loss history"), shape, spec.steps());
         float[] smooth = readArray(zip, entry(entries, ModelArchive.HISTORY_SMOOTH, "loss history"), shape, spec.steps());
@@ -276,58 +208,6 @@ final class ModelArchiveReader {
             }
         }
         return LossHistory.of(spec.firstStep(), losses, smooth, spec.validations());
-    }
-
-    private Extras extras(JsonObject root, String where) throws ModelFormatException {
-        JsonElement e = root.get("extras");
-        if (e == null || e.isJsonNull()) {
-            return new Extras(List.of(), Map.of());
-        }
-        JsonObject o = fields.object(root, "extras", where);
-        String at = where + "extras: ";
-        JsonArray jsonList = fields.array(o, "json", at);
-        JsonArray arrayList = fields.array(o, "arrays", at);
-        if (jsonList.size() + arrayList.size() > ModelArchive.MAX_EXTRAS) {
-            throw problem(at + "expected at most " + ModelArchive.MAX_EXTRAS + " extra entries, found "
-                    + (jsonList.size() + arrayList.size()));
-        }
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        List<String> json = new ArrayList<>();
-        for (int i = 0; i < jsonList.size(); i++) {
-            JsonElement n = jsonList.get(i);
-            if (!n.isJsonPrimitive() || !n.getAsJsonPrimitive().isString()) {
-                throw problem(at + "expected \"json[" + i + "]\" to be an entry name, found " + JsonFields.show(n));
-            }
-            json.add(extraName(n.getAsString(), ".json", seen, at + "json[" + i + "]: "));
-        }
-        Map<String, Integer> arrays = new LinkedHashMap<>();
-        for (int i = 0; i < arrayList.size(); i++) {
-            String ai = at + "arrays[" + i + "]: ";
-            if (!arrayList.get(i).isJsonObject()) {
-                throw problem(ai + "expected an object {file, shape}, found " + JsonFields.show(arrayList.get(i)));
-            }
-            JsonObject a = arrayList.get(i).getAsJsonObject();
-            String name = extraName(fields.string(a, "file", ai), ".npy", seen, ai);
-            JsonArray shape = fields.array(a, "shape", ai);
-            if (shape.size() != 1) {
-                throw problem(ai + "expected a shape [n] (a vector), found " + JsonFields.showShape(shape));
-            }
-            arrays.put(name, (int) fields.integer(shape.get(0), "shape[0]", 0, Integer.MAX_VALUE - 8, ai));
-        }
-        return new Extras(json, arrays);
-    }
-
-    private String extraName(String name, String suffix, java.util.Set<String> seen, String where)
-            throws ModelFormatException {
-        String problem = ModelArchive.nameProblem(name, suffix);
-        if (problem != null) {
-            throw problem(where + "expected an entry name that is " + problem + ", found "
-                    + JsonFields.show(new com.google.gson.JsonPrimitive(name)));
-        }
-        if (!seen.add(name)) {
-            throw problem(where + "expected each extra entry once, found \"" + name + "\" twice");
-        }
-        return name;
     }
 
     private ZipEntry entry(Map<String, ZipEntry> entries, String name, String what) throws ModelFormatException {
@@ -399,105 +279,6 @@ final class ModelArchiveReader {
         m = advice > 0 ? m.substring(advice) : m;
         int link = m.indexOf("\nSee ");
         return link > 0 ? m.substring(0, link) : m;
-    }
-
-    private ModelConfig config(JsonObject c, String where) throws ModelFormatException {
-        String cellName = fields.string(c, "cell", where);
-        CellType cell;
-        try {
-            cell = CellType.valueOf(cellName);
-        } catch (IllegalArgumentException e) {
-            throw problem(where + "expected a cell type in " + Arrays.toString(CellType.values()) + ", found \""
-                    + cellName + "\" (written by a newer charrnn?)");
-        }
-        String activationName = fields.string(c, "activation", where);
-        Activation activation;
-        try {
-            activation = Activation.valueOf(activationName);
-        } catch (IllegalArgumentException e) {
-            throw problem(where + "expected an activation in " + Arrays.toString(Activation.values()) + ", found \""
-                    + activationName + "\"");
-        }
-        int hidden = (int) fields.integer(c, "hidden", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        int layers = (int) fields.integer(c, "layers", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        int embedding = (int) fields.integer(c, "embedding", Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        double initScale = fields.number(c, "initScale", where);
-        long seed = fields.integer(c, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
-        // files written before dropout existed have no such field: they were trained without it
-        double dropout = c.has("dropout") ? fields.number(c, "dropout", where) : 0;
-        // files written before the forget bias was an option had 1, the only value then
-        double forgetBias = c.has("forgetBias") ? fields.number(c, "forgetBias", where) : 1;
-        try {
-            return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed, dropout, forgetBias);
-        } catch (IllegalArgumentException e) {
-            throw problem(where + "expected a valid config, found one where " + e.getMessage(), e);
-        }
-    }
-
-    private Vocabulary vocabulary(JsonObject root, String where) throws ModelFormatException {
-        JsonArray array = fields.array(root, "vocabulary", where);
-        if (array.isEmpty()) {
-            throw problem(where + "expected at least one code point in \"vocabulary\", found none");
-        }
-        int[] codePoints = new int[array.size()];
-        for (int i = 0; i < codePoints.length; i++) {
-            String field = "vocabulary[" + i + "]";
-            codePoints[i] = (int) fields.integer(array.get(i), field, 0, Character.MAX_CODE_POINT, where);
-            if (i > 0 && codePoints[i] <= codePoints[i - 1]) {
-                throw problem(where + "expected the code points of \"vocabulary\" strictly increasing, found "
-                        + codePoints[i] + " after " + codePoints[i - 1] + " at index " + i);
-            }
-        }
-        Vocabulary vocabulary = Vocabulary.of(codePoints);
-        JsonElement replacement = root.get("replacement");
-        if (replacement == null) {
-            throw problem(where + "expected a field \"replacement\" (a code point or null), found none");
-        }
-        if (replacement.isJsonNull()) {
-            return vocabulary;
-        }
-        int cp = (int) fields.integer(replacement, "replacement", 0, Character.MAX_CODE_POINT, where);
-        if (!vocabulary.contains(cp)) {
-            throw problem(where + "expected \"replacement\" to be a code point of the vocabulary, found " + cp
-                    + " (" + Vocabulary.describe(cp) + ")");
-        }
-        return vocabulary.withReplacement(cp);
-    }
-
-    private void checkParameterList(JsonArray list, ParameterLayout layout, String where) throws ModelFormatException {
-        List<String> expectedNames = new ArrayList<>();
-        layout.tensors().forEach(t -> expectedNames.add(t.name()));
-        if (list.size() != expectedNames.size()) {
-            throw problem(where + "expected " + expectedNames.size() + " parameters " + expectedNames
-                    + " for this config and vocabulary, found " + list.size());
-        }
-        for (int i = 0; i < list.size(); i++) {
-            ParameterLayout.Tensor t = layout.tensors().get(i);
-            String at = where + "[" + i + "]: ";
-            if (!list.get(i).isJsonObject()) {
-                throw problem(at + "expected an object {name, shape, file}, found " + JsonFields.show(list.get(i)));
-            }
-            JsonObject p = list.get(i).getAsJsonObject();
-            String name = fields.string(p, "name", at);
-            if (!name.equals(t.name())) {
-                throw problem(at + "expected the parameter \"" + t.name() + "\" (order " + expectedNames + "), found \""
-                        + name + "\"");
-            }
-            JsonArray shape = fields.array(p, "shape", at);
-            int[] expected = t.shape();
-            boolean same = shape.size() == expected.length;
-            for (int d = 0; same && d < expected.length; d++) {
-                same = fields.integer(shape.get(d), "shape[" + d + "]", Long.MIN_VALUE, Long.MAX_VALUE, at) == expected[d];
-            }
-            if (!same) {
-                throw problem(at + "expected \"" + name + "\" to have the shape " + Arrays.toString(expected)
-                        + " from the config and vocabulary, found " + JsonFields.showShape(shape));
-            }
-            String entry = fields.string(p, "file", at);
-            if (!entry.equals(ModelArchive.entryName(name))) {
-                throw problem(at + "expected the file \"" + ModelArchive.entryName(name) + "\", found \"" + entry + "\"");
-            }
-        }
     }
 
     private float[] readTensor(ZipFile zip, Map<String, ZipEntry> entries, ParameterLayout.Tensor t)

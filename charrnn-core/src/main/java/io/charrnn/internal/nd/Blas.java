@@ -12,9 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code cblas_dgemm} (the library ND4J itself loads), for the ND4J kernels' products.
  *
  * <p>Why not {@code Nd4j.gemm}: it goes through libnd4j's {@code Mmul} op, which costs far more than
- * the product at the recurrent shapes and allocates about 4.6 KB of Java objects per call. Measured
- * here for the C2 recurrent product [64×512]·[512×512] on row views of one buffer, 100 calls in a
- * row: 290–570 µs per call with {@code Nd4j.gemm} against 170–180 µs direct, with 0 bytes allocated.
+ * the product at the recurrent shapes and allocates Java objects on every call; the direct call
+ * allocates nothing and takes well under its time for C2's recurrent product (figures: docs/engine.md).
  *
  * <p>Operands must be FLOAT or DOUBLE (all three the same), c-ordered with unit column stride (whole
  * matrices, row ranges of them and the parameter views all are); anything else, or a non-CPU

@@ -11,20 +11,18 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The three process-wide ND4J settings that charrnn's speed depends on, applied once, before the
- * first ND4J call made through charrnn (see ND4J-NOTES.md §4 and the note on OpenBLAS kernels).
+ * first ND4J call made through charrnn (measurements: docs/engine.md).
  *
  * <ol>
  *   <li><b>OpenBLAS kernels.</b> ND4J's OpenBLAS 0.3.19 does not recognise recent CPUs and falls
- *       back to slow generic kernels (72–90 GFLOP/s against 388 with the AVX-512 ones on our
- *       machine). If {@code OPENBLAS_CORETYPE} is not set in the environment, charrnn sets it
+ *       back to slow generic kernels, several times slower than the AVX-512 ones. If {@code OPENBLAS_CORETYPE} is not set in the environment, charrnn sets it
  *       through libc {@code setenv} before the native library loads: {@code SkylakeX} when the CPU
  *       has AVX-512 (F, BW, DQ, VL), {@code Haswell} when it has AVX2 and FMA. The system property
  *       {@code charrnn.openblas.coretype} overrides the choice with a name, or {@code none} to
  *       leave OpenBLAS alone. This only works if ND4J has not been loaded before charrnn.</li>
  *   <li><b>OpenMP threads.</b> The recurrent loop alternates BLAS calls with libnd4j element-wise
- *       ops, and the two thread pools fight over the cores (5–10× slower steps). charrnn sets
- *       libnd4j's OpenMP pool to one thread (BLAS keeps its own threads), which the notes measured
- *       as 4–5× faster on a real training step. The system property {@code charrnn.omp.threads}
+ *       ops, and the two thread pools fight over the cores (several times slower steps). charrnn
+ *       sets libnd4j's OpenMP pool to one thread (BLAS keeps its own threads). The system property {@code charrnn.omp.threads}
  *       sets another count, or {@code default} to leave it as ND4J chose.</li>
  *   <li><b>OpenBLAS's idle threads.</b> After a product, OpenBLAS's worker thread spins for
  *       2<sup>28</sup> cycles (about 0.1 s) before it sleeps, so it holds the second core while the

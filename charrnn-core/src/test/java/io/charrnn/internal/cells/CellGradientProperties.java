@@ -28,7 +28,8 @@ class CellGradientProperties {
             @ForAll long seed) {
         ModelConfig config = RnnModel.builder().hidden(hidden).layers(layers).embedding(embedding)
                 .activation(activation).initScale(initScale).seed(seed).build().config();
-        GradientCheck.Report report = GradientCheck.run(config, vocabulary, steps, batch, seed ^ 0x5DEECE66DL);
+        GradientCheck.Report report = GradientCheck.of(config)
+                .vocabularySize(vocabulary).sequenceLength(steps).batchSize(batch).seed(seed ^ 0x5DEECE66DL).run();
         assertTrue(report.maxRelativeError() <= 1e-6, () -> "relative error above 1e-6:\n" + report.table());
         int checked = report.parameters().stream().mapToInt(GradientCheck.ParameterError::checked).sum();
         int skipped = report.parameters().stream().mapToInt(GradientCheck.ParameterError::skipped).sum();
@@ -48,7 +49,8 @@ class CellGradientProperties {
             @ForAll long seed) {
         ModelConfig config = RnnModel.builder().cell(cell).hidden(hidden).layers(layers).embedding(embedding)
                 .initScale(initScale).seed(seed).build().config();
-        GradientCheck.Report report = GradientCheck.run(config, vocabulary, steps, batch, seed ^ 0x5DEECE66DL);
+        GradientCheck.Report report = GradientCheck.of(config)
+                .vocabularySize(vocabulary).sequenceLength(steps).batchSize(batch).seed(seed ^ 0x5DEECE66DL).run();
         assertTrue(report.maxRelativeError() <= 1e-6, () -> cell + ": relative error above 1e-6:\n" + report.table());
     }
 

@@ -68,7 +68,7 @@ class KernelEquivalenceProperties {
         float[] params = layout.initialParameters();
         int[] codes = new SplittableRandom(seed).ints(length, 0, vocabulary).toArray();
 
-        RnnStepper stepper = new RnnStepper(new RnnStepper.Weights(layout, params));
+        RnnStepper stepper = new RnnStepper(new StepperWeights(layout, params));
         float[] logits = new float[vocabulary];
         double expected = 0;
         for (int i = 0; i + 1 < length; i++) {

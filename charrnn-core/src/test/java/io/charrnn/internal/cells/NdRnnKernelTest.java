@@ -52,7 +52,7 @@ class NdRnnKernelTest {
         int target = 4;
         kernel.lossAndGradient(new int[] {input}, new int[] {target}, 1, false);
         float[] logits = new float[v];
-        new RnnStepper(new RnnStepper.Weights(layout, params)).step(input, logits);
+        new RnnStepper(new StepperWeights(layout, params)).step(input, logits);
         double[] p = io.charrnn.sample.Probabilities.softmax(logits, 1.0);
         int by = layout.outputBias().offset();
         for (int j = 0; j < v; j++) {

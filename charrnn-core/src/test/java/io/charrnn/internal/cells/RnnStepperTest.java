@@ -13,7 +13,7 @@ class RnnStepperTest {
         for (int hidden : new int[] {3, 8, 13}) {
             ParameterLayout layout = new ParameterLayout(RnnModel.builder().hidden(hidden).layers(2).embedding(hidden % 2 * 4)
                     .initScale(0.7).seed(hidden).build().config(), 7);
-            RnnStepper.Weights weights = new RnnStepper.Weights(layout, layout.initialParameters());
+            StepperWeights weights = new StepperWeights(layout, layout.initialParameters());
             int rows = 5;
             RnnStepper batch = new RnnStepper(weights, rows);
             RnnStepper[] singles = new RnnStepper[rows];

@@ -18,15 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /** A step split across two threads ({@link StepWorker}) gives exactly what one thread gives. */
 class SplitStepTest {
-    private static RnnStepper.Weights weights(CellType cell, int hidden, int layers, int embedding, Activation act,
+    private static StepperWeights weights(CellType cell, int hidden, int layers, int embedding, Activation act,
                                               int vocab, long seed) {
         ParameterLayout layout = new ParameterLayout(RnnModel.builder().cell(cell).hidden(hidden).layers(layers)
                 .embedding(embedding).activation(act).initScale(0.9).seed(seed).build().config(), vocab);
-        return new RnnStepper.Weights(layout, layout.initialParameters());
+        return new StepperWeights(layout, layout.initialParameters());
     }
 
     /** Steps both steppers through the same random codes and asserts equal logits and states. */
-    private static void assertSameSteps(RnnStepper.Weights w, int rows, int steps, long seed, String what) {
+    private static void assertSameSteps(StepperWeights w, int rows, int steps, long seed, String what) {
         RnnStepper serial = new RnnStepper(w, rows, false);
         RnnStepper split = new RnnStepper(w, rows, true);
         assertFalse(serial.splits());
@@ -57,7 +57,7 @@ class SplitStepTest {
             for (int hidden : new int[] {2, 7, 37, 80}) {
                 for (int embedding : new int[] {0, 5}) {
                     Activation act = hidden == 37 && cell == CellType.RNN ? Activation.RELU : Activation.TANH;
-                    RnnStepper.Weights w = weights(cell, hidden, 2, embedding, act, 11, hidden * 31L + embedding);
+                    StepperWeights w = weights(cell, hidden, 2, embedding, act, 11, hidden * 31L + embedding);
                     for (int rows : new int[] {1, 3}) {
                         assertSameSteps(w, rows, 25, hidden + rows, cell + " H=" + hidden + " D=" + embedding
                                 + " rows=" + rows);
@@ -69,8 +69,8 @@ class SplitStepTest {
 
     @Test
     void largeModels_split_smallOnesDoNot() {
-        RnnStepper.Weights big = weights(CellType.RNN, 512, 1, 0, Activation.TANH, 5, 1);
-        RnnStepper.Weights small = weights(CellType.RNN, 100, 1, 0, Activation.TANH, 5, 1);
+        StepperWeights big = weights(CellType.RNN, 512, 1, 0, Activation.TANH, 5, 1);
+        StepperWeights small = weights(CellType.RNN, 100, 1, 0, Activation.TANH, 5, 1);
         boolean twoCores = RnnStepper.splitThreads() == 2;
         assertEquals(twoCores, new RnnStepper(big).splits());
         assertFalse(new RnnStepper(small).splits());
@@ -80,10 +80,10 @@ class SplitStepTest {
     void productsAlone_readEveryWeightRowOnce_andAreTimed() {
         // 2-layer LSTM, H = 8, V = 5: layer 0 reads [Wh | Wx of layer 1], 8 × (32 + 32) floats, and
         // layer 1 reads [Wh | Wy], 8 × (32 + 5); the input rows are a gather, not a product
-        RnnStepper.Weights w = weights(CellType.LSTM, 8, 2, 0, Activation.TANH, 5, 3);
+        StepperWeights w = weights(CellType.LSTM, 8, 2, 0, Activation.TANH, 5, 3);
         assertEquals(4L * (8 * 64 + 8 * 37), RnnStepper.productBytesPerChar(w));
-        RnnStepper.Weights big = weights(CellType.RNN, 512, 1, 0, Activation.TANH, 5, 1); // split across threads
-        for (RnnStepper.Weights m : new RnnStepper.Weights[] {w, big}) {
+        StepperWeights big = weights(CellType.RNN, 512, 1, 0, Activation.TANH, 5, 1); // split across threads
+        for (StepperWeights m : new StepperWeights[] {w, big}) {
             double nanos = RnnStepper.productNanosPerChar(m, 20);
             assertTrue(nanos > 0 && Double.isFinite(nanos), "ns per char " + nanos);
         }
@@ -95,7 +95,7 @@ class SplitStepTest {
     @Test
     void concurrentSplitSteppers_shareTheHelper_andStayExact() throws Exception {
         // two threads step at once: one holds the helper, the other runs on its own thread
-        RnnStepper.Weights w = weights(CellType.LSTM, 96, 2, 0, Activation.TANH, 9, 7);
+        StepperWeights w = weights(CellType.LSTM, 96, 2, 0, Activation.TANH, 9, 7);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             Callable<Void> job = () -> {

@@ -11,6 +11,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.io.ModelFiles;
 import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.RnnModel;
@@ -81,7 +82,8 @@ class ModelArchiveTest {
 
     private Path checkpoint() throws IOException {
         Path file = dir.resolve("c.charrnn");
-        ModelArchive.write(file, model(), Map.of("trainer.json", trainerJson(), "data/cursor.json", new JsonObject()),
+        ModelArchive.write(file, ModelAccess.stored(model()),
+                Map.of("trainer.json", trainerJson(), "data/cursor.json", new JsonObject()),
                 arrays());
         return file;
     }
@@ -102,7 +104,7 @@ class ModelArchiveTest {
     void extras_roundTrip_bitForBit_andInNameOrder() throws IOException {
         Path file = checkpoint();
         ModelArchive.Contents c = ModelArchive.read(file);
-        assertEquals(model(), c.model());
+        assertEquals(model(), ModelAccess.fromStored(c.model()));
         assertEquals(2, c.formatVersion());
         assertEquals(List.of("data/cursor.json", "trainer.json"), new ArrayList<>(c.json().keySet()));
         assertEquals(trainerJson(), c.json().get("trainer.json"));
@@ -152,7 +154,7 @@ class ModelArchiveTest {
         json.put("trainer.json", trainerJson());
         json.put("data/cursor.json", new JsonObject());
         Path b = dir.resolve("b.charrnn");
-        ModelArchive.write(b, model(), json, reversed);
+        ModelArchive.write(b, ModelAccess.stored(model()), json, reversed);
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     }
 
@@ -169,27 +171,29 @@ class ModelArchiveTest {
                 "x".repeat(201) + ".npy", "at most 200 characters");
         for (Map.Entry<String, String> bad : badArrayNames.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ModelArchive.write(file, model(), Map.of(), Map.of(bad.getKey(), new float[1])), bad.getKey());
+                    () -> ModelArchive.write(file, ModelAccess.stored(model()),
+                            Map.of(), Map.of(bad.getKey(), new float[1])), bad.getKey());
             assertTrue(e.getMessage().startsWith("an extra entry name must be " + bad.getValue()), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelArchive.write(file, model(), Map.of("charrnn.json", new JsonObject()), Map.of()));
+                () -> ModelArchive.write(file, ModelAccess.stored(model()),
+                        Map.of("charrnn.json", new JsonObject()), Map.of()));
         assertEquals("an extra entry name must be a name other than charrnn.json and outside weights/ and training/, "
                 + "got \"charrnn.json\"",
                 e.getMessage());
         JsonObject nan = new JsonObject();
         nan.addProperty("loss", Double.NaN);
         e = assertThrows(IllegalArgumentException.class,
-                () -> ModelArchive.write(file, model(), Map.of("trainer.json", nan), Map.of()));
+                () -> ModelArchive.write(file, ModelAccess.stored(model()), Map.of("trainer.json", nan), Map.of()));
         assertTrue(e.getMessage().startsWith("trainer.json must hold only values JSON can represent"), e.getMessage());
         Map<String, float[]> many = new HashMap<>();
         for (int i = 0; i <= 1000; i++) {
             many.put("a" + i + ".npy", new float[0]);
         }
-        e = assertThrows(IllegalArgumentException.class, () -> ModelArchive.write(file, model(), Map.of(), many));
+        e = assertThrows(IllegalArgumentException.class, () -> ModelArchive.write(file, ModelAccess.stored(model()),
+                Map.of(), many));
         assertEquals("a checkpoint holds at most 1000 extra entries, got 1001", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ModelArchive.write(file, RnnModel.builder().build(), Map.of(),
-                Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> ModelAccess.stored(RnnModel.builder().build()));
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(), s.toList());
         }
@@ -266,7 +270,7 @@ class ModelArchiveTest {
             Files.write(flipped, bytes);
             try {
                 ModelArchive.Contents c = ModelArchive.read(flipped);
-                assertEquals(original.model(), c.model(), "case " + i);
+                assertEquals(ModelAccess.fromStored(original.model()), ModelAccess.fromStored(c.model()), "case " + i);
                 assertEquals(original.json(), c.json(), "case " + i);
                 assertSameArrays(original.arrays(), c.arrays());
             } catch (ModelFormatException e) {

@@ -2,11 +2,7 @@ package io.charrnn.examples.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.charrnn.internal.ModelAccess;
-import io.charrnn.internal.cells.ParameterLayout;
-import io.charrnn.internal.cells.RnnStepper;
-import io.charrnn.internal.nd.GemmPeak;
-import io.charrnn.internal.nd.NdRuntime;
+import io.charrnn.diagnostics.BenchmarkProbes;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
@@ -15,19 +11,14 @@ import io.charrnn.text.Corpus;
 import io.charrnn.text.Texts;
 import io.charrnn.text.Vocabulary;
 import io.charrnn.train.Optimizer;
-import io.charrnn.train.StepSummary;
 import io.charrnn.train.Trainer;
 import io.charrnn.train.TrainingResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +44,7 @@ import picocli.CommandLine.Option;
  *
  * <p>Each {@code RESULT} line also gives the GEMM-bound limit and the fraction of it reached, and
  * the memory used. The limit is the float32 floating-point work per training character divided by
- * the rate {@code Nd4j.gemm} reaches on 2048×2048 FLOAT matrices in this process ({@link GemmPeak},
+ * the rate {@code Nd4j.gemm} reaches on 2048×2048 FLOAT matrices in this process ({@link BenchmarkProbes#gemmGflops},
  * median of {@value #PEAK_REPEATS} products, measured once per run). Work per character
  * ({@link #forwardFlopsPerChar}): forward = Σ over layers of 2·G·H·(in + H), with G = 1 (vanilla),
  * 4 (LSTM) or 3 (GRU) gate blocks and in = H for layers above the first, 0 for a one-hot first layer
@@ -65,7 +56,7 @@ import picocli.CommandLine.Option;
  * (all heap pools' peaks, reset before each configuration) and the maximum heap.
  *
  * <p>The sampling counterpart of the limit: the products of a character alone, timed as the sampler
- * runs them ({@link RnnStepper#productNanosPerChar}: the same weight rows, the same split across
+ * runs them ({@link BenchmarkProbes#samplingProductNanosPerChar}: the same weight rows, the same split across
  * two threads, nothing else), median of three runs of 2,000 characters. {@code sample_limit_cps}
  * is one over that time, {@code sample_limit_fraction} the sampling median over it,
  * {@code sample_weight_mb_per_char} the weights those products read per character and
@@ -165,11 +156,11 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (Double.isNaN(peak)) {
-            peak = GemmPeak.medianGflops(PEAK_SIZE, PEAK_REPEATS);
+            peak = BenchmarkProbes.medianGemmGflops(PEAK_SIZE, PEAK_REPEATS);
             err.printf(Locale.ROOT, "bench: GEMM peak %.1f GFLOP/s (Nd4j.gemm FLOAT %d^2)%n", peak, PEAK_SIZE);
         }
         for (Config c : todo) {
-            resetHeapPeaks();
+            ProcessMemory.resetHeapPeaks();
             JsonObject result = run(c, vocabulary, train, err, peak);
             out.println("RESULT " + result);
             out.flush();
@@ -180,14 +171,14 @@ final class BenchCommand implements Callable<Integer> {
     private double printPeak(PrintWriter out, PrintWriter err) {
         err.printf(Locale.ROOT, "bench: GEMM peak, Nd4j.gemm FLOAT %d^2, %d products%n", PEAK_SIZE, PEAK_REPEATS);
         err.flush();
-        double[] runs = GemmPeak.gflops(PEAK_SIZE, PEAK_REPEATS);
+        double[] runs = BenchmarkProbes.gemmGflops(PEAK_SIZE, PEAK_REPEATS);
         double peak = median(runs);
         JsonObject j = new JsonObject();
         j.addProperty("gemm_gflops_median", round1(peak));
         j.add("gemm_gflops_runs", array(runs));
         j.addProperty("n", PEAK_SIZE);
         j.addProperty("dtype", "float32");
-        j.addProperty("openblas_coretype", NdRuntime.openBlasCoreType());
+        j.addProperty("openblas_coretype", BenchmarkProbes.openBlasCoreType());
         out.println("PEAK " + j);
         out.flush();
         return peak;
@@ -295,7 +286,7 @@ final class BenchCommand implements Callable<Integer> {
         TrainingResult probe = base.steps(warmupSteps).build().train(model, train);
         double warmSeconds = probe.elapsed().toNanos() / 1e9;
         double stepSeconds = warmSeconds / warmupSteps;
-        Windows windows = new Windows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
+        BenchWindows windows = new BenchWindows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
         Duration limit = Duration.ofNanos((long) ((2 * warmSeconds + seconds + 3 * stepSeconds + 0.1) * 1e9));
         TrainingResult timed = Trainer.builder().sequenceLength(seq).batchSize(batch).seed(seed)
                 .optimizer(c1 ? Optimizer.adagrad(0.1) : Optimizer.adam(learningRate))
@@ -319,15 +310,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "bench %s: sampling %s chars/s%n", c, Arrays.toString(round(sampleCps)));
         err.flush();
-        RnnStepper.Weights stepperWeights = new RnnStepper.Weights(
-                new ParameterLayout(timed.model().config(), vocabulary.size()), ModelAccess.parameters(timed.model()));
-        RnnStepper.productNanosPerChar(stepperWeights, SAMPLE_CHARS); // warm-up
+        BenchmarkProbes.samplingProductNanosPerChar(timed.model(), SAMPLE_CHARS); // warm-up
         double[] productNanos = new double[SAMPLE_REPEATS];
         for (int r = 0; r < SAMPLE_REPEATS; r++) {
-            productNanos[r] = RnnStepper.productNanosPerChar(stepperWeights, SAMPLE_CHARS);
+            productNanos[r] = BenchmarkProbes.samplingProductNanosPerChar(timed.model(), SAMPLE_CHARS);
         }
         double sampleLimitCps = 1e9 / median(productNanos);
-        long productBytes = RnnStepper.productBytesPerChar(stepperWeights);
+        long productBytes = BenchmarkProbes.samplingProductBytesPerChar(timed.model());
 
         JsonObject j = new JsonObject();
         j.addProperty("config", c.name());
@@ -364,8 +353,8 @@ final class BenchCommand implements Callable<Integer> {
                 finiteOrNull(Math.round(1000 * median(sampleCps) / sampleLimitCps) / 1000.0));
         j.addProperty("sample_weight_mb_per_char", Math.round(productBytes / 1e4) / 100.0);
         j.addProperty("sample_product_gbps", finiteOrNull(round1(productBytes * sampleLimitCps / 1e9)));
-        long rss = peakResidentKiB();
-        double heapPeak = heapPeakBytes() / 1048576.0;
+        long rss = ProcessMemory.peakResidentKiB();
+        double heapPeak = ProcessMemory.heapPeakBytes() / 1048576.0;
         double heapMax = Runtime.getRuntime().maxMemory() / 1048576.0;
         j.addProperty("peak_rss_mb", rss < 0 ? null : round1(rss / 1024.0));
         j.addProperty("heap_peak_mb", round1(heapPeak));
@@ -379,102 +368,6 @@ final class BenchCommand implements Callable<Integer> {
                 productBytes / 1e6, productBytes * sampleLimitCps / 1e9);
         err.flush();
         return j;
-    }
-
-    /** Splits the timed steps into windows the way the Python peers do. */
-    private static final class Windows implements io.charrnn.train.TrainingListener {
-        private final long warmupSteps;
-        private final double windowSeconds;
-        private final long charsPerStep;
-        private final List<Double> cps = new ArrayList<>();
-        private final List<Long> steps = new ArrayList<>();
-        private long windowStartNanos;
-        private long windowStartStep;
-        private long lastNanos;
-        private long lastStep;
-        double lastLoss = Double.NaN;
-
-        Windows(long warmupSteps, double windowSeconds, long charsPerStep) {
-            this.warmupSteps = warmupSteps;
-            this.windowSeconds = windowSeconds;
-            this.charsPerStep = charsPerStep;
-        }
-
-        @Override
-        public void onStep(StepSummary s) {
-            if (cps.size() == WINDOWS) {
-                return;
-            }
-            lastLoss = s.loss();
-            lastNanos = s.elapsed().toNanos();
-            lastStep = s.step();
-            if (s.step() <= warmupSteps) {
-                windowStartNanos = lastNanos; // the timed part starts when the warm-up ends
-                windowStartStep = lastStep;
-                return;
-            }
-            double dt = (lastNanos - windowStartNanos) / 1e9;
-            if (dt >= windowSeconds) {
-                close(dt);
-            }
-        }
-
-        private void close(double dt) {
-            long n = lastStep - windowStartStep;
-            cps.add(n * charsPerStep / dt);
-            steps.add(n);
-            windowStartNanos = lastNanos;
-            windowStartStep = lastStep;
-        }
-
-        double[] charsPerSecond() {
-            if (cps.size() < WINDOWS && lastStep > windowStartStep) {
-                close((lastNanos - windowStartNanos) / 1e9); // the limit ended a window early
-            }
-            return cps.stream().mapToDouble(Double::doubleValue).toArray();
-        }
-
-        List<Long> steps() {
-            return steps;
-        }
-
-        JsonArray stepsJson() {
-            JsonArray a = new JsonArray();
-            steps.forEach(a::add);
-            return a;
-        }
-    }
-
-    /** @return the process's peak resident set in KiB ({@code VmHWM}), or -1 where there is none */
-    static long peakResidentKiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1; // not Linux
-        }
-        return -1;
-    }
-
-    private static void resetHeapPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long heapPeakBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.isValid()) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     private static double median(double[] xs) {

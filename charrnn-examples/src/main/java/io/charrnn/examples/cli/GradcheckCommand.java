@@ -65,7 +65,8 @@ final class GradcheckCommand implements Callable<Integer> {
         try {
             ModelConfig config = RnnModel.builder().cell(cell).activation(activation).hidden(hidden).layers(layers)
                     .embedding(embedding).dropout(dropout).seed(seed).build().config();
-            report = GradientCheck.run(config, vocab, seq, batch, seed);
+            report = GradientCheck.of(config).vocabularySize(vocab).sequenceLength(seq).batchSize(batch).seed(seed)
+                    .run();
         } catch (IllegalArgumentException e) {
             String msg = Options.flagNames(e.getMessage()).replaceFirst("^vocabularySize", "--vocab");
             throw new CommandLine.ParameterException(spec.commandLine(), msg);

@@ -5,7 +5,7 @@ import io.charrnn.model.RnnModel;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Where the CLI reads and writes model files: one place, so every command reports errors alike. */
+/** The CLI's model file reads and writes, all through {@link ModelFiles} (its errors reach the user as they are). */
 final class ModelStore {
     private ModelStore() {
     }

@@ -49,11 +49,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final int SAMPLE_LENGTH = 300;
-    /**
-     * Files of at least this many bytes are read with {@link Corpus#open} (codes in a mapped
-     * temporary file, bounded heap) instead of into a String; tests lower it.
-     */
-    static volatile long streamAbove = 32L << 20;
     static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
 
     @CommandLine.Spec
@@ -179,6 +174,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Treat CHAR as a document boundary: the hidden state starts from zero wherever it is the "
                     + "input (one character, \\n, \\t, \\r or U+XXXX).")
     Integer resetAt;
+
+    /**
+     * Files of at least this many bytes are read with {@link Corpus#open} (codes in a mapped
+     * temporary file, bounded heap) instead of into a String. Hidden: tests set it to read a small
+     * file both ways.
+     */
+    @Option(names = "--stream-above", hidden = true, paramLabel = "BYTES", defaultValue = "33554432",
+            description = "Stream text files of at least BYTES bytes instead of reading them into memory "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long streamAbove;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue a run from a checkpoint, with the same training options and text; the model "

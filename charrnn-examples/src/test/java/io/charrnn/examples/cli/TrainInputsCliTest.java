@@ -39,23 +39,20 @@ class TrainInputsCliTest {
         return last;
     }
 
-    private void bothWays(Runnable check) {
-        long old = TrainCommand.streamAbove;
-        try {
-            TrainCommand.streamAbove = Long.MAX_VALUE; // in memory
-            check.run();
-            TrainCommand.streamAbove = 0; // mapped
-            check.run();
-        } finally {
-            TrainCommand.streamAbove = old;
-        }
+    /** Runs a check with the text read into memory, then streamed ({@code --stream-above}). */
+    private void bothWays(java.util.function.Consumer<String> check) {
+        check.accept(IN_MEMORY);
+        check.accept(STREAMED);
     }
+
+    private static final String IN_MEMORY = "--stream-above=" + Long.MAX_VALUE;
+    private static final String STREAMED = "--stream-above=0";
 
     @Test
     void invalidUtf8_exits1_withTheByteOffset() throws Exception {
         Path f = Files.write(dir.resolve("bad.txt"), new byte[] {'a', 'b', 'c', (byte) 0xFF, 'd'});
-        bothWays(() -> {
-            Run r = train(f, dir.resolve("m.charrnn"));
+        bothWays(way -> {
+            Run r = train(f, dir.resolve("m.charrnn"), way);
             assertEquals(1, r.status(), r.err());
             assertEquals("charrnn: error: " + f + ": invalid UTF-8 at byte offset 3 (1 malformed byte)", errorLine(r));
         });
@@ -65,8 +62,8 @@ class TrainInputsCliTest {
     @Test
     void emptyFile_exits2_sayingSo() throws Exception {
         Path f = Files.write(dir.resolve("empty.txt"), new byte[0]);
-        bothWays(() -> {
-            Run r = train(f, dir.resolve("m.charrnn"));
+        bothWays(way -> {
+            Run r = train(f, dir.resolve("m.charrnn"), way);
             assertEquals(2, r.status(), r.err());
             assertTrue(errorLine(r).contains("text must contain at least one character, got an empty"), r.err());
         });
@@ -76,11 +73,11 @@ class TrainInputsCliTest {
     void oneDistinctCharacter_andTooShortText_exit2_namingWhatMustHold() throws Exception {
         Path same = Files.writeString(dir.resolve("same.txt"), "z".repeat(500));
         Path shortText = Files.writeString(dir.resolve("short.txt"), "abcabc");
-        bothWays(() -> {
-            Run r = train(same, dir.resolve("m.charrnn"));
+        bothWays(way -> {
+            Run r = train(same, dir.resolve("m.charrnn"), way);
             assertEquals(2, r.status(), r.err());
             assertTrue(errorLine(r).contains("must have at least 2 characters"), r.err());
-            r = train(shortText, dir.resolve("m.charrnn"));
+            r = train(shortText, dir.resolve("m.charrnn"), way);
             assertEquals(2, r.status(), r.err());
             assertTrue(errorLine(r).contains("the training split (5 characters) must hold at least"), r.err());
         });
@@ -102,15 +99,8 @@ class TrainInputsCliTest {
             sb.append("line ").append(i % 7).append(" of the text\r\n");
         }
         Path f = Files.writeString(dir.resolve("t.txt"), sb, StandardCharsets.UTF_8);
-        long old = TrainCommand.streamAbove;
-        try {
-            TrainCommand.streamAbove = Long.MAX_VALUE;
-            assertEquals(0, train(f, dir.resolve("heap.charrnn")).status());
-            TrainCommand.streamAbove = 0;
-            assertEquals(0, train(f, dir.resolve("mapped.charrnn")).status());
-        } finally {
-            TrainCommand.streamAbove = old;
-        }
+        assertEquals(0, train(f, dir.resolve("heap.charrnn"), IN_MEMORY).status());
+        assertEquals(0, train(f, dir.resolve("mapped.charrnn"), STREAMED).status());
         assertEquals(ModelFiles.load(dir.resolve("heap.charrnn")), ModelFiles.load(dir.resolve("mapped.charrnn")));
     }
 }

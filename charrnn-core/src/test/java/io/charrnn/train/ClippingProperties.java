@@ -1,4 +1,4 @@
-package io.charrnn.internal.optim;
+package io.charrnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
-package io.charrnn.internal.nd;
+package io.charrnn.diagnostics;
 
+import io.charrnn.internal.nd.NdRuntime;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -9,9 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The float32 matrix-product rate ND4J's BLAS reaches on this machine, under charrnn's settings
  * ({@link NdRuntime}): {@code Nd4j.gemm} of two square n×n FLOAT matrices into a preallocated result,
  * 2·n³ floating-point operations per call. At n = 2048 this is the practical peak that the GEMM-bound
- * training steps are measured against ({@code charrnn bench}).
+ * training steps are measured against ({@code charrnn bench}, through {@link BenchmarkProbes}).
  */
-public final class GemmPeak {
+final class GemmPeak {
     private GemmPeak() {
     }
 

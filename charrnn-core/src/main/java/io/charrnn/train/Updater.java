@@ -1,16 +1,15 @@
-package io.charrnn.internal.optim;
+package io.charrnn.train;
 
-import io.charrnn.train.Optimizer;
 import java.util.Map;
 
 /**
  * The mutable state of an {@link Optimizer} during one training run, updating the flat parameter
- * buffer in one pass. Plain Java: for the sizes here (23 k to 1 M floats) one loop beats five ND4J
- * updater calls (ND4J-NOTES.md §2.2: 0.37 ms of ND4J calls for what Java does in a few µs).
+ * buffer in one pass. Plain Java: for the sizes here (23 k floats for C1 to 3.3 M for C3) one loop
+ * beats the several ND4J updater calls it replaces.
  *
  * <p>The state (moments and step counters) can be exported and restored exactly, for checkpoints.
  */
-public abstract sealed class Updater permits Updater.Sgd, Updater.Adagrad, Updater.RmsProp, Updater.Adam {
+abstract sealed class Updater permits Updater.Sgd, Updater.Adagrad, Updater.RmsProp, Updater.Adam {
 
     /**
      * Applies one update.

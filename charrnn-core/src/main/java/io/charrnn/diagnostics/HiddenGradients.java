@@ -1,5 +1,6 @@
-package io.charrnn.internal.cells;
+package io.charrnn.diagnostics;
 
+import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 
@@ -16,7 +17,7 @@ import io.charrnn.model.CellType;
  * independent reference: one sequence, batch 1, zero initial state. O(T·L·G·H·(H + in)) time,
  * O(T·L·G·H) memory. Not thread-safe (one instance per call).
  */
-public final class HiddenGradients {
+final class HiddenGradients {
     /** The curve: {@code hidden[l][t]}, {@code cell[l][t]} (LSTM only, else null) and the loss in nats. */
     public record Result(double loss, double[][] hidden, double[][] cell) {
     }

@@ -1,9 +1,8 @@
-package io.charrnn.internal.optim;
+package io.charrnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.charrnn.train.Optimizer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
