@@ -64,6 +64,19 @@ class DistributionIT {
     }
 
     @Test
+    void jarCopiedAlone_saysWhatIsMissing() throws Exception {
+        Path alone = Files.createDirectories(temp.resolve("alone"));
+        Files.copy(charrnn.getParent().resolveSibling("charrnn.jar"), alone.resolve("charrnn.jar"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                alone.resolve("charrnn.jar").toString(), "--version").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertEquals(1, p.exitValue(), output);
+        assertTrue(output.startsWith("charrnn: error: charrnn.jar needs its lib/ directory beside it"), output);
+        assertEquals(1, output.lines().count(), output);
+    }
+
+    @Test
     void train_withStderrInAFile_writesAReadableLog() throws Exception {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 400; i++) {
