@@ -11,7 +11,14 @@ import java.util.Objects;
  * @param maxAbs the largest magnitude of a value
  */
 public record ParameterNorm(String name, int size, double l2Norm, double maxAbs) {
-    /** Checks the name is present. */
+    /**
+     * Checks the name is present.
+     *
+     * @param name the tensor's name, as in {@link io.charrnn.model.RnnModel#parameterShapes()}
+     * @param size the number of values
+     * @param l2Norm the Euclidean norm of the values
+     * @param maxAbs the largest magnitude of a value
+     */
     public ParameterNorm {
         Objects.requireNonNull(name, "name");
     }

@@ -9,7 +9,13 @@ package io.charrnn.eval;
  * @param probability the model's probability for it, in {@code [0, 1]}
  */
 public record CharacterSurprisal(int position, int codePoint, double probability) {
-    /** @throws IllegalArgumentException if the position is below 1 or the probability outside [0, 1] */
+    /**
+     * @param position the character's index in the text, in code points ({@code >= 1}: the first
+     *     character is only read, never predicted)
+     * @param codePoint the character
+     * @param probability the model's probability for it, in {@code [0, 1]}
+     * @throws IllegalArgumentException if the position is below 1 or the probability outside [0, 1]
+     */
     public CharacterSurprisal {
         if (position < 1) {
             throw new IllegalArgumentException("position must be >= 1, got " + position);

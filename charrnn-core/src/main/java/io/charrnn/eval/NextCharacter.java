@@ -7,7 +7,11 @@ package io.charrnn.eval;
  * @param probability the model's probability for it, in {@code [0, 1]}
  */
 public record NextCharacter(int codePoint, double probability) {
-    /** @throws IllegalArgumentException if the probability is outside [0, 1] */
+    /**
+     * @param codePoint the character
+     * @param probability the model's probability for it, in {@code [0, 1]}
+     * @throws IllegalArgumentException if the probability is outside [0, 1]
+     */
     public NextCharacter {
         if (!(probability >= 0 && probability <= 1)) {
             throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);

@@ -8,6 +8,8 @@ package io.charrnn.eval;
  */
 public record TextScore(double totalNats, long characters) {
     /**
+     * @param totalNats the summed cross-entropy {@code Σ -ln p(next | before)}, in nats
+     * @param characters the number of characters predicted
      * @throws IllegalArgumentException if the count is negative or the total is NaN
      */
     public TextScore {

@@ -25,6 +25,8 @@ public final class LossHistory {
      */
     public record Validation(long step, double loss) {
         /**
+         * @param step the optimizer step after which it ran, {@code >= 1}
+         * @param loss mean loss on the validation text, nats per character, finite
          * @throws IllegalArgumentException if the step is below 1 or the loss is not finite
          */
         public Validation {

@@ -33,6 +33,20 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
     /**
      * Checks every field.
      *
+     * @param cell the recurrent cell
+     * @param activation the non-linearity of a vanilla cell; the LSTM and GRU ignore it (σ and tanh)
+     * @param hidden the hidden size of every layer, {@code > 0}
+     * @param layers the number of stacked recurrent layers, {@code >= 1}
+     * @param embedding the size of a learned character embedding, or 0 for one-hot input
+     * @param initScale weights are drawn uniformly from {@code [-initScale, initScale]}, {@code > 0};
+     *     biases start at zero, except the LSTM's (see {@link CellType#LSTM})
+     * @param seed the seed the initial weights are drawn from
+     * @param dropout the probability, in {@code [0, 1)}, that training drops a unit of a layer's output
+     *     where it feeds the layer above or the decoder (inverted dropout: kept values are scaled by
+     *     {@code 1/(1 - dropout)}); 0 turns dropout off. Sampling and evaluation never drop.
+     * @param forgetBias the LSTM's initial forget-gate bias, finite (default 1, which makes a fresh cell
+     *     remember; PyTorch draws it near 0, which leaves the early loss plateau sooner at large sizes);
+     *     other cells ignore it
      * @throws IllegalArgumentException naming the first field out of range and its value
      */
     public ModelConfig {

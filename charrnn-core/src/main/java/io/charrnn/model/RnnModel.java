@@ -215,47 +215,68 @@ public final class RnnModel {
         private Builder() {
         }
 
-        /** @param cell the recurrent cell; default {@link CellType#RNN} */
+        /**
+         * @param cell the recurrent cell; default {@link CellType#RNN}
+         * @return this builder
+         */
         public Builder cell(CellType cell) {
             this.cell = Objects.requireNonNull(cell, "cell");
             return this;
         }
 
-        /** @param activation the vanilla cell's non-linearity (the LSTM and GRU ignore it); default {@link Activation#TANH} */
+        /**
+         * @param activation the vanilla cell's non-linearity (the LSTM and GRU ignore it); default {@link Activation#TANH}
+         * @return this builder
+         */
         public Builder activation(Activation activation) {
             this.activation = Objects.requireNonNull(activation, "activation");
             return this;
         }
 
-        /** @param hidden units per layer, in {@code [1, 16384]}; default 100 */
+        /**
+         * @param hidden units per layer, in {@code [1, 16384]}; default 100
+         * @return this builder
+         */
         public Builder hidden(int hidden) {
             ModelConfig.checkHidden(hidden);
             this.hidden = hidden;
             return this;
         }
 
-        /** @param layers stacked recurrent layers, in {@code [1, 64]}; default 1 */
+        /**
+         * @param layers stacked recurrent layers, in {@code [1, 64]}; default 1
+         * @return this builder
+         */
         public Builder layers(int layers) {
             ModelConfig.checkLayers(layers);
             this.layers = layers;
             return this;
         }
 
-        /** @param size learned character embedding size, or 0 for one-hot input (the default) */
+        /**
+         * @param size learned character embedding size, or 0 for one-hot input (the default)
+         * @return this builder
+         */
         public Builder embedding(int size) {
             ModelConfig.checkEmbedding(size);
             this.embedding = size;
             return this;
         }
 
-        /** @param scale weights start uniform in {@code [-scale, scale]}; default {@code 1/sqrt(hidden)} */
+        /**
+         * @param scale weights start uniform in {@code [-scale, scale]}; default {@code 1/sqrt(hidden)}
+         * @return this builder
+         */
         public Builder initScale(double scale) {
             ModelConfig.checkInitScale(scale);
             this.initScale = scale;
             return this;
         }
 
-        /** @param seed the seed of the initial weights; default 42 */
+        /**
+         * @param seed the seed of the initial weights; default 42
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -265,6 +286,7 @@ public final class RnnModel {
          * @param probability the chance, in {@code [0, 1)}, that training drops a unit of each layer's
          *     output (between layers and before the decoder; inverted dropout, as in char-rnn); default
          *     0 (off). Sampling and evaluation never drop.
+         * @return this builder
          */
         public Builder dropout(double probability) {
             ModelConfig.checkDropout(probability);
@@ -276,6 +298,7 @@ public final class RnnModel {
          * @param bias the LSTM's initial forget-gate bias, finite; default 1 (Gers et al. 2000), which
          *     makes a fresh cell remember. 0 is PyTorch's choice (its biases start near 0), which at
          *     large hidden sizes leaves the early loss plateau sooner. Other cells ignore it.
+         * @return this builder
          */
         public Builder forgetBias(double bias) {
             ModelConfig.checkForgetBias(bias);
@@ -283,7 +306,10 @@ public final class RnnModel {
             return this;
         }
 
-        /** @param vocabulary binds the model now, so it has weights before training */
+        /**
+         * @param vocabulary binds the model now, so it has weights before training
+         * @return this builder
+         */
         public Builder vocabulary(Vocabulary vocabulary) {
             this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
             return this;

@@ -18,6 +18,13 @@ import java.util.Objects;
 public record TrainingInfo(long steps, long characters, double loss, double validationLoss, String trainer,
                            LossHistory history) {
     /**
+     * @param steps optimizer steps taken in total, {@code >= 0}
+     * @param characters training characters processed in total, {@code >= 0}
+     * @param loss the last training step's mean loss in nats per character (NaN if none)
+     * @param validationLoss mean validation loss in nats per character after training (NaN if none)
+     * @param trainer a readable description of the trainer's settings
+     * @param history every step's loss and every validation pass; empty for a model trained before
+     *     models kept their curve
      * @throws IllegalArgumentException if a count is negative
      */
     public TrainingInfo {

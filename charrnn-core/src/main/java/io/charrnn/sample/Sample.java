@@ -21,7 +21,11 @@ public record Sample(String text, Ending ending) {
         CANCELLED
     }
 
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * @param text the generated characters, without the prime and without a matched stop string
+     * @param ending why generation ended
+     * @throws NullPointerException if an argument is null
+     */
     public Sample {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(ending, "ending");

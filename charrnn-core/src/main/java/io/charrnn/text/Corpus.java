@@ -19,7 +19,14 @@ import java.util.Objects;
  */
 public final class Corpus {
     /** The three contiguous parts of a corpus. */
-    public enum Split { TRAIN, VALIDATION, TEST }
+    public enum Split {
+        /** The first part, which training reads. */
+        TRAIN,
+        /** The part after the training part, for validation during training. */
+        VALIDATION,
+        /** The last part, held out. */
+        TEST
+    }
 
     private static final double DEFAULT_VALIDATION = 0.1;
 

@@ -143,6 +143,7 @@ public final class Texts {
     /** Malformed UTF-8, with the byte offset in the message. */
     public static final class MalformedTextException extends CharacterCodingException {
         private static final long serialVersionUID = 1L;
+        /** What was malformed and at which byte offset. */
         private final String message;
 
         MalformedTextException(String message) {

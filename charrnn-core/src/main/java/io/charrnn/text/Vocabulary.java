@@ -107,7 +107,10 @@ public final class Vocabulary {
         return i >= 0 ? i : -1;
     }
 
-    /** @return whether {@code codePoint} is in the vocabulary */
+    /**
+     * @param codePoint a Unicode code point
+     * @return whether {@code codePoint} is in the vocabulary
+     */
     public boolean contains(int codePoint) {
         return indexOf(codePoint) >= 0;
     }
@@ -193,7 +196,10 @@ public final class Vocabulary {
         return sb.toString();
     }
 
-    /** @return a readable form such as {@code 'é' (U+00E9)} or {@code '\n' (U+000A)} */
+    /**
+     * @param codePoint a Unicode code point
+     * @return a readable form such as {@code 'é' (U+00E9)} or {@code '\n' (U+000A)}
+     */
     public static String describe(int codePoint) {
         String shown = switch (codePoint) {
             case '\n' -> "\\n";

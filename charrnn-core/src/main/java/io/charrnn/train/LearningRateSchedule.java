@@ -34,6 +34,13 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
      * @param everyEpochs {@code >= 1}
      */
     record StepDecay(double factor, int everyEpochs) implements LearningRateSchedule {
+        /**
+         * Checks the components.
+         *
+         * @param factor in {@code (0, 1]}
+         * @param everyEpochs {@code >= 1}
+         * @throws IllegalArgumentException naming the first component out of range and its value
+         */
         public StepDecay {
             checkFactor(factor);
             if (everyEpochs < 1) {
@@ -56,6 +63,13 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
      * @param startEpoch {@code >= 1}
      */
     record ExponentialDecay(double factor, int startEpoch) implements LearningRateSchedule {
+        /**
+         * Checks the components.
+         *
+         * @param factor in {@code (0, 1]}
+         * @param startEpoch {@code >= 1}
+         * @throws IllegalArgumentException naming the first component out of range and its value
+         */
         public ExponentialDecay {
             checkFactor(factor);
             if (startEpoch < 1) {
@@ -74,12 +88,22 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
         return new Constant();
     }
 
-    /** @return step decay: ×{@code factor} every {@code everyEpochs} epochs */
+    /**
+     * @param factor in {@code (0, 1]}
+     * @param everyEpochs {@code >= 1}
+     * @return step decay: ×{@code factor} every {@code everyEpochs} epochs
+     * @throws IllegalArgumentException if a value is out of range
+     */
     static LearningRateSchedule stepDecay(double factor, int everyEpochs) {
         return new StepDecay(factor, everyEpochs);
     }
 
-    /** @return exponential decay: ×{@code factor} per epoch from epoch {@code startEpoch} on */
+    /**
+     * @param factor in {@code (0, 1]}
+     * @param startEpoch {@code >= 1}, counted from 1
+     * @return exponential decay: ×{@code factor} per epoch from epoch {@code startEpoch} on
+     * @throws IllegalArgumentException if a value is out of range
+     */
     static LearningRateSchedule exponentialDecay(double factor, int startEpoch) {
         return new ExponentialDecay(factor, startEpoch);
     }

@@ -253,25 +253,37 @@ public final class Trainer {
         private Builder() {
         }
 
-        /** @param optimizer the update rule; default {@code Optimizer.adam(2e-3)} */
+        /**
+         * @param optimizer the update rule; default {@code Optimizer.adam(2e-3)}
+         * @return this builder
+         */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
             return this;
         }
 
-        /** @param schedule how the learning rate changes with epochs; default constant */
+        /**
+         * @param schedule how the learning rate changes with epochs; default constant
+         * @return this builder
+         */
         public Builder schedule(LearningRateSchedule schedule) {
             this.schedule = Objects.requireNonNull(schedule, "schedule");
             return this;
         }
 
-        /** @param batching how windows are cut from the text; default {@link Batching#STREAMS} */
+        /**
+         * @param batching how windows are cut from the text; default {@link Batching#STREAMS}
+         * @return this builder
+         */
         public Builder batching(Batching batching) {
             this.batching = Objects.requireNonNull(batching, "batching");
             return this;
         }
 
-        /** @param windows windows per chunk for {@link Batching#SHUFFLED_CHUNKS}, {@code >= 1}; default 8 */
+        /**
+         * @param windows windows per chunk for {@link Batching#SHUFFLED_CHUNKS}, {@code >= 1}; default 8
+         * @return this builder
+         */
         public Builder chunkWindows(int windows) {
             if (windows < 1) {
                 throw new IllegalArgumentException("chunkWindows must be >= 1, got " + windows);
@@ -280,7 +292,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param length characters per window (truncated BPTT length), {@code >= 1}; default 50 */
+        /**
+         * @param length characters per window (truncated BPTT length), {@code >= 1}; default 50
+         * @return this builder
+         */
         public Builder sequenceLength(int length) {
             if (length < 1) {
                 throw new IllegalArgumentException("sequenceLength must be >= 1, got " + length);
@@ -289,7 +304,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param size parallel streams per step, {@code >= 1}; default 16 */
+        /**
+         * @param size parallel streams per step, {@code >= 1}; default 16
+         * @return this builder
+         */
         public Builder batchSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("batchSize must be >= 1, got " + size);
@@ -298,7 +316,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param steps stop after this many optimizer steps, {@code >= 1} */
+        /**
+         * @param steps stop after this many optimizer steps, {@code >= 1}
+         * @return this builder
+         */
         public Builder steps(long steps) {
             if (steps < 1) {
                 throw new IllegalArgumentException("steps must be >= 1, got " + steps);
@@ -307,7 +328,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param epochs stop after this many passes over the training split, {@code >= 1} */
+        /**
+         * @param epochs stop after this many passes over the training split, {@code >= 1}
+         * @return this builder
+         */
         public Builder epochs(int epochs) {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -316,7 +340,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param limit stop starting new steps after this much wall-clock time, {@code > 0} */
+        /**
+         * @param limit stop starting new steps after this much wall-clock time, {@code > 0}
+         * @return this builder
+         */
         public Builder timeLimit(Duration limit) {
             Objects.requireNonNull(limit, "limit");
             if (limit.isNegative() || limit.isZero()) {
@@ -329,6 +356,7 @@ public final class Trainer {
         /**
          * @param value clamp every gradient entry to {@code [-value, value]} (min-char-rnn: 5);
          *     {@code > 0}, infinity for none (the default)
+         * @return this builder
          */
         public Builder gradientClipValue(double value) {
             if (!(value > 0)) {
@@ -341,6 +369,7 @@ public final class Trainer {
         /**
          * @param maxNorm rescale the gradient when its global L2 norm exceeds this (PyTorch
          *     course projects: 5, the default); {@code > 0}, infinity for none
+         * @return this builder
          */
         public Builder gradientClipNorm(double maxNorm) {
             if (!(maxNorm > 0)) {
@@ -353,6 +382,7 @@ public final class Trainer {
         /**
          * @param decay decoupled weight decay (as AdamW): each step, weight matrices (not biases)
          *     shrink by {@code learningRate · decay · w}; finite and {@code >= 0}, default 0
+         * @return this builder
          */
         public Builder weightDecay(double decay) {
             if (!(decay >= 0 && Double.isFinite(decay))) {
@@ -367,13 +397,17 @@ public final class Trainer {
          *     the chunk order of shuffled chunks and the dropout masks of a model with
          *     {@link io.charrnn.model.ModelConfig#dropout()} (drawn from the seed and the step); default
          *     42. (The initial weights come from the model's own seed.)
+         * @return this builder
          */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** @param steps validate every this many steps, {@code >= 1} (validation also runs at epoch ends) */
+        /**
+         * @param steps validate every this many steps, {@code >= 1} (validation also runs at epoch ends)
+         * @return this builder
+         */
         public Builder validateEvery(long steps) {
             if (steps < 1) {
                 throw new IllegalArgumentException("validateEvery must be >= 1, got " + steps);
@@ -385,6 +419,7 @@ public final class Trainer {
         /**
          * @param validations early stopping: stop after this many validation passes in a row
          *     without a new best, and return the best model; {@code >= 1} (the course project: 5)
+         * @return this builder
          */
         public Builder patience(int validations) {
             if (validations < 1) {
@@ -400,6 +435,7 @@ public final class Trainer {
          * @param steps {@code >= 1}
          * @param length characters per sample, {@code >= 1}
          * @param temperature finite and {@code > 0}
+         * @return this builder
          */
         public Builder sampleEvery(long steps, int length, double temperature) {
             if (steps < 1 || length < 1) {
@@ -422,6 +458,7 @@ public final class Trainer {
          *
          * @param steps {@code >= 1}
          * @param directory an existing directory
+         * @return this builder
          */
         public Builder checkpointEvery(long steps, Path directory) {
             Objects.requireNonNull(directory, "directory");
@@ -445,6 +482,7 @@ public final class Trainer {
          *
          * @param directory where the checkpoint goes; an existing directory or a path to create
          * @throws IllegalArgumentException if {@code directory} exists and is not a directory
+         * @return this builder
          */
         public Builder checkpointOnStop(Path directory) {
             Objects.requireNonNull(directory, "directory");
@@ -455,7 +493,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param count how many of the newest checkpoints to keep, {@code >= 1}; default 3 */
+        /**
+         * @param count how many of the newest checkpoints to keep, {@code >= 1}; default 3
+         * @return this builder
+         */
         public Builder keepCheckpoints(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("keepCheckpoints must be >= 1, got " + count);
@@ -470,6 +511,7 @@ public final class Trainer {
          * do not leak into each other. Sampling and {@code Evaluation} carry state across it.
          *
          * @param codePoint a character of the corpus, e.g. {@code '\u001E'} or {@code '\n'}
+         * @return this builder
          */
         public Builder resetStateAt(int codePoint) {
             if (!Character.isValidCodePoint(codePoint)) {
@@ -479,7 +521,10 @@ public final class Trainer {
             return this;
         }
 
-        /** @param listener called on the training thread; may be given several times */
+        /**
+         * @param listener called on the training thread; may be given several times
+         * @return this builder
+         */
         public Builder listener(TrainingListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;

@@ -3,7 +3,9 @@ package io.charrnn.train;
 /** Training produced a NaN or infinite loss, gradient or weight; the model at that point is useless. */
 public final class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The step whose loss, gradient or weights were not finite. */
     private final long step;
+    /** The loss of the last step that was finite, in nats per character. */
     private final double lastFiniteLoss;
 
     TrainingDivergedException(long step, int epoch, double loss, double lastFiniteLoss) {

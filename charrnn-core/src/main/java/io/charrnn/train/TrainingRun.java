@@ -177,8 +177,8 @@ final class TrainingRun {
                     epoch++;
                 }
                 long t1 = System.nanoTime();
-                StepSummary summary = new StepSummary(step, epoch, loss, smooth, norm, lr,
-                        charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
+                StepSummary summary = new StepSummary(step, epoch, window / (double) batches.windowsPerEpoch(), loss,
+                        smooth, norm, lr, charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
                 for (TrainingListener l : config.listeners) {
                     l.onStep(summary);
                 }

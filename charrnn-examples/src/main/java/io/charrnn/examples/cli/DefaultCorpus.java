@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The zero-configuration training text: the Java sources of Guava, which the build copies from
- * Maven Central to {@code target/corpus/guava-sources.jar} beside {@code target/charrnn.jar}.
+ * Maven Central to {@code corpus/guava-sources.jar} beside {@code charrnn.jar}, both in
+ * {@code target/} and in the distribution {@code target/charrnn/}.
  */
 final class DefaultCorpus {
     private DefaultCorpus() {
@@ -25,7 +26,7 @@ final class DefaultCorpus {
             throw new FileNotFoundException("cannot tell where charrnn runs from (" + e.getMessage()
                     + "), so the default corpus cannot be found; pass --text FILE");
         }
-        // target/charrnn.jar or target/classes: both sit in target/
+        // target/charrnn.jar, target/classes or the distribution's charrnn.jar: corpus/ is beside it
         Path corpus = code.toAbsolutePath().getParent().resolve("corpus").resolve("guava-sources.jar");
         if (!Files.isRegularFile(corpus)) {
             throw new FileNotFoundException("the default corpus " + corpus + " is missing; build with "

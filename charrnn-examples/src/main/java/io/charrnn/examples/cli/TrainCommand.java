@@ -282,7 +282,8 @@ final class TrainCommand implements Callable<Integer> {
                 corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
         err.printf(Locale.ROOT, "model: %s%n", bound);
-        ProgressLine progress = new ProgressLine(err, (long) seq * batch, steps != null ? steps : Long.MAX_VALUE, limit);
+        ProgressLine progress = new ProgressLine(err, ProgressLine.stderrIsTerminal(), (long) seq * batch,
+                steps != null ? steps : Long.MAX_VALUE, epochs != null ? epochs : Integer.MAX_VALUE, limit);
         if (checkpointEvery != null) {
             java.nio.file.Files.createDirectories(checkpointDirectory);
             usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));

@@ -118,6 +118,7 @@ public final class LoadTest {
      * @param length characters per sample
      * @param seeds how many distinct seeds, {@code >= 1}
      * @return the report
+     * @throws InterruptedException if the calling thread is interrupted while the threads sample
      */
     public static SamplingReport sampling(RnnModel model, int threads, Duration warmup, Duration duration, int length,
                                           int seeds) throws InterruptedException {
@@ -214,6 +215,7 @@ public final class LoadTest {
      * @param args {@code [--text FILE] [--model MODEL] [--threads 16] [--seconds 60] [--length 200]
      *     [--steps 20000] [--hidden 64]}; without {@code --model}, a model of {@code --hidden} units
      *     is trained on the text for 300 steps to sample from
+     * @throws Exception if reading, training or sampling fails
      */
     public static void main(String[] args) throws Exception {
         Path text = null;

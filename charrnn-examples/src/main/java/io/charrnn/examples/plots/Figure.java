@@ -105,14 +105,20 @@ public final class Figure {
         }
     }
 
-    /** @param out receives the figure as PNG (not closed) */
+    /**
+     * @param out receives the figure as PNG (not closed)
+     * @throws IOException if writing fails
+     */
     public void writePng(OutputStream out) throws IOException {
         if (!ImageIO.write(toImage(), "png", out)) {
             throw new IOException("no PNG writer available");
         }
     }
 
-    /** @param out receives the figure as SVG (not closed) */
+    /**
+     * @param out receives the figure as SVG (not closed)
+     * @throws IOException if writing fails
+     */
     public void writeSvg(OutputStream out) throws IOException {
         VectorGraphics2D g = new VectorGraphics2D();
         g.setColor(java.awt.Color.WHITE);

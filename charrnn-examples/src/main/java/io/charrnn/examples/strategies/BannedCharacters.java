@@ -82,7 +82,10 @@ public final class BannedCharacters implements SamplingStrategy {
         return then.choose(anyLeft || original == null ? logits : original, context, rng);
     }
 
-    /** @return whether {@code index} is banned */
+    /**
+     * @param index a character index of the model's vocabulary
+     * @return whether {@code index} is banned
+     */
     public boolean bans(int index) {
         return Arrays.binarySearch(banned, index) >= 0;
     }
