@@ -62,6 +62,10 @@ final class JShellRunner {
         return out;
     }
 
+    /** What a jshell session printed, and the value of each expression, as jshell shows it. */
+    record Session(String printed, List<String> values) {
+    }
+
     /**
      * Evaluates the code snippet by snippet and fails on the first one that does not compile or
      * throws.
@@ -69,6 +73,16 @@ final class JShellRunner {
      * @return what the code printed on System.out
      */
     static String run(List<String> code) {
+        return session(code).printed();
+    }
+
+    /**
+     * Evaluates the code as {@link #run} does.
+     *
+     * @return what it printed and the values of its expressions
+     */
+    static Session session(List<String> code) {
+        List<String> values = new ArrayList<>();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         String classPath = System.getProperty("java.class.path");
         PrintStream systemOut = System.out;
@@ -77,30 +91,45 @@ final class JShellRunner {
                      .compilerOptions("--class-path", classPath).build()) {
             System.setOut(out); // the local execution engine runs the code in this JVM, printing to System.out
             for (String block : code) {
-                String rest = block;
-                while (!rest.isBlank()) {
-                    SourceCodeAnalysis.CompletionInfo info = shell.sourceCodeAnalysis().analyzeCompletion(rest);
-                    if (info.completeness() != SourceCodeAnalysis.Completeness.COMPLETE
-                            && info.completeness() != SourceCodeAnalysis.Completeness.COMPLETE_WITH_SEMI) {
-                        fail("incomplete snippet (" + info.completeness() + "):\n" + rest);
+                String buffer = "";
+                for (String line : block.split("\n", -1)) { // as jshell reads a paste: line by line
+                    buffer += line + "\n";
+                    SourceCodeAnalysis.CompletionInfo info = shell.sourceCodeAnalysis().analyzeCompletion(buffer);
+                    while (info.completeness().isComplete()) {
+                        eval(shell, info.source(), values, printed);
+                        buffer = info.remaining();
+                        info = shell.sourceCodeAnalysis().analyzeCompletion(buffer);
                     }
-                    for (SnippetEvent e : shell.eval(info.source())) {
-                        if (e.status() == Snippet.Status.REJECTED) {
-                            fail("does not compile:\n" + info.source() + "\n" + shell.diagnostics(e.snippet())
-                                    .map(d -> d.getMessage(null)).collect(Collectors.joining("\n")));
-                        }
-                        if (e.exception() != null) {
-                            fail("throws " + e.exception() + ":\n" + info.source() + "\nprinted:\n"
-                                    + printed.toString(StandardCharsets.UTF_8), e.exception());
-                        }
+                    if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                        buffer = "";
                     }
-                    rest = info.remaining();
+                }
+                if (!buffer.isBlank()) {
+                    fail("incomplete snippet at the end of a block:\n" + buffer);
                 }
             }
             out.flush();
         } finally {
             System.setOut(systemOut);
         }
-        return printed.toString(StandardCharsets.UTF_8);
+        return new Session(printed.toString(StandardCharsets.UTF_8), values);
+    }
+
+    private static void eval(JShell shell, String source, List<String> values, ByteArrayOutputStream printed) {
+        for (SnippetEvent e : shell.eval(source)) {
+            if (e.status() == Snippet.Status.REJECTED) {
+                fail("does not compile:\n" + source + "\n" + shell.diagnostics(e.snippet())
+                        .map(d -> d.getMessage(null)).collect(Collectors.joining("\n")));
+            }
+            boolean expression = e.snippet().kind() == Snippet.Kind.EXPRESSION
+                    || e.snippet().subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND; // $1 = ...
+            if (expression && e.value() != null) {
+                values.add(e.value());
+            }
+            if (e.exception() != null) {
+                fail("throws " + e.exception() + ":\n" + source + "\nprinted:\n"
+                        + printed.toString(StandardCharsets.UTF_8), e.exception());
+            }
+        }
     }
 }
