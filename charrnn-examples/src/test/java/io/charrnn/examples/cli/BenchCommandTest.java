@@ -75,8 +75,9 @@ class BenchCommandTest {
         assertEquals(peak.get("gemm_gflops_median").getAsDouble(), result.get("gemm_peak_gflops").getAsDouble());
         double flops = 3 * BenchCommand.forwardFlopsPerChar(CellType.GRU, 100, 1, 7);
         assertEquals(Math.round(flops), result.get("train_flops_per_char").getAsLong());
-        double limit = result.get("gemm_peak_gflops").getAsDouble() * 1e9 / flops; // the printed peak is rounded
-        assertEquals(limit, result.get("train_limit_cps").getAsDouble(), 1e-3 * limit);
+        double limit = result.get("gemm_peak_gflops").getAsDouble() * 1e9 / flops;
+        // the printed peak is rounded to 0.1 GFLOP/s: on a loaded machine (a peak of 20) that is more than 0.1 %
+        assertEquals(limit, result.get("train_limit_cps").getAsDouble(), 0.05e9 / flops + 1e-3 * limit);
         assertEquals(result.get("train_cps_median").getAsDouble() / limit,
                 result.get("train_limit_fraction").getAsDouble(), 0.0006 + 1e-3 * result.get("train_limit_fraction").getAsDouble());
         // GRU H=100, V=7: the sampler's products read rows of [Wh | Wy], 100 × (300 + 7) floats
