@@ -123,7 +123,8 @@ public final class Trainer {
      * Trains a copy of {@code model} as {@link #train(RnnModel, Corpus)} does, and stops after the
      * step under way when {@code control} is asked to ({@link TrainingControl#requestStop()}, from
      * any thread, a listener included): the result then has {@link StopReason#REQUESTED} and the
-     * weights after that step, and with {@link Builder#checkpointOnStop} a checkpoint is written.
+     * weights after that step (or an earlier validation pass's, see {@link Builder#keepBestWeights}),
+     * and with {@link Builder#checkpointOnStop} a checkpoint of the last step is written.
      *
      * @param model an unbound model or one bound to the corpus's vocabulary
      * @param corpus the text

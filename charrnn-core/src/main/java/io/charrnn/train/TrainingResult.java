@@ -36,7 +36,8 @@ public record TrainingResult(RnnModel model, long steps, int epochs, double loss
 
     /**
      * @return whether a {@link TrainingControl} stopped the run before its limits
-     *     ({@link StopReason#REQUESTED}); {@link #model()} then holds the weights after the last step
+     *     ({@link StopReason#REQUESTED}); {@link #model()} then holds the weights after the last step,
+     *     or an earlier validation pass's ({@link #keptBest()})
      */
     public boolean interrupted() {
         return stopReason == StopReason.REQUESTED;
