@@ -61,6 +61,7 @@ public final class Trainer {
     final int keepCheckpoints;
     final Path stopCheckpointDirectory; // null: no checkpoint when a TrainingControl stops the run
     final int resetCodePoint; // -1: none
+    final boolean keepBestWeights;
     final List<TrainingListener> listeners;
 
     private Trainer(Builder b) {
@@ -89,12 +90,14 @@ public final class Trainer {
         this.keepCheckpoints = b.keepCheckpoints;
         this.stopCheckpointDirectory = b.stopCheckpointDirectory;
         this.resetCodePoint = b.resetCodePoint;
+        this.keepBestWeights = b.keepBestWeights;
         this.listeners = List.copyOf(b.listeners);
     }
 
     /**
      * @return a builder with defaults: Adam 2e-3, constant rate, sequence length 50, batch 16,
-     *     streams batching, clip norm 5, one epoch
+     *     streams batching, clip norm 5, one epoch, keeping the best validation's weights; the
+     *     accessors of {@code builder().build()} give these values
      */
     public static Builder builder() {
         return new Builder();
@@ -120,7 +123,8 @@ public final class Trainer {
      * Trains a copy of {@code model} as {@link #train(RnnModel, Corpus)} does, and stops after the
      * step under way when {@code control} is asked to ({@link TrainingControl#requestStop()}, from
      * any thread, a listener included): the result then has {@link StopReason#REQUESTED} and the
-     * weights after that step, and with {@link Builder#checkpointOnStop} a checkpoint is written.
+     * weights after that step (or an earlier validation pass's, see {@link Builder#keepBestWeights}),
+     * and with {@link Builder#checkpointOnStop} a checkpoint of the last step is written.
      *
      * @param model an unbound model or one bound to the corpus's vocabulary
      * @param corpus the text
@@ -204,6 +208,69 @@ public final class Trainer {
         }
     }
 
+    /** @return the update rule */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** @return how the learning rate changes with epochs */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** @return how windows are cut from the text */
+    public Batching batching() {
+        return batching;
+    }
+
+    /** @return windows per chunk for {@link Batching#SHUFFLED_CHUNKS} */
+    public int chunkWindows() {
+        return chunkWindows;
+    }
+
+    /** @return characters per window (the truncated BPTT length) */
+    public int sequenceLength() {
+        return sequenceLength;
+    }
+
+    /** @return parallel streams per step */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** @return the bound of every gradient entry; infinity for none */
+    public double gradientClipValue() {
+        return clipValue;
+    }
+
+    /** @return the largest global L2 norm of the gradient; infinity for none */
+    public double gradientClipNorm() {
+        return clipNorm;
+    }
+
+    /** @return the decoupled weight decay of the weight matrices */
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** @return the seed of the run's randomness */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return how many of the newest periodic checkpoints are kept */
+    public int keepCheckpoints() {
+        return keepCheckpoints;
+    }
+
+    /**
+     * @return whether a run that validated returns the weights of its best validation pass
+     *     rather than those after the last step (see {@link Builder#keepBestWeights})
+     */
+    public boolean keepBestWeights() {
+        return keepBestWeights;
+    }
+
     /** The settings that decide the weights; a resume must use the same. */
     String signature() {
         return String.format(Locale.ROOT, "optimizer=%s schedule=%s batching=%s chunkWindows=%d sequenceLength=%d "
@@ -217,7 +284,7 @@ public final class Trainer {
         return "Trainer[" + signature() + ", steps=" + (steps == Long.MAX_VALUE ? "-" : steps) + ", epochs="
                 + (epochs == Integer.MAX_VALUE ? "-" : epochs) + ", timeLimit=" + (timeLimit == null ? "-" : timeLimit)
                 + ", validateEvery=" + (validateEvery == 0 ? "-" : validateEvery) + ", patience="
-                + (patience == 0 ? "-" : patience) + "]";
+                + (patience == 0 ? "-" : patience) + ", keep=" + (keepBestWeights ? "best" : "last") + "]";
     }
 
     /**
@@ -248,6 +315,7 @@ public final class Trainer {
         private int keepCheckpoints = 3;
         private Path stopCheckpointDirectory;
         private int resetCodePoint = -1;
+        private boolean keepBestWeights = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -418,7 +486,8 @@ public final class Trainer {
 
         /**
          * @param validations early stopping: stop after this many validation passes in a row
-         *     without a new best, and return the best model; {@code >= 1} (the course project: 5)
+         *     without a new best (and, with {@link #keepBestWeights}, the default, return the best
+         *     model); {@code >= 1} (the course project: 5)
          * @return this builder
          */
         public Builder patience(int validations) {
@@ -518,6 +587,21 @@ public final class Trainer {
                 throw new IllegalArgumentException("resetStateAt must be a valid code point, got " + codePoint);
             }
             this.resetCodePoint = codePoint;
+            return this;
+        }
+
+        /**
+         * Chooses the weights a run returns when it validated: with {@code true} (the default) those
+         * of the validation pass with the lowest loss, unless the weights after the last step
+         * validate lower still; with {@code false} always those after the last step. A run without
+         * a validation split returns the last weights either way. {@link TrainingResult#modelStep()}
+         * tells which step's weights the model holds.
+         *
+         * @param keepBest whether to return the best validation's weights
+         * @return this builder
+         */
+        public Builder keepBestWeights(boolean keepBest) {
+            this.keepBestWeights = keepBest;
             return this;
         }
 

@@ -5,7 +5,7 @@ package io.charrnn.train;
  * listener, a signal handler or a UI. A run stopped this way finishes the step under way (and that
  * step's validation, sample and checkpoint, if they are due), then returns normally with
  * {@link TrainingResult#stopReason()} {@link StopReason#REQUESTED} and the weights after that
- * step; with {@link Trainer.Builder#checkpointOnStop} it also writes a checkpoint to resume from.
+ * step (or an earlier validation pass's, see {@link Trainer.Builder#keepBestWeights}); with {@link Trainer.Builder#checkpointOnStop} it also writes a checkpoint to resume from.
  *
  * <pre>{@code
  * TrainingControl control = new TrainingControl();

@@ -7,8 +7,9 @@ import java.util.OptionalDouble;
 /**
  * The outcome of {@link Trainer#train} or {@link Trainer#resume}.
  *
- * @param model the trained model, a new immutable snapshot: with early stopping ({@code patience}),
- *     the weights of the best validation pass, otherwise those after the last step
+ * @param model the trained model, a new immutable snapshot: with {@code keepBestWeights} (the
+ *     default) and a validation split, the weights of the validation pass with the lowest loss
+ *     (or the last step's, if they validate lower), otherwise those after the last step
  * @param steps optimizer steps taken in total (a resumed run counts the steps before the checkpoint)
  * @param epochs passes over the training split completed
  * @param loss the last step's mean loss, nats per character
@@ -19,10 +20,15 @@ import java.util.OptionalDouble;
  * @param charactersPerSecond training characters processed per second in this call
  * @param history every step's loss and every validation pass
  * @param stopReason why the run ended
+ * @param modelStep the step after which {@code model}'s weights were taken: {@code steps}, or the
+ *     step of the best validation pass when the model holds its weights
+ * @param lastValidationLoss mean loss of the weights after the last step on the validation split,
+ *     nats per character; empty if the corpus has no validation text
  */
 public record TrainingResult(RnnModel model, long steps, int epochs, double loss, double smoothLoss,
                              OptionalDouble validationLoss, Duration elapsed, double charactersPerSecond,
-                             TrainingHistory history, StopReason stopReason) {
+                             TrainingHistory history, StopReason stopReason,
+                             long modelStep, OptionalDouble lastValidationLoss) {
     /** @return whether early stopping ended the run ({@link StopReason#EARLY_STOPPING}) */
     public boolean stoppedEarly() {
         return stopReason == StopReason.EARLY_STOPPING;
@@ -30,10 +36,16 @@ public record TrainingResult(RnnModel model, long steps, int epochs, double loss
 
     /**
      * @return whether a {@link TrainingControl} stopped the run before its limits
-     *     ({@link StopReason#REQUESTED}); {@link #model()} then holds the weights after the last step
+     *     ({@link StopReason#REQUESTED}); {@link #model()} then holds the weights after the last step,
+     *     or an earlier validation pass's ({@link #keptBest()})
      */
     public boolean interrupted() {
         return stopReason == StopReason.REQUESTED;
+    }
+
+    /** @return whether {@code model} holds earlier weights than those after the last step */
+    public boolean keptBest() {
+        return modelStep != steps;
     }
 
     /** @return the validation loss in bits per character, if there is one */

@@ -209,21 +209,22 @@ final class TrainingRun {
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-        boolean useBest = config.patience > 0 && bestParams != null;
-        float[] finalParams = useBest ? bestParams : params;
-        OptionalDouble validation = OptionalDouble.empty();
-        if (useBest) {
-            validation = OptionalDouble.of(bestLoss);
-        } else if (validationCodes.length() >= 2) {
+        OptionalDouble lastValidation = OptionalDouble.empty();
+        if (validationCodes.length() >= 2) {
             ValidationSummary last = validations.isEmpty() ? null : validations.get(validations.size() - 1);
-            validation = OptionalDouble.of(last != null && last.step() == step ? last.loss() : validationLoss(params));
+            lastValidation = OptionalDouble.of(last != null && last.step() == step ? last.loss() : validationLoss(params));
         }
+        boolean useBest = config.keepBestWeights && bestParams != null && lastValidation.isPresent()
+                && bestLoss < lastValidation.getAsDouble();
+        float[] finalParams = useBest ? bestParams : params;
+        OptionalDouble validation = useBest ? OptionalDouble.of(bestLoss) : lastValidation;
         TrainingHistory history = new TrainingHistory(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                 validations);
         RnnModel trained = TrainingHistory.attach(history, snapshot(finalParams, validation.orElse(Double.NaN)), start,
                 step);
         double cps = (step - firstStep) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
-        return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason);
+        return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason,
+                useBest ? bestStep : step, lastValidation);
     }
 
     /** An update can overflow the weights while the loss that led to it was finite. */
@@ -261,7 +262,7 @@ final class TrainingRun {
             bestLoss = v;
             bestStep = step;
             badValidations = 0;
-            if (config.patience > 0) {
+            if (config.keepBestWeights) {
                 bestParams = params.clone();
             }
         } else {

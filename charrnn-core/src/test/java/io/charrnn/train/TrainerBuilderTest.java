@@ -1,6 +1,7 @@
 package io.charrnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,8 +87,26 @@ class TrainerBuilderTest {
     void build_defaults_areAdamSequence50Batch16ClipNorm5OneEpoch() {
         assertEquals("Trainer[optimizer=Adam[learningRate=0.002, beta1=0.9, beta2=0.999, epsilon=1.0E-8] "
                 + "schedule=Constant[] batching=STREAMS chunkWindows=8 sequenceLength=50 batchSize=16 clipValue=Infinity "
-                + "clipNorm=5.0 weightDecay=0.0 seed=42, steps=-, epochs=1, timeLimit=-, validateEvery=-, patience=-]",
+                + "clipNorm=5.0 weightDecay=0.0 seed=42, steps=-, epochs=1, timeLimit=-, validateEvery=-, patience=-, keep=best]",
                 Trainer.builder().build().toString());
+    }
+
+    @Test
+    void accessors_giveTheDefaults_thatTheCliShows() {
+        Trainer t = Trainer.builder().build();
+        assertEquals(Optimizer.adam(2e-3), t.optimizer());
+        assertEquals(LearningRateSchedule.constant(), t.schedule());
+        assertEquals(Batching.STREAMS, t.batching());
+        assertEquals(8, t.chunkWindows());
+        assertEquals(50, t.sequenceLength());
+        assertEquals(16, t.batchSize());
+        assertEquals(Double.POSITIVE_INFINITY, t.gradientClipValue());
+        assertEquals(5.0, t.gradientClipNorm());
+        assertEquals(0.0, t.weightDecay());
+        assertEquals(42, t.seed());
+        assertEquals(3, t.keepCheckpoints());
+        assertTrue(t.keepBestWeights());
+        assertFalse(Trainer.builder().keepBestWeights(false).build().keepBestWeights());
     }
 
     @Test
@@ -104,7 +123,7 @@ class TrainerBuilderTest {
                 .epochs(3).gradientClipValue(5).gradientClipNorm(1).seed(7).build();
         assertEquals("Trainer[optimizer=Sgd[learningRate=0.5, momentum=0.0] schedule=Constant[] batching=STREAMS "
                 + "chunkWindows=8 sequenceLength=25 batchSize=1 clipValue=5.0 clipNorm=1.0 weightDecay=0.0 seed=7, "
-                + "steps=100, epochs=3, timeLimit=-, validateEvery=-, patience=-]", t.toString());
+                + "steps=100, epochs=3, timeLimit=-, validateEvery=-, patience=-, keep=best]", t.toString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.charrnn.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,45 @@ class TrainerFeaturesTest {
         assertEquals(best.loss(), Evaluation.score(r.model(), corpus, Corpus.Split.VALIDATION).natsPerCharacter(), 0.05,
                 "the returned model is the best one (sequential scoring differs slightly from 4-stream validation)");
         assertEquals(3, seen.size() - seen.indexOf(best) - 1);
+    }
+
+    @Test
+    void keepBestWeights_byDefault_returnsTheBestValidationsWeights_andTheLastOnRequest() {
+        String train = "abcd".repeat(1500);
+        String validation = "dcba".repeat(200);
+        Corpus corpus = Corpus.of(train + validation).withSplit((double) validation.length() / (train.length()
+                + validation.length()), 0);
+        RnnModel model = RnnModel.builder().hidden(8).build();
+        TrainingResult best = small().steps(60).validateEvery(5).build().train(model, corpus);
+        TrainingResult last = small().steps(60).validateEvery(5).keepBestWeights(false).build().train(model, corpus);
+
+        ValidationSummary lowest = best.history().validations().stream()
+                .min(java.util.Comparator.comparingDouble(ValidationSummary::loss)).orElseThrow();
+        assertTrue(lowest.step() < 60, "validation should get worse as training fits the other pattern: "
+                + best.history().validations());
+        assertTrue(best.keptBest());
+        assertEquals(lowest.step(), best.modelStep());
+        assertEquals(lowest.loss(), best.validationLoss().getAsDouble());
+        assertEquals(60, best.steps());
+        assertTrue(best.lastValidationLoss().getAsDouble() > lowest.loss());
+
+        assertFalse(last.keptBest());
+        assertEquals(60, last.modelStep());
+        assertEquals(best.lastValidationLoss(), last.validationLoss());
+        assertEquals(best.lastValidationLoss(), last.lastValidationLoss());
+        assertEquals(last.validationLoss().getAsDouble(),
+                Evaluation.score(last.model(), corpus, Corpus.Split.VALIDATION).natsPerCharacter(), 0.05);
+        assertTrue(Evaluation.score(best.model(), corpus, Corpus.Split.VALIDATION).natsPerCharacter()
+                < Evaluation.score(last.model(), corpus, Corpus.Split.VALIDATION).natsPerCharacter());
+    }
+
+    @Test
+    void keepBestWeights_withoutValidation_returnsTheLastWeights() {
+        TrainingResult r = small().steps(10).build().train(RnnModel.builder().hidden(8).build(),
+                SYLLABLES.withSplit(0, 0));
+        assertFalse(r.keptBest());
+        assertEquals(10, r.modelStep());
+        assertTrue(r.lastValidationLoss().isEmpty());
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -126,7 +127,9 @@ final class PlotCommand implements Callable<Integer> {
             throw new IllegalStateException(model + " has no loss history (it was " + (m.trainingInfo().isEmpty()
                     ? "never trained" : "trained by a charrnn that did not keep one") + "); train it to plot its loss");
         }
-        return Plots.loss(h, "Loss of " + describe(m), width, height);
+        double validation = m.trainingInfo().orElseThrow().validationLoss();
+        return Plots.loss(h, Double.isNaN(validation) ? OptionalDouble.empty() : OptionalDouble.of(validation),
+                "Loss of " + describe(m), width, height);
     }
 
     private Figure heatmap(RnnModel m) {

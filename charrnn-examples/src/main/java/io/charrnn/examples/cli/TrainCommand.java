@@ -16,10 +16,13 @@ import io.charrnn.train.TrainingControl;
 import io.charrnn.train.TrainingDivergedException;
 import io.charrnn.train.TrainingListener;
 import io.charrnn.train.TrainingResult;
+import io.charrnn.train.ValidationSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -28,14 +31,19 @@ import picocli.CommandLine.Option;
 
 /** {@code charrnn train}: trains a model on a text, saves it and prints samples. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = LibraryDefaults.class,
         description = {"Trains a model on a text with truncated BPTT, shows progress on stderr, prints the "
                 + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
-                "Without --steps, --epochs or --minutes it trains for 2 minutes.",
+                "Without --steps, --epochs or --minutes it trains for 2 minutes. The model and training defaults are "
+                        + "the library's (RnnModel.builder(), Trainer.builder()).",
                 "Ctrl-C stops after the current step, writes a checkpoint to --checkpoint-dir, saves the model to --out "
                         + "and exits with status 130; --resume continues from the checkpoint."})
 final class TrainCommand implements Callable<Integer> {
     /** The update rules the CLI offers. */
     enum OptimizerName { ADAGRAD, ADAM, RMSPROP, SGD }
+
+    /** The weights {@code --keep} saves. */
+    enum KeptWeights { BEST, LAST }
 
     /** The batching strategies, by their CLI names. */
     enum BatchingName {
@@ -63,39 +71,39 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
     Path modelPath;
 
-    @Option(names = "--cell", defaultValue = "rnn", paramLabel = "CELL",
+    @Option(names = "--cell", paramLabel = "CELL",
             description = "Recurrent cell: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     CellType cell;
 
-    @Option(names = "--hidden", paramLabel = "N", defaultValue = "100", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "N", description = "Hidden units per layer (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", paramLabel = "N", defaultValue = "1", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "N", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--embedding", paramLabel = "DIM", defaultValue = "0",
+    @Option(names = "--embedding", paramLabel = "DIM",
             description = "Learned character embedding size; 0 = one-hot input (default: ${DEFAULT-VALUE}).")
     int embedding;
 
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+    @Option(names = "--dropout", paramLabel = "P",
             description = "Dropout probability in [0, 1) on each layer's output, between layers and before the "
                     + "decoder, during training only (default: ${DEFAULT-VALUE}).")
     double dropout;
 
-    @Option(names = "--forget-bias", paramLabel = "B", defaultValue = "1",
+    @Option(names = "--forget-bias", paramLabel = "B",
             description = "Initial forget-gate bias of the LSTM; 0 (PyTorch's choice) leaves the early loss plateau "
                     + "sooner at large sizes; other cells ignore it (default: ${DEFAULT-VALUE}).")
     double forgetBias;
 
-    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "FN",
+    @Option(names = "--activation", paramLabel = "FN",
             description = "Vanilla cell non-linearity: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Activation activation;
 
-    @Option(names = "--seq", paramLabel = "N", defaultValue = "25",
+    @Option(names = "--seq", paramLabel = "N",
             description = "Sequence length: characters per BPTT window (default: ${DEFAULT-VALUE}).")
     int seq;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--batch", paramLabel = "N",
             description = "Parallel streams per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -106,19 +114,20 @@ final class TrainCommand implements Callable<Integer> {
             + "when --steps is not given).")
     Double minutes;
 
-    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME",
+    @Option(names = "--optimizer", paramLabel = "NAME",
             description = "Update rule: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OptimizerName optimizer;
 
     @Option(names = "--lr", paramLabel = "X",
-            description = "Learning rate (default: 2e-3 for adam and rmsprop, 0.1 for adagrad and sgd).")
+            description = "Learning rate (default: the library's 2e-3 for adam; 2e-3 for rmsprop, 0.1 for adagrad and "
+                    + "sgd).")
     Double lr;
 
-    @Option(names = "--clip-value", paramLabel = "X", defaultValue = "none", converter = Converters.Threshold.class,
+    @Option(names = "--clip-value", paramLabel = "X", converter = Converters.Threshold.class,
             description = "Clamp each gradient entry to [-X, X], or 'none' (default: ${DEFAULT-VALUE}).")
     double clipValue;
 
-    @Option(names = "--clip-norm", paramLabel = "X", defaultValue = "5", converter = Converters.Threshold.class,
+    @Option(names = "--clip-norm", paramLabel = "X", converter = Converters.Threshold.class,
             description = "Rescale the gradient when its global L2 norm exceeds X, or 'none' (default: ${DEFAULT-VALUE}).")
     double clipNorm;
 
@@ -126,21 +135,21 @@ final class TrainCommand implements Callable<Integer> {
             description = "Momentum for sgd, in [0, 1) (default: ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0",
+    @Option(names = "--weight-decay", paramLabel = "X",
             description = "Decoupled weight decay of the weight matrices (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--schedule", paramLabel = "S", defaultValue = "constant", converter = Converters.Schedule.class,
+    @Option(names = "--schedule", paramLabel = "S", converter = Converters.Schedule.class,
             description = "Learning-rate schedule: constant, step:FACTOR:EVERY (torch-rnn, e.g. step:0.5:5) or "
                     + "exp:FACTOR:START (char-rnn, e.g. exp:0.97:10) (default: ${DEFAULT-VALUE}).")
     LearningRateSchedule schedule;
 
-    @Option(names = "--batching", paramLabel = "B", defaultValue = "streams",
+    @Option(names = "--batching", paramLabel = "B",
             description = "How windows are cut: streams (char-rnn, state carried), random (a random window every "
                     + "step), chunks (shuffled chunks, local order kept) (default: ${DEFAULT-VALUE}).")
     BatchingName batching;
 
-    @Option(names = "--chunk-windows", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--chunk-windows", paramLabel = "N",
             description = "Windows per chunk for --batching chunks (default: ${DEFAULT-VALUE}).")
     int chunkWindows;
 
@@ -155,6 +164,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Early stopping: stop after N validations without a new best, keep the best model.")
     Integer patience;
 
+    @Option(names = "--keep", paramLabel = "WHICH",
+            description = "Which weights to save when validation ran: best (those of the validation pass with the lowest "
+                    + "loss) or last (those after the last step) (default: ${DEFAULT-VALUE}).")
+    KeptWeights keep;
+
     @Option(names = "--sample-every", paramLabel = "N", description = "Print a 200-character sample every N steps.")
     Long sampleEvery;
 
@@ -166,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "created if missing (default: ${DEFAULT-VALUE}).")
     Path checkpointDirectory;
 
-    @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "3",
+    @Option(names = "--keep-checkpoints", paramLabel = "K",
             description = "Keep the K newest checkpoints (default: ${DEFAULT-VALUE}).")
     int keepCheckpoints;
 
@@ -191,7 +205,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "start of the original run.")
     Path resume;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+    @Option(names = "--seed", paramLabel = "S",
             description = "Seed of the initial weights, the training run and the samples (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -240,8 +254,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Duration limit = steps != null || (epochs != null && minutes == null) ? null
                 : Duration.ofMillis(Math.round((minutes != null ? minutes : 2.0) * 60_000));
-        double rate = lr != null ? lr
-                : optimizer == OptimizerName.ADAM || optimizer == OptimizerName.RMSPROP ? 2e-3 : 0.1;
+        double rate = lr != null ? lr : LibraryDefaults.learningRate(optimizer.name().toLowerCase(Locale.ROOT));
         Trainer.Builder tb = usage(() -> {
             Optimizer opt = switch (optimizer) {
                 case ADAM -> Optimizer.adam(rate);
@@ -251,7 +264,8 @@ final class TrainCommand implements Callable<Integer> {
             };
             Trainer.Builder b = Trainer.builder().optimizer(opt).schedule(schedule).batching(batching.batching)
                     .chunkWindows(chunkWindows).sequenceLength(seq).batchSize(batch).gradientClipValue(clipValue)
-                    .gradientClipNorm(clipNorm).weightDecay(weightDecay).seed(seed).keepCheckpoints(keepCheckpoints);
+                    .gradientClipNorm(clipNorm).weightDecay(weightDecay).seed(seed).keepCheckpoints(keepCheckpoints)
+                    .keepBestWeights(keep == KeptWeights.BEST);
             if (epochs != null) {
                 b.epochs(epochs);
             }
@@ -308,8 +322,8 @@ final class TrainCommand implements Callable<Integer> {
                         + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
                 result.charactersPerSecond(), result.loss(), result.smoothLoss());
         if (result.validationLoss().isPresent()) {
-            out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%n", result.validationLoss().getAsDouble(),
-                    result.validationBitsPerCharacter().getAsDouble());
+            out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%s%n", result.validationLoss().getAsDouble(),
+                    result.validationBitsPerCharacter().getAsDouble(), keptWeights(result));
         } else {
             out.println("validation: none (the text has no validation part)");
         }
@@ -346,6 +360,23 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** @return which step's weights the saved model holds, and how the other choice of {@code --keep} compares */
+    private static String keptWeights(TrainingResult result) {
+        double last = result.lastValidationLoss().getAsDouble();
+        if (result.keptBest()) {
+            return String.format(Locale.ROOT, ", the best validation, at step %,d: the saved model has its weights "
+                    + "(the last step's, %,d, had %.4f nats/char; --keep last saves those)", result.modelStep(),
+                    result.steps(), last);
+        }
+        Optional<ValidationSummary> best = result.history().validations().stream()
+                .min(Comparator.comparingDouble(ValidationSummary::loss));
+        if (best.isPresent() && best.get().loss() < last) { // --keep last
+            return String.format(Locale.ROOT, ", after the last step (step %,d had the best validation, %.4f nats/char; "
+                    + "--keep best saves those)", best.get().step(), best.get().loss());
+        }
+        return ", after the last step (the best validation)";
     }
 
     /** The library's divergence message in the CLI's words, naming the checkpoint to go back to. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -38,16 +39,28 @@ public final class Plots {
     }
 
     /**
-     * Training loss per step (raw and smoothed) and validation passes, nats per character on the
-     * left axis and bits per character on the right.
+     * Training loss per step (raw and smoothed), validation passes and the saved model's validation,
+     * nats per character on the left axis and bits per character on the right. A long history is
+     * drawn through about one point per pixel column ({@link Downsample}), so its cost and an SVG's
+     * size do not grow with the number of steps.
      *
      * @param history a non-empty curve
+     * @param modelValidation the saved model's validation loss in nats per character, marked on
+     *     the chart: at the validation pass with that loss, or else after the last step
      * @param title the chart title
      * @param width in pixels
      * @param height in pixels
      * @return the chart
      */
-    public static Figure loss(LossHistory history, String title, int width, int height) {
+    public static Figure loss(LossHistory history, OptionalDouble modelValidation, String title, int width,
+                              int height) {
+        XYChart chart = lossChart(history, modelValidation, title, width, height, width);
+        return new Figure(width, height, g -> chart.paint(g, width, height));
+    }
+
+    /** The loss chart, with curves reduced to {@code columns} pixel columns (the width; more for a test). */
+    static XYChart lossChart(LossHistory history, OptionalDouble modelValidation, String title, int width, int height,
+                             int columns) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("step")
                 .yAxisTitle("loss (nats/char)").build();
         style(chart);
@@ -61,18 +74,22 @@ public final class Plots {
             }
             double[] raw = toDouble(history.losses());
             double[] smooth = toDouble(history.smoothLosses());
-            XYSeries r = chart.addSeries("training loss", steps, raw);
+            // SVG writes every segment as an element: smooth curves need far fewer points than the raw one
+            int smoothColumns = Math.max(1, columns / 3);
+            Downsample.Points rawPoints = Downsample.envelope(steps, raw, columns);
+            XYSeries r = chart.addSeries("training loss", rawPoints.x(), rawPoints.y());
             r.setMarker(SeriesMarkers.NONE);
             r.setLineColor(new Color(0x9ecae1));
             r.setLineWidth(1f);
             int window = Math.max(1, (int) Math.round(raw.length / 40.0));
-            double[] average = movingAverage(raw, window);
-            XYSeries avg = chart.addSeries("moving average of " + window + (window == 1 ? " step" : " steps"), steps,
-                    average);
+            Downsample.Points average = Downsample.lastOfEach(steps, movingAverage(raw, window), smoothColumns);
+            XYSeries avg = chart.addSeries("moving average of " + String.format(Locale.ROOT, "%,d", window)
+                    + (window == 1 ? " step" : " steps"), average.x(), average.y());
             avg.setMarker(SeriesMarkers.NONE);
             avg.setLineColor(LINE_COLORS[0]);
             avg.setLineWidth(2.5f);
-            XYSeries s = chart.addSeries("smooth loss (trainer's running average)", steps, smooth);
+            Downsample.Points smoothPoints = Downsample.lastOfEach(steps, smooth, smoothColumns);
+            XYSeries s = chart.addSeries("smooth loss (trainer's running average)", smoothPoints.x(), smoothPoints.y());
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(new Color(0x777777));
             s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f));
@@ -86,7 +103,8 @@ public final class Plots {
         if (!history.validations().isEmpty()) {
             double[] vs = history.validations().stream().mapToDouble(LossHistory.Validation::step).toArray();
             double[] vl = history.validations().stream().mapToDouble(LossHistory.Validation::loss).toArray();
-            XYSeries v = chart.addSeries("validation", vs, vl);
+            Downsample.Points points = Downsample.envelope(vs, vl, Math.max(1, columns / 4));
+            XYSeries v = chart.addSeries("validation", points.x(), points.y());
             v.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             v.setMarker(SeriesMarkers.CIRCLE);
             v.setMarkerColor(LINE_COLORS[1]);
@@ -94,6 +112,20 @@ public final class Plots {
                 lo = Math.min(lo, x);
                 hi = Math.max(hi, x);
             }
+        }
+        double last = history.size() > 0 ? history.lastStep()
+                : history.validations().get(history.validations().size() - 1).step();
+        if (modelValidation.isPresent() && Double.isFinite(modelValidation.getAsDouble())) {
+            double loss = modelValidation.getAsDouble();
+            double step = history.validations().stream().filter(v -> v.loss() == loss)
+                    .mapToDouble(LossHistory.Validation::step).findFirst().orElse(last);
+            XYSeries m = chart.addSeries(String.format(Locale.ROOT, "saved model: %.3f nats/char (%.3f bits), step %s",
+                    loss, loss / LN2, Downsample.stepLabel(step)), new double[] {step}, new double[] {loss});
+            m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            m.setMarker(SeriesMarkers.DIAMOND);
+            m.setMarkerColor(new Color(0x7f0000));
+            lo = Math.min(lo, loss);
+            hi = Math.max(hi, loss);
         }
         double pad = Math.max(1e-3, (hi - lo) * 0.05);
         lo = Math.max(0, lo - pad);
@@ -110,7 +142,17 @@ public final class Plots {
         chart.getStyler().setYAxisMin(0, lo).setYAxisMax(0, hi).setYAxisMin(1, lo / LN2).setYAxisMax(1, hi / LN2);
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.getStyler().setYAxisDecimalPattern("0.00");
-        return new Figure(width, height, g -> chart.paint(g, width, height));
+        // round tick values from a round start (the first step is 1, or where a resumed history begins)
+        chart.getStyler().setXAxisMin(first <= 1 ? 0 : niceFloor(first)).setXAxisMax(Math.max(last, first + 1));
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(Downsample::stepLabel);
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        return chart;
+    }
+
+    /** @return the largest number with one significant digit that is at most {@code x} (x > 0) */
+    private static double niceFloor(double x) {
+        double p = Math.pow(10, Math.floor(Math.log10(x)));
+        return Math.floor(x / p) * p;
     }
 
     /**

@@ -53,6 +53,54 @@ class TrainOptionsTest {
     }
 
     @Test
+    void defaults_areTheLibrarys_soTheCliTrainsWhatTrainerBuilderTrains(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("d.charrnn");
+        CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--steps", "3", "--no-samples",
+                "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        RnnModel model = ModelFiles.load(out);
+        assertEquals(io.charrnn.train.Trainer.builder().steps(3).build().toString(),
+                model.trainingInfo().orElseThrow().trainer());
+        io.charrnn.model.ModelConfig library = RnnModel.builder().build().config();
+        assertEquals(library.cell(), model.config().cell());
+        assertEquals(library.activation(), model.config().activation());
+        assertEquals(library.hidden(), model.config().hidden());
+        assertEquals(library.layers(), model.config().layers());
+        assertEquals(library.embedding(), model.config().embedding());
+        assertEquals(library.seed(), model.config().seed());
+        assertEquals(library.dropout(), model.config().dropout());
+        assertEquals(library.forgetBias(), model.config().forgetBias());
+
+        String help = run("train", "--help").out().replaceAll("\\s+", " ");
+        io.charrnn.train.Trainer trainer = io.charrnn.train.Trainer.builder().build();
+        assertTrue(help.contains("(default: " + trainer.sequenceLength() + ")"), help);
+        assertTrue(help.contains("(default: " + trainer.batchSize() + ")"), help);
+        assertEquals(trainer.optimizer().learningRate(), LibraryDefaults.learningRate("adam"));
+        assertTrue(help.contains("the library's 2e-3 for adam"), help);
+    }
+
+    @Test
+    void keep_savesTheBestValidationsWeights_orTheLast_andSaysWhich(@TempDir Path dir) throws Exception {
+        // validation text the reverse of the training text: it gets worse as training fits the latter
+        Path text = dir.resolve("abcd.txt");
+        Files.writeString(text, "abcd".repeat(1350) + "dcba".repeat(150));
+        String[] common = {"train", "--text", text.toString(), "--hidden", "8", "--seq", "16", "--batch", "4",
+            "--lr", "1e-2", "--val-every", "5", "--steps", "60", "--no-samples"};
+        CharRnnCliTest.Run best = run(concat(common, "--out", dir.resolve("best.charrnn").toString()));
+        assertEquals(0, best.status(), best.err());
+        assertTrue(best.out().contains("the best validation, at step "), best.out());
+        assertTrue(best.out().contains("the saved model has its weights (the last step's, 60, had "), best.out());
+        assertTrue(best.out().contains("--keep last saves those"), best.out());
+        CharRnnCliTest.Run last = run(concat(common, "--keep", "last", "--out", dir.resolve("last.charrnn").toString()));
+        assertEquals(0, last.status(), last.err());
+        assertTrue(last.out().contains("after the last step (step "), last.out());
+        assertTrue(last.out().contains("--keep best saves those"), last.out());
+        double bestLoss = ModelFiles.load(dir.resolve("best.charrnn")).trainingInfo().orElseThrow().validationLoss();
+        double lastLoss = ModelFiles.load(dir.resolve("last.charrnn")).trainingInfo().orElseThrow().validationLoss();
+        assertTrue(bestLoss < lastLoss, bestLoss + " vs " + lastLoss);
+    }
+
+    @Test
     void dropout_trainsReproducibly_isSavedInTheModel_andShownByInspect(@TempDir Path dir) throws Exception {
         String[] common = {"train", "--text", text(dir).toString(), "--cell", "lstm", "--hidden", "12", "--layers", "2",
             "--dropout", "0.3", "--seq", "8", "--batch", "3", "--steps", "15", "--no-samples"};
