@@ -339,14 +339,17 @@ public final class GenerateServer implements AutoCloseable {
     /** The paths and what answers them. */
     static final class Routes extends Handler.Abstract {
         /** The paths that run the model, limited to {@code threads} at once. */
-        static final String[] MODEL_WORK = {"/generate", "/api/generate"};
+        static final String[] MODEL_WORK = {"/generate", "/api/generate", "/api/score", "/api/next", "/api/states",
+            "/api/units"};
 
         private final RnnModel model;
         private final Duration generationTimeout;
+        private final PlaygroundRoutes playground;
 
         Routes(RnnModel model, Duration generationTimeout) {
             this.model = model;
             this.generationTimeout = generationTimeout;
+            this.playground = new PlaygroundRoutes(model);
         }
 
         @Override
@@ -359,19 +362,31 @@ public final class GenerateServer implements AutoCloseable {
                             generate(request, response, callback);
                         }
                     }
-                    default -> Replies.error(request, response, callback, 404, "not found: " + path
-                            + "; use GET /generate");
+                    default -> {
+                        if (!playground.handle(path, request, response, callback)) {
+                            Replies.error(request, response, callback, 404, "not found: " + path
+                                    + "; use GET /generate, the playground at / or its API under /api/");
+                        }
+                    }
                 }
+            } catch (PlaygroundRoutes.TooLarge e) {
+                Replies.error(request, response, callback, 413, e.getMessage());
             } catch (IllegalArgumentException e) {
                 Replies.error(request, response, callback, 400, e.getMessage());
             } catch (IOException e) {
                 callback.failed(e); // the client went away
+            } catch (RuntimeException e) {
+                if (response.isCommitted()) {
+                    callback.failed(e);
+                } else {
+                    Replies.error(request, response, callback, 500, "internal error: " + e);
+                }
             }
             return true;
         }
 
         /** @return whether the method is {@code allowed}; if not, the 405 answer has been sent */
-        private static boolean method(Request request, Response response, Callback callback, String allowed) {
+        static boolean method(Request request, Response response, Callback callback, String allowed) {
             if (request.getMethod().equals(allowed)) {
                 return true;
             }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The parameters of one generation, read from a query string and checked: prime, length, seed,
@@ -31,9 +30,7 @@ record GenerationRequest(GenerationOptions options, SamplingStrategy strategy, L
     static final int MAX_BEAM = 16;
     /** The largest {@code length} of a beam search. */
     static final int MAX_BEAM_LENGTH = 2_000;
-    static final String KNOWN = "prime, length, seed, stop, temperature, topK, topP, minP, penalty, window, "
-            + "greedy, beam";
-    private static final Set<String> PARAMETERS = Set.of("prime", "length", "seed", "stop", "temperature", "topK",
+    private static final List<String> PARAMETERS = List.of("prime", "length", "seed", "stop", "temperature", "topK",
             "topP", "minP", "penalty", "window", "greedy", "beam");
 
     /**
@@ -43,7 +40,7 @@ record GenerationRequest(GenerationOptions options, SamplingStrategy strategy, L
      * @throws IllegalArgumentException with a one-line reason for the client
      */
     static GenerationRequest parse(String rawQuery, Vocabulary vocabulary) {
-        Map<String, List<String>> params = params(rawQuery);
+        Map<String, List<String>> params = params(rawQuery, PARAMETERS);
         String prime = single(params, "prime", "");
         if (prime.length() > MAX_PRIME) {
             throw new IllegalArgumentException("prime must be at most " + MAX_PRIME + " characters, got "
@@ -156,15 +153,22 @@ record GenerationRequest(GenerationOptions options, SamplingStrategy strategy, L
         return n;
     }
 
-    static Map<String, List<String>> params(String rawQuery) {
+    /**
+     * @param rawQuery a percent-encoded query, or {@code null}
+     * @param known the parameter names allowed
+     * @return each parameter's values, in order
+     * @throws IllegalArgumentException for an unknown name or a malformed escape
+     */
+    static Map<String, List<String>> params(String rawQuery, List<String> known) {
         Map<String, List<String>> params = new LinkedHashMap<>();
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String pair : rawQuery.split("&", -1)) {
                 int eq = pair.indexOf('=');
                 String name = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                if (!PARAMETERS.contains(name)) {
-                    throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + KNOWN);
+                if (!known.contains(name)) {
+                    throw new IllegalArgumentException("unknown parameter '" + name + "'; known: "
+                            + String.join(", ", known));
                 }
                 params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             }
