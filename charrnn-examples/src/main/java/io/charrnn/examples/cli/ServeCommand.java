@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves a model over HTTP until Ctrl-C: GET /generate?prime=TEXT&length=N&temperature=T&seed=S"
                 + "&stop=STRING streams generated text (text/plain, UTF-8, chunked); bad parameters get 400.",
+                "The playground page is at / and its JSON API under /api/ (docs/playground.md).",
                 "The model is loaded once and shared by all requests. Idle or slow connections are closed after 10 s,"
                         + " one client address may hold 32 connections, and a request that waits 10 s for a thread"
                         + " gets 503."})
@@ -56,7 +57,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "charrnn-serve-stop"));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("serving %s on http://%s:%d/generate (%d threads); Ctrl-C stops%n", model, host, server.port(), n);
+        out.printf("serving %s on http://%s:%d/generate (%d threads), the playground at http://%s:%d/; "
+                + "Ctrl-C stops%n", model, host, server.port(), n, host, server.port());
         out.flush();
         stopped.await();
         return StopOnInterrupt.EXIT_INTERRUPTED;
