@@ -22,9 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The playground's answers, as JSON: the model card, the surprisal of every character of a text
@@ -249,93 +247,12 @@ final class Playground {
         return o;
     }
 
-    /**
-     * Units ranked by how well their activation separates the characters inside the pattern's
-     * matches from the others: the absolute point-biserial correlation (Pearson's r between the
-     * activation and a 0/1 "inside" label), with the means inside and outside.
-     */
+    /** Units ranked by how well they separate a pattern's matches from the rest ({@link UnitSearch}). */
     JsonObject units(String text, String pattern, int layer, String kind, int n) {
-        check("pattern", pattern.length(), 1, MAX_PATTERN);
-        Pattern regex;
-        try {
-            regex = Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("pattern is not a valid regular expression: "
-                    + e.getDescription() + " near index " + e.getIndex());
-        }
+        Pattern regex = UnitSearch.compile(pattern);
         float[][] states = read(text, layer, kind);
-        int hidden = model.config().hidden();
-        check("n", n, 1, hidden);
-        boolean[] inside = new boolean[states.length];
-        int insideCount = 0;
-        // offsets are in UTF-16 units; states are per code point
-        int[] cpIndex = new int[text.length() + 1];
-        for (int i = 0, cp = 0; i < text.length(); i++) {
-            cpIndex[i] = cp;
-            if (!Character.isHighSurrogate(text.charAt(i))) {
-                cp++;
-            }
-        }
-        Matcher m = regex.matcher(new Deadline(text, System.nanoTime() + 1_000_000_000L));
-        try {
-            while (m.find()) {
-                for (int i = m.start(); i < m.end(); i++) {
-                    if (!inside[cpIndex[i]]) {
-                        inside[cpIndex[i]] = true;
-                        insideCount++;
-                    }
-                }
-            }
-        } catch (StackOverflowError e) {
-            // java.util.regex recurses per repetition: a runaway pattern ends here, not in the server
-            throw new IllegalArgumentException("pattern recursed too deeply on this text; simplify it");
-        }
-        if (insideCount == 0 || insideCount == states.length) {
-            throw new IllegalArgumentException("pattern must match some characters of the text but not all, matched "
-                    + insideCount + " of " + states.length);
-        }
-        double[] score = new double[hidden];
-        double[] meanIn = new double[hidden];
-        double[] meanOut = new double[hidden];
-        double p = insideCount / (double) states.length;
-        for (int u = 0; u < hidden; u++) {
-            double sum = 0;
-            double sumSq = 0;
-            double sumIn = 0;
-            for (int t = 0; t < states.length; t++) {
-                double v = states[t][u];
-                sum += v;
-                sumSq += v * v;
-                if (inside[t]) {
-                    sumIn += v;
-                }
-            }
-            double mean = sum / states.length;
-            double sd = Math.sqrt(Math.max(0, sumSq / states.length - mean * mean));
-            meanIn[u] = sumIn / insideCount;
-            meanOut[u] = (sum - sumIn) / (states.length - insideCount);
-            score[u] = sd == 0 ? 0 : (meanIn[u] - meanOut[u]) / sd * Math.sqrt(p * (1 - p));
-        }
-        Integer[] order = new Integer[hidden];
-        for (int i = 0; i < hidden; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(Math.abs(score[b]), Math.abs(score[a])));
-        JsonArray ranked = new JsonArray();
-        for (int i = 0; i < n; i++) {
-            int u = order[i];
-            JsonObject r = new JsonObject();
-            r.addProperty("unit", u);
-            r.addProperty("score", round(score[u]));
-            r.addProperty("meanInside", round(meanIn[u]));
-            r.addProperty("meanOutside", round(meanOut[u]));
-            ranked.add(r);
-        }
-        JsonObject o = new JsonObject();
-        o.add("units", ranked);
-        o.addProperty("inside", insideCount);
-        o.addProperty("characters", states.length);
-        return o;
+        check("n", n, 1, model.config().hidden());
+        return UnitSearch.rank(states, text, regex, n);
     }
 
     private float[][] read(String text, int layer, String kind) {
@@ -383,33 +300,8 @@ final class Playground {
         }
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 
-    /** A text that a regular expression may read only until a deadline: no pattern runs away. */
-    private record Deadline(String text, long deadlineNanos) implements CharSequence {
-        @Override
-        public char charAt(int index) {
-            if (System.nanoTime() > deadlineNanos) {
-                throw new IllegalArgumentException("pattern took longer than 1 s to match; simplify it");
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return new Deadline(text.substring(start, end), deadlineNanos);
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
 }

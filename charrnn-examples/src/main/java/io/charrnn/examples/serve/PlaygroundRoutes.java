@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The playground: its page (three static files from the jar) and the JSON API the page uses,
  * {@code /api/model}, {@code /api/score}, {@code /api/next}, {@code /api/states} and
- * {@code /api/units} ({@code /api/generate} streams from {@link GenerateServer.Routes}).
+ * {@code /api/units} ({@code /api/generate} streams from {@link Routes}).
  */
 final class PlaygroundRoutes {
     /** The largest request body, in bytes. */
@@ -60,7 +60,7 @@ final class PlaygroundRoutes {
     boolean handle(String path, Request request, Response response, Callback callback) throws IOException {
         String file = FILES.get(path);
         if (file != null) {
-            if (GenerateServer.Routes.method(request, response, callback, "GET")) {
+            if (Routes.method(request, response, callback, "GET")) {
                 String type = file.endsWith(".html") ? "text/html; charset=utf-8"
                         : file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
                 response.getHeaders().put("Content-Security-Policy", "default-src 'self'; object-src 'none'; "
@@ -71,12 +71,12 @@ final class PlaygroundRoutes {
         }
         switch (path) {
             case "/api/model" -> {
-                if (GenerateServer.Routes.method(request, response, callback, "GET")) {
+                if (Routes.method(request, response, callback, "GET")) {
                     Replies.json(response, callback, playground.model());
                 }
             }
             case "/api/next" -> {
-                if (GenerateServer.Routes.method(request, response, callback, "GET")) {
+                if (Routes.method(request, response, callback, "GET")) {
                     Map<String, List<String>> q = GenerationRequest.params(request.getHttpURI().getQuery(),
                             List.of("prefix", "n"));
                     Replies.json(response, callback, playground.next(GenerationRequest.single(q, "prefix", ""),
@@ -84,20 +84,20 @@ final class PlaygroundRoutes {
                 }
             }
             case "/api/score" -> {
-                if (GenerateServer.Routes.method(request, response, callback, "POST")) {
+                if (Routes.method(request, response, callback, "POST")) {
                     JsonObject body = body(request, Set.of("text"));
                     Replies.json(response, callback, playground.score(string(body, "text", null)));
                 }
             }
             case "/api/states" -> {
-                if (GenerateServer.Routes.method(request, response, callback, "POST")) {
+                if (Routes.method(request, response, callback, "POST")) {
                     JsonObject body = body(request, Set.of("text", "layer", "kind"));
                     Replies.json(response, callback, playground.states(string(body, "text", null),
                             integer(body, "layer", 0), string(body, "kind", "h")));
                 }
             }
             case "/api/units" -> {
-                if (GenerateServer.Routes.method(request, response, callback, "POST")) {
+                if (Routes.method(request, response, callback, "POST")) {
                     JsonObject body = body(request, Set.of("text", "pattern", "layer", "kind", "n"));
                     Replies.json(response, callback, playground.units(string(body, "text", null),
                             string(body, "pattern", null), integer(body, "layer", 0), string(body, "kind", "h"),
