@@ -117,7 +117,8 @@ record GenerationRequest(GenerationOptions options, SamplingStrategy strategy, L
         double fallback = name.equals("topP") ? 1 : 0;
         double p = number(params, name, fallback);
         if (!(p >= 0 && p <= 1) || (p == 0 && name.equals("topP"))) {
-            throw new IllegalArgumentException(name + " must be a number in " + (name.equals("topP") ? "(0, 1]" : "[0, 1]")
+            throw new IllegalArgumentException(name + " must be a number in "
+                    + (name.equals("topP") ? "(0, 1]" : "[0, 1]")
                     + ", got '" + single(params, name, "") + "'");
         }
         return p;

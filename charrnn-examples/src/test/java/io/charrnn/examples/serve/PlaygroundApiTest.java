@@ -55,6 +55,20 @@ class PlaygroundApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Headers that announce a body over the limit, and no body: the server must answer 413 from the
+     * length alone, without reading (a client still sending would race the server's close).
+     */
+    static String announceBody(String path, int contentLength) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static JsonObject json(HttpResponse<String> r) {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("application/json; charset=utf-8", r.headers().firstValue("content-type").orElse(""));
@@ -104,7 +118,8 @@ class PlaygroundApiTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("text/plain; charset=utf-8", r.headers().firstValue("content-type").orElse(""));
         SamplingStrategy s = SamplingStrategy.chain(LogitTransform.repetitionPenalty(1.2, 16),
-                LogitTransform.temperature(0.7), LogitTransform.topK(5), LogitTransform.topP(0.9), LogitTransform.minP(0.05));
+                LogitTransform.temperature(0.7), LogitTransform.topK(5), LogitTransform.topP(0.9),
+                LogitTransform.minP(0.05));
         assertEquals(Sampler.builder(model).strategy(s).build().generate(prime, 80, new SplittableRandom(3)), r.body());
         assertEquals(Sampler.builder(model).strategy(SamplingStrategy.greedy()).build()
                 .generate(prime, 50, new SplittableRandom(0)), get("/api/generate?prime=" + q(prime)
@@ -139,7 +154,8 @@ class PlaygroundApiTest {
         JsonArray next = json(get("/api/next?prefix=" + q("the c") + "&n=3")).getAsJsonArray("next");
         var expected = Evaluation.nextCharacters(model, "the c", 3);
         for (int i = 0; i < 3; i++) {
-            assertEquals(Character.toString(expected.get(i).codePoint()), next.get(i).getAsJsonArray().get(0).getAsString());
+            assertEquals(Character.toString(expected.get(i).codePoint()),
+                    next.get(i).getAsJsonArray().get(0).getAsString());
         }
         String text = PlaygroundModel.TEXT.repeat(2);
         JsonObject req = body("text", text);
@@ -181,12 +197,12 @@ class PlaygroundApiTest {
             {post("/api/score", "{\"text\": 3}"), 400, "field 'text' must be a string, got 3"},
             {post("/api/score", "{\"text\": \"a\", \"x\": 1}"), 400, "unknown field 'x'; known: text"},
             {post("/api/score", "not json"), 400, "the body must be a JSON object"},
-            {post("/api/score", "{\"text\": \"" + "a".repeat(70_000) + "\"}"), 413, "the body must be at most 65536 bytes"},
             {post("/api/states", "{\"text\": \"the\", \"layer\": 1}"), 400, "layer must be from 0 to 0, got 1"},
             {post("/api/states", "{\"text\": \"the\", \"kind\": \"z\"}"), 400, "kind must be h or c, got 'z'"},
             {post("/api/states", body("text", "a".repeat(2_001)).toString()), 400, "text must be 1 to 2000 characters"},
             {post("/api/units", "{\"text\": \"the cat\", \"pattern\": \"(\"}"), 400, "pattern is not a valid regular"},
-            {post("/api/units", "{\"text\": \"the cat\", \"pattern\": \"z\"}"), 400, "pattern must match some characters"},
+            {post("/api/units", "{\"text\": \"the cat\", \"pattern\": \"z\"}"), 400,
+                "pattern must match some characters"},
             {post("/api/units", "{\"text\": \"" + "a".repeat(1_500) + ".\", \"pattern\": \"(a|aa)+$\"}"), 400,
                 "pattern recursed too deeply"},
             {post("/api/units", "{\"text\": \"" + "a".repeat(200) + ".\", \"pattern\": \"(.*a){10}b\"}"), 400,
@@ -195,6 +211,10 @@ class PlaygroundApiTest {
             {post("/api/model", "{}"), 405, "method POST not allowed; use GET"},
             {get("/api/nothing"), 404, "not found: /api/nothing"},
         };
+        String tooLarge = announceBody("/api/score", 70_000);
+        assertTrue(tooLarge.startsWith("HTTP/1.1 413"), tooLarge);
+        assertTrue(tooLarge.endsWith("{\"error\":\"the body must be at most 65536 bytes, got 70000\","
+                + "\"status\":413}"), tooLarge);
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
             HttpResponse<String> r = (HttpResponse<String>) c[0];

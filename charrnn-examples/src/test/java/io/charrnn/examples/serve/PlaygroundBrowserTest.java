@@ -108,6 +108,15 @@ class PlaygroundBrowserTest {
         Files.write(target, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
 
+    /** Sizes the window so that the page itself (the viewport) is {@code width × height}. */
+    private static void viewport(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        long dw = (Long) js("return window.outerWidth - window.innerWidth;");
+        long dh = (Long) js("return window.outerHeight - window.innerHeight;");
+        driver.manage().window().setSize(new Dimension(width + (int) dw, height + (int) dh));
+        assertEquals(List.of((long) width, (long) height), js("return [window.innerWidth, window.innerHeight];"));
+    }
+
     private static void tab(String name) {
         driver.findElement(By.cssSelector("#tabs button[data-tab=" + name + "]")).click();
     }
@@ -129,8 +138,8 @@ class PlaygroundBrowserTest {
 
     @Test
     void thePlayground_generatesScoresAndLooksInside_atDesktopAndPhoneWidths() throws Exception {
-        driver.manage().window().setSize(new Dimension(1280, 800));
         driver.get("http://127.0.0.1:" + server.port() + "/");
+        viewport(1280, 800);
         await().until(d -> !d.findElement(By.id("model-summary")).getText().isEmpty());
         assertTrue(driver.findElement(By.id("model-summary")).getText().startsWith("LSTM · 1×32"));
 
@@ -166,13 +175,23 @@ class PlaygroundBrowserTest {
         setInput("samples", "2");
         driver.findElement(By.id("generate")).click();
         await().until(d -> ((Long) js("return document.querySelectorAll('#outputs pre').length;")) == 2
-                && driver.findElements(By.cssSelector("#outputs h4")).stream().allMatch(h -> h.getText().endsWith("done")));
+                && d.findElements(By.cssSelector("#outputs h4")).stream()
+                        .allMatch(h -> h.getText().endsWith("done")));
         String hot = generatedText();
         assertEquals(apiText("/api/generate?prime=%3Cscript%3E&length=300&seed=1&temperature=1.5"), hot);
         assertNotEquals(apiText("/api/generate?prime=%3Cscript%3E&length=300&seed=1&temperature=0.5"), hot);
         String second = (String) js("return document.querySelectorAll('#outputs pre')[1].textContent;");
         assertEquals(apiText("/api/generate?prime=%3Cscript%3E&length=300&seed=2&temperature=1.5"), second);
         screenshot("generate-samples-1280");
+        // a stop string, written with \\n as the field asks, ends the text before it
+        setInput("stop-at", "\\n");
+        setInput("samples", "1");
+        driver.findElement(By.id("generate")).click();
+        await().until(d -> d.findElements(By.cssSelector("#outputs h4")).stream()
+                .allMatch(h -> h.getText().endsWith("done")));
+        assertTrue(hot.indexOf('\n') > 0, hot);
+        assertEquals(hot.substring(0, hot.indexOf('\n')), generatedText());
+        setInput("stop-at", "");
 
         // Score: each character coloured, and its tooltip gives the model's probability for it
         tab("score");
@@ -212,7 +231,8 @@ class PlaygroundBrowserTest {
             String colour = s.getCssValue("background-color");
             double alpha = alpha(colour);
             assertEquals(Math.min(1, Math.abs(h[t][5])) * 0.8, alpha, 0.01, colour + " at " + t);
-            assertTrue(Math.abs(h[t][5]) < 0.01 || colour.startsWith(h[t][5] > 0 ? "rgba(220, 38, 38" : "rgba(37, 99, 235"),
+            String hue = h[t][5] > 0 ? "rgba(220, 38, 38" : "rgba(37, 99, 235";
+            assertTrue(Math.abs(h[t][5]) < 0.01 || colour.startsWith(hue),
                     colour + " for " + h[t][5]);
         }
         setInput("pattern", "\\([^)]*\\)");
@@ -232,13 +252,18 @@ class PlaygroundBrowserTest {
         screenshot("model-1280");
 
         // a phone's width: nothing wider than the screen on any tab
-        driver.manage().window().setSize(new Dimension(390, 844));
+        // Chromium keeps its window at least 500 px wide: a phone's screen is emulated instead
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride", java.util.Map.of(
+                "width", 390, "height", 844, "deviceScaleFactor", 1, "mobile", true));
+        assertEquals(List.of(390L, 844L), js("return [window.innerWidth, window.innerHeight];"));
         for (String name : new String[] {"generate", "score", "neurons", "model"}) {
             tab(name);
-            long overflow = (Long) js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            long overflow = (Long) js("return document.documentElement.scrollWidth"
+                    + " - document.documentElement.clientWidth;");
             assertTrue(overflow <= 0, name + " is " + overflow + " px wider than a phone's screen");
             screenshot(name + "-390");
         }
+        ((ChromeDriver) driver).executeCdpCommand("Emulation.clearDeviceMetricsOverride", java.util.Map.of());
     }
 
     private static double alpha(String rgba) {

@@ -72,7 +72,8 @@ class ServerLockoutTest {
                 }
             }
             awaitTrue(() -> server.openConnections() == 0 && server.clients() == 0,
-                    () -> "every connection closed: open " + server.openConnections() + ", clients " + server.clients());
+                    () -> "every connection closed: open " + server.openConnections() + ", clients "
+                            + server.clients());
             awaitTrue(() -> threads() <= threadsBefore + 2, () -> "threads back to " + threadsBefore + " (+2): "
                     + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
             awaitTrue(() -> heapUsed() <= heapBefore + 16 * 1024 * 1024, "heap back to "

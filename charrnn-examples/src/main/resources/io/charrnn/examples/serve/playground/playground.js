@@ -45,6 +45,8 @@ function generationQuery(seed) {
   q.set('prime', $('prime').value);
   q.set('length', $('length').value);
   q.set('seed', String(seed));
+  const stop = $('stop-at').value.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  if (stop.length > 0) q.set('stop', stop);
   const mode = $('mode').value;
   if (mode === 'beam') {
     q.set('beam', $('beam').value);
@@ -287,7 +289,7 @@ async function loadModel() {
     + model.vocabulary.length + ' characters · ' + model.parameters.toLocaleString('en') + ' parameters';
   const t = $('model-table');
   row(t, 'cell', model.cell + (model.cell === 'RNN' ? ' (' + model.activation.toLowerCase() + ')' : ''));
-  row(t, 'hidden units × layers', model.hidden + ' × ' + model.layers);
+  row(t, 'size', model.layers + ' layer' + (model.layers > 1 ? 's' : '') + ' × ' + model.hidden + ' units');
   row(t, 'input', model.embedding > 0 ? 'embedding of ' + model.embedding : 'one-hot');
   row(t, 'dropout', String(model.dropout));
   row(t, 'parameters', model.parameters.toLocaleString('en'));
