@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serves a model over HTTP until Ctrl-C: GET /generate?prime=TEXT&length=N&temperature=T&seed=S"
                 + "&stop=STRING streams generated text (text/plain, UTF-8, chunked); bad parameters get 400.",
-                "The model is loaded once and shared by all requests."})
+                "The playground page is at / and its JSON API under /api/ (docs/playground.md).",
+                "The model is loaded once and shared by all requests. Idle or slow connections are closed after 10 s,"
+                        + " one client address may hold 32 connections, and a request that waits 10 s for a thread"
+                        + " gets 503."})
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,7 +35,8 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Requests generated at the same time (default: the number of processors).")
+            description = "Requests generated at the same time, 1 to " + GenerateServer.MAX_THREADS
+                    + " (default: the number of processors).")
     Integer threads;
 
     @Override
@@ -40,9 +44,11 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be from 0 to 65535, got " + port);
         }
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (n < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
+        int n = threads != null ? threads
+                : Math.min(GenerateServer.MAX_THREADS, Runtime.getRuntime().availableProcessors());
+        if (n < 1 || n > GenerateServer.MAX_THREADS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be from 1 to "
+                    + GenerateServer.MAX_THREADS + ", got " + n);
         }
         RnnModel m = ModelStore.load(model);
         GenerateServer server = GenerateServer.start(m, new InetSocketAddress(host, port), n);
@@ -52,7 +58,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "charrnn-serve-stop"));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("serving %s on http://%s:%d/generate (%d threads); Ctrl-C stops%n", model, host, server.port(), n);
+        out.printf("serving %s on http://%s:%d/generate (%d threads), the playground at http://%s:%d/; "
+                + "Ctrl-C stops%n", model, host, server.port(), n, host, server.port());
         out.flush();
         stopped.await();
         return StopOnInterrupt.EXIT_INTERRUPTED;

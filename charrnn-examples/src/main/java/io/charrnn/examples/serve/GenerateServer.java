@@ -1,39 +1,32 @@
 package io.charrnn.examples.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.charrnn.io.ModelFiles;
 import io.charrnn.model.RnnModel;
-import io.charrnn.sample.GenerationOptions;
 import io.charrnn.sample.Sampler;
-import io.charrnn.sample.SamplingStrategy;
-import io.charrnn.text.Vocabulary;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A small HTTP server that loads a model once and generates text for many clients at a time,
- * streaming each character as it is drawn. Built on the JDK's {@code com.sun.net.httpserver} and
- * the public charrnn API only: one immutable {@link RnnModel} is shared by every request, and each
- * request gets its own {@link Sampler} and random generator (hidden state lives in the call).
+ * streaming each character as it is drawn; it also serves the playground page and its JSON API
+ * (see {@code docs/playground.md}). Built on Jetty and the public charrnn API only: one immutable
+ * {@link RnnModel} is shared by every request, and each request gets its own {@link Sampler} and
+ * random generator (hidden state lives in the call).
  *
  * <pre>
  * GET /generate?prime=ROMEO:&amp;length=200&amp;temperature=0.8&amp;seed=1&amp;stop=%0A%0A
@@ -42,8 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code prime}: text fed to the model first, not repeated in the response (default empty);
  *       every character must be in the model's vocabulary;</li>
- *   <li>{@code length}: characters to generate, 0 to {@value #MAX_LENGTH} (default 200);</li>
- *   <li>{@code temperature}: finite and {@code > 0} (default 1.0);</li>
+ *   <li>{@code length}: characters to generate, 0 to {@value GenerationRequest#MAX_LENGTH} (default 200);</li>
+ *   <li>{@code temperature}: finite and {@code > 0} (default 1.0); {@code topK}, {@code topP},
+ *       {@code minP}, {@code penalty} with {@code window}, {@code greedy} and {@code beam} choose
+ *       other strategies;</li>
  *   <li>{@code seed}: a Java {@code long}; the same seed and parameters give the same text
  *       (default: a fresh random seed per request);</li>
  *   <li>{@code stop}: ends generation when the text ends with it, which is left out (repeatable).</li>
@@ -51,193 +46,284 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The answer is {@code 200} with {@code text/plain; charset=utf-8} in chunked transfer encoding,
  * flushed after every character; a bad parameter gets {@code 400} with a one-line reason, another
- * path {@code 404}, another method {@code 405}. Requests run on a fixed pool of threads with a
- * bounded queue; connections beyond that are closed. {@link #close()} stops the server.
+ * path {@code 404}, another method {@code 405}.
+ *
+ * <p>No client can lock the server out: at most {@code threads} generations run at once and the
+ * rest wait, up to {@code queue} of them for at most {@code queueTimeout}, then get {@code 503};
+ * a generation ends after {@code generationTimeout} or as soon as its client goes away; a
+ * connection that sends nothing for {@code idleTimeout}, or whose first request has not arrived
+ * in full within {@code requestTimeout}, is closed; one client address holds at most
+ * {@code connectionsPerClient} connections and all clients together {@code connections}.
+ * {@link #close()} stops the server.
  */
 public final class GenerateServer implements AutoCloseable {
     /** The largest {@code length} a request may ask for. */
-    public static final int MAX_LENGTH = 10_000;
-    /** Requests that may wait for a thread. */
-    static final int QUEUE = 64;
-    private static final Set<String> PARAMETERS = Set.of("prime", "length", "temperature", "seed", "stop");
+    public static final int MAX_LENGTH = GenerationRequest.MAX_LENGTH;
+    /** The most generations that may run at once ({@code threads}). */
+    public static final int MAX_THREADS = 256;
 
-    private final HttpServer server;
-    private final ThreadPoolExecutor pool;
-    private final RnnModel model;
-    private final Vocabulary vocabulary;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ConnectionGuard guard;
 
-    private GenerateServer(RnnModel model, HttpServer server, ThreadPoolExecutor pool) {
-        this.model = model;
-        this.vocabulary = model.vocabulary().orElseThrow();
+    private GenerateServer(Server server, ServerConnector connector, ConnectionGuard guard) {
         this.server = server;
-        this.pool = pool;
+        this.connector = connector;
+        this.guard = guard;
     }
 
     /**
-     * Starts serving {@code GET /generate}.
+     * Starts serving with the default limits (see {@link Builder}).
      *
      * @param model a trained (bound) model, shared by all requests
      * @param address where to listen; port 0 picks a free port (see {@link #port()})
-     * @param threads requests generated at the same time, {@code >= 1}
+     * @param threads requests generated at the same time, 1 to {@value #MAX_THREADS}
      * @return the running server
-     * @throws IllegalArgumentException if the model has no vocabulary or {@code threads < 1}
+     * @throws IllegalArgumentException if the model has no vocabulary or {@code threads} is out of range
      * @throws IOException if the address cannot be bound
      */
     public static GenerateServer start(RnnModel model, InetSocketAddress address, int threads) throws IOException {
+        return builder(model).address(address).threads(threads).start();
+    }
+
+    /**
+     * @param model a trained (bound) model, shared by all requests
+     * @return a builder with the default limits, listening on a free loopback port
+     * @throws IllegalArgumentException if the model has no vocabulary and weights
+     */
+    public static Builder builder(RnnModel model) {
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(address, "address");
         if (!model.isBound()) {
             throw new IllegalArgumentException("model must be trained (have a vocabulary and weights), got " + model);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(QUEUE), r -> {
-                    Thread t = new Thread(r, "charrnn-generate-" + count.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        HttpServer server = HttpServer.create(address, 0);
-        GenerateServer s = new GenerateServer(model, server, pool);
-        server.createContext("/", s::handle);
-        server.setExecutor(pool);
-        server.start();
-        return s;
+        return new Builder(model);
     }
 
     /** @return the port the server listens on */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
+    }
+
+    /** @return the connections open now (accepted and not yet closed) */
+    int openConnections() {
+        return connector.getConnectedEndPoints().size();
+    }
+
+    /** @return the client addresses with an open connection now */
+    int clients() {
+        return guard.clients();
     }
 
     /** Stops accepting requests, ends those under way and releases the threads. */
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdownNow();
-    }
-
-    /** The parameters of one request, checked. */
-    private record Request(GenerationOptions options, double temperature, Long seed) {
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
         try {
-            if (!exchange.getRequestURI().getPath().equals("/generate")) {
-                error(exchange, 404, "not found: " + exchange.getRequestURI().getPath() + "; use GET /generate");
-                return;
-            }
-            if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.getResponseHeaders().set("Allow", "GET");
-                error(exchange, 405, "method " + exchange.getRequestMethod() + " not allowed; use GET");
-                return;
-            }
-            Request request;
-            try {
-                request = parse(exchange.getRequestURI().getRawQuery());
-            } catch (IllegalArgumentException e) {
-                error(exchange, 400, e.getMessage());
-                return;
-            }
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            exchange.sendResponseHeaders(200, 0); // 0: chunked, the length is not known in advance
-            Writer body = new OutputStreamWriter(exchange.getResponseBody(), StandardCharsets.UTF_8);
-            Sampler sampler = Sampler.builder(model).strategy(SamplingStrategy.temperature(request.temperature())).build();
-            SplittableRandom rng = request.seed() == null ? new SplittableRandom() : new SplittableRandom(request.seed());
-            sampler.generate(request.options(), rng, cp -> {
-                try {
-                    body.write(Character.toString(cp));
-                    body.flush(); // one chunk per character: the client sees the text as it is drawn
-                    return true;
-                } catch (IOException e) {
-                    return false; // the client went away: stop generating
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the server did not stop: " + e, e);
+        }
+    }
+
+    /** Settings of a server; each setter checks its argument. */
+    public static final class Builder {
+        private final RnnModel model;
+        private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+        private int queue = 64;
+        private Duration queueTimeout = Duration.ofSeconds(10);
+        private Duration generationTimeout = Duration.ofSeconds(60);
+        private Duration idleTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int connections = 512;
+        private int connectionsPerClient = 32;
+
+        private Builder(RnnModel model) {
+            this.model = model;
+        }
+
+        /**
+         * @param address where to listen; port 0 picks a free port (default: loopback, port 0)
+         * @return this builder
+         */
+        public Builder address(InetSocketAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * @param threads generations (and other model work) run at once, 1 to {@value #MAX_THREADS}
+         *     (default: the number of processors)
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder threads(int threads) {
+            this.threads = checkRange("threads", threads, 1, MAX_THREADS);
+            return this;
+        }
+
+        /**
+         * @param queue requests that may wait for a thread, 0 to 10,000 (default 64); more get 503
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder queue(int queue) {
+            this.queue = checkRange("queue", queue, 0, 10_000);
+            return this;
+        }
+
+        /**
+         * @param timeout how long a request may wait for a thread before it gets 503 (default 10 s)
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder queueTimeout(Duration timeout) {
+            this.queueTimeout = checkPositive("queueTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout the longest a generation runs; then its text ends (default 60 s)
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder generationTimeout(Duration timeout) {
+            this.generationTimeout = checkPositive("generationTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection may send nothing (while a request line, headers or a
+         *     body are expected, or between requests) before it is closed (default 10 s)
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = checkPositive("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * @param timeout how long a new connection may take to send its first request line and
+         *     headers in full, however slowly it drips them (default 10 s)
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = checkPositive("requestTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * @param connections connections open at once from all clients, 1 to 100,000 (default 512);
+         *     beyond that the server stops accepting until one closes
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder connections(int connections) {
+            this.connections = checkRange("connections", connections, 1, 100_000);
+            return this;
+        }
+
+        /**
+         * @param connections connections open at once from one client address, 1 to 100,000
+         *     (default 32); more are closed as soon as they are accepted
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder connectionsPerClient(int connections) {
+            this.connectionsPerClient = checkRange("connectionsPerClient", connections, 1, 100_000);
+            return this;
+        }
+
+        /**
+         * @return the running server
+         * @throws IOException if the address cannot be bound
+         */
+        public GenerateServer start() throws IOException {
+            // Jetty's own threads (acceptor, selector) and short requests come on top of the generations;
+            // the pool drops one idle thread per idle timeout, so a short one returns to its size soon
+            QueuedThreadPool pool = new QueuedThreadPool(threads + 8, 4, (int) Duration.ofSeconds(1).toMillis());
+            pool.setName("charrnn-serve");
+            pool.setDaemon(true);
+            Server server = new Server(pool);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            http.setRequestHeaderSize(16 * 1024);
+            http.setMinRequestDataRate(1024); // bytes per second while a body is read
+            ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+            connector.setHost(address.getHostString());
+            connector.setPort(address.getPort());
+            connector.setIdleTimeout(idleTimeout.toMillis());
+            ConnectionGuard guard = new ConnectionGuard(connectionsPerClient, requestTimeout, connector.getScheduler());
+            connector.addBean(guard);
+            server.addConnector(connector);
+            server.addBean(new NetworkConnectionLimit(connections, connector));
+            Routes routes = new Routes(model, generationTimeout);
+            QoSHandler limit = new JsonQoSHandler(routes);
+            limit.setMaxRequestCount(threads);
+            limit.setMaxSuspendedRequestCount(queue);
+            limit.setMaxSuspend(queueTimeout);
+            limit.includePath(Routes.MODEL_WORK);
+            server.setHandler(new Handler.Wrapper(limit) {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                    guard.requestArrived(request.getConnectionMetaData().getConnection());
+                    return super.handle(request, response, callback);
                 }
             });
-            body.flush();
-        } finally {
-            exchange.close();
+            try {
+                server.start();
+            } catch (IOException e) {
+                stopQuietly(server, e);
+                throw e;
+            } catch (Exception e) {
+                stopQuietly(server, e);
+                throw new IOException("cannot start the server on " + address + ": " + e.getMessage(), e);
+            }
+            return new GenerateServer(server, connector, guard);
         }
-    }
 
-    /** @throws IllegalArgumentException with a one-line reason for the client */
-    private Request parse(String rawQuery) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        if (rawQuery != null && !rawQuery.isEmpty()) {
-            for (String pair : rawQuery.split("&", -1)) {
-                int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                if (!PARAMETERS.contains(name)) {
-                    throw new IllegalArgumentException("unknown parameter '" + name + "'; known: prime, length, "
-                            + "temperature, seed, stop");
-                }
-                params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        private static void stopQuietly(Server server, Exception cause) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
             }
         }
-        String prime = single(params, "prime", "");
-        vocabulary.encode(prime); // a character outside the vocabulary: IllegalArgumentException naming it
-        int length;
-        String l = single(params, "length", "200");
-        try {
-            length = Integer.parseInt(l);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("length must be an integer from 0 to " + MAX_LENGTH + ", got '" + l + "'");
-        }
-        if (length < 0 || length > MAX_LENGTH) {
-            throw new IllegalArgumentException("length must be from 0 to " + MAX_LENGTH + ", got " + length);
-        }
-        String t = single(params, "temperature", "1.0");
-        double temperature;
-        try {
-            temperature = Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-            temperature = Double.NaN;
-        }
-        if (!(temperature > 0 && Double.isFinite(temperature))) {
-            throw new IllegalArgumentException("temperature must be a finite number > 0, got '" + t + "'");
-        }
-        String s = single(params, "seed", null);
-        Long seed;
-        try {
-            seed = s == null ? null : Long.valueOf(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("seed must be an integer (a Java long), got '" + s + "'");
-        }
-        GenerationOptions.Builder options = GenerationOptions.builder().prime(prime).length(length);
-        for (String stop : params.getOrDefault("stop", List.of())) {
-            options.stop(stop); // an empty stop string: IllegalArgumentException
-        }
-        return new Request(options.build(), temperature, seed);
-    }
 
-    private static String single(Map<String, List<String>> params, String name, String fallback) {
-        List<String> values = params.get(name);
-        if (values == null) {
-            return fallback;
+        private static int checkRange(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", got " + value);
+            }
+            return value;
         }
-        if (values.size() > 1) {
-            throw new IllegalArgumentException(name + " must be given once, got it " + values.size() + " times");
-        }
-        return values.get(0);
-    }
 
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("malformed query: " + e.getMessage());
+        private static Duration checkPositive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0, got " + value);
+            }
+            return value;
         }
     }
 
-    private static void error(HttpExchange exchange, int status, String message) throws IOException {
-        byte[] body = (message.strip().replaceAll("\\s*\\R\\s*", "; ") + "\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+    /** Jetty's request limiter, answering in the server's error format. */
+    private static final class JsonQoSHandler extends QoSHandler {
+        JsonQoSHandler(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        protected void reject(Request request, Response response, Callback callback, int status) {
+            Replies.error(request, response, callback, 503, "busy: every thread is generating and the queue is "
+                    + "full; try again later");
+        }
+
+        @Override
+        protected void failSuspended(Request request, Response response, Callback callback, int status,
+                                     Throwable failure) {
+            Replies.error(request, response, callback, 503, "busy: the request waited too long for a free "
+                    + "thread; try again later");
         }
     }
 
@@ -255,8 +341,11 @@ public final class GenerateServer implements AutoCloseable {
         }
         RnnModel model = ModelFiles.load(Path.of(args[0]));
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-        GenerateServer server = start(model, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), threads);
+        Builder builder = builder(model).address(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        if (args.length > 2) {
+            builder.threads(Integer.parseInt(args[2]));
+        }
+        GenerateServer server = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("serving http://localhost:" + server.port() + "/generate?prime=&length=200&temperature=0.8");
     }
