@@ -29,7 +29,11 @@ public final class BenchmarkProbes {
         return GemmPeak.gflops(n, repeats);
     }
 
-    /** @return the median of {@link #gemmGflops(int, int)} */
+    /**
+     * @param n the side of the square products timed, {@code >= 1}
+     * @param repeats how many products to time, {@code >= 1}
+     * @return the median of {@link #gemmGflops(int, int)}
+     */
     public static double medianGemmGflops(int n, int repeats) {
         return GemmPeak.medianGflops(n, repeats);
     }

@@ -174,7 +174,7 @@ final class StateDictMapping {
                     + (extra.size() > 10 ? " and " + (extra.size() - 10) + " more" : ""));
         }
         ModelConfig config = new ModelConfig(cell, cell == CellType.RNN ? activation : Activation.TANH, hidden, layers,
-                embedding, 1 / Math.sqrt(hidden), 42);
+                embedding, 1 / Math.sqrt(hidden), 42, 0, 1);
         try {
             return RnnModel.fromWeights(config, Vocabulary.of(characters), w);
         } catch (IllegalArgumentException e) {

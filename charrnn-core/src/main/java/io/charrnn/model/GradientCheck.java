@@ -111,25 +111,37 @@ public final class GradientCheck {
             this.config = config;
         }
 
-        /** @param size V, {@code >= 2}; default 8 */
+        /**
+         * @param size V, {@code >= 2}; default 8
+         * @return this builder
+         */
         public Builder vocabularySize(int size) {
             this.vocabularySize = size;
             return this;
         }
 
-        /** @param length T, {@code >= 1}; default 6 */
+        /**
+         * @param length T, {@code >= 1}; default 6
+         * @return this builder
+         */
         public Builder sequenceLength(int length) {
             this.sequenceLength = length;
             return this;
         }
 
-        /** @param size B, {@code >= 1}; default 3 */
+        /**
+         * @param size B, {@code >= 1}; default 3
+         * @return this builder
+         */
         public Builder batchSize(int size) {
             this.batchSize = size;
             return this;
         }
 
-        /** @param seed draws the inputs, targets and initial hidden state; default 1 */
+        /**
+         * @param seed draws the inputs, targets and initial hidden state; default 1
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
