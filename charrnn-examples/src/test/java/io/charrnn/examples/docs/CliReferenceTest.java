@@ -53,7 +53,7 @@ class CliReferenceTest {
             Set<String> actual = new TreeSet<>();
             for (CommandLine.Model.OptionSpec o : cli.getSubcommands().get(name).getCommandSpec().options()) {
                 String longest = o.longestName();
-                if (!COMMON.contains(longest)) {
+                if (!COMMON.contains(longest) && !o.hidden()) {
                     actual.add(o.negatable() ? longest.replace("--", "--[no-]") : longest);
                 }
             }
