@@ -8,7 +8,7 @@ package io.charrnn.eval;
  * @param codePoint the character
  * @param probability the model's probability for it, in {@code [0, 1]}
  */
-public record CharacterSurprisal(int position, int codePoint, double probability) {
+public record CharacterSurprisal(long position, int codePoint, double probability) {
     /** @throws IllegalArgumentException if the position is below 1 or the probability outside [0, 1] */
     public CharacterSurprisal {
         if (position < 1) {
