@@ -251,7 +251,7 @@ public final class Evaluation {
         for (float z : logits) {
             sum += Math.exp(z - max);
         }
-        return logits[index] - (max + Math.log(sum));
+        return (logits[index] - max) - Math.log(sum);
     }
 
     /**

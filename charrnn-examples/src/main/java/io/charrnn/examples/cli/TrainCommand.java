@@ -6,7 +6,6 @@ import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
-import io.charrnn.text.Texts;
 import io.charrnn.train.Batching;
 import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
@@ -49,11 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final int SAMPLE_LENGTH = 300;
-    /**
-     * Files of at least this many bytes are read with {@link Corpus#open} (codes in a mapped
-     * temporary file, bounded heap) instead of into a String; tests lower it.
-     */
-    static volatile long streamAbove = 32L << 20;
+    /** Where the corpus's codes are kept; tests choose one. */
+    static volatile Corpus.Storage storage = Corpus.Storage.AUTO;
     static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
 
     @CommandLine.Spec
@@ -195,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean samples;
 
     private StopOnInterrupt interrupt; // installed while training and saving
+    private CheckpointLock checkpointLock; // held while checkpoints may be written
 
     @Override
     public Integer call() throws Exception {
@@ -208,6 +205,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         } finally {
+            if (checkpointLock != null) {
+                checkpointLock.close();
+            }
             if (interrupt != null) {
                 interrupt.close(); // lets a Ctrl-C exit go on once everything is saved (or failed)
             }
@@ -265,21 +265,25 @@ final class TrainCommand implements Callable<Integer> {
             return steps != null ? b.steps(steps) : limit != null ? b.timeLimit(limit) : b;
         });
 
+        // Check every path before reading anything: a run must not end in an unwritable --out.
         Path textPath = DefaultCorpus.orDefault(text);
+        Path saveTo = OutputPaths.checkFile("--out", modelPath, textPath, resume);
+        OutputPaths.checkDirectory("--checkpoint-dir", checkpointDirectory);
+        if (checkpointEvery != null || spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-dir")) {
+            checkpointLock = CheckpointLock.acquire(checkpointDirectory); // creates it
+        }
+        RnnModel resumed = resume == null ? null : ModelStore.load(resume);
         err.println("reading " + textPath);
         err.flush();
         long readStart = System.nanoTime();
-        Corpus corpus = java.nio.file.Files.isRegularFile(textPath)
-                && java.nio.file.Files.size(textPath) >= streamAbove
-                ? Corpus.open(textPath) : Corpus.of(Texts.read(textPath));
+        Corpus corpus = Corpus.open(textPath, storage);
         err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d (read in %.1f s)%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
                 corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
-        err.printf(Locale.ROOT, "model: %s%n", bound);
+        err.printf(Locale.ROOT, "model: %s%n", resumed != null ? resumed : bound);
         ProgressLine progress = new ProgressLine(err, (long) seq * batch, steps != null ? steps : Long.MAX_VALUE, limit);
         if (checkpointEvery != null) {
-            java.nio.file.Files.createDirectories(checkpointDirectory);
             usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));
         }
         LastCheckpoint lastCheckpoint = new LastCheckpoint();
@@ -312,7 +316,7 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
             return StopOnInterrupt.EXIT_INTERRUPTED;
         }
-        ModelStore.save(result.model(), modelPath);
+        ModelStore.save(result.model(), saveTo);
         out.println("saved " + modelPath);
         out.flush();
         if (result.interrupted()) {

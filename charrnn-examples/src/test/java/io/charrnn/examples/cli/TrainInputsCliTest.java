@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.charrnn.io.ModelFiles;
+import io.charrnn.text.Corpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +41,14 @@ class TrainInputsCliTest {
     }
 
     private void bothWays(Runnable check) {
-        long old = TrainCommand.streamAbove;
+        Corpus.Storage old = TrainCommand.storage;
         try {
-            TrainCommand.streamAbove = Long.MAX_VALUE; // in memory
+            TrainCommand.storage = Corpus.Storage.HEAP; // in memory
             check.run();
-            TrainCommand.streamAbove = 0; // mapped
+            TrainCommand.storage = Corpus.Storage.MAPPED; // mapped
             check.run();
         } finally {
-            TrainCommand.streamAbove = old;
+            TrainCommand.storage = old;
         }
     }
 
@@ -102,14 +103,14 @@ class TrainInputsCliTest {
             sb.append("line ").append(i % 7).append(" of the text\r\n");
         }
         Path f = Files.writeString(dir.resolve("t.txt"), sb, StandardCharsets.UTF_8);
-        long old = TrainCommand.streamAbove;
+        Corpus.Storage old = TrainCommand.storage;
         try {
-            TrainCommand.streamAbove = Long.MAX_VALUE;
+            TrainCommand.storage = Corpus.Storage.HEAP;
             assertEquals(0, train(f, dir.resolve("heap.charrnn")).status());
-            TrainCommand.streamAbove = 0;
+            TrainCommand.storage = Corpus.Storage.MAPPED;
             assertEquals(0, train(f, dir.resolve("mapped.charrnn")).status());
         } finally {
-            TrainCommand.streamAbove = old;
+            TrainCommand.storage = old;
         }
         assertEquals(ModelFiles.load(dir.resolve("heap.charrnn")), ModelFiles.load(dir.resolve("mapped.charrnn")));
     }
