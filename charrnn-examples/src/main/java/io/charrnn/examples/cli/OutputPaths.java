@@ -91,14 +91,15 @@ final class OutputPaths {
             throw fail(option, directory, "is a symbolic link that points nowhere"
                     + (existing.equals(directory.toAbsolutePath()) ? "" : ": " + existing));
         }
-        String where = existing.equals(directory.toAbsolutePath()) ? "" : " (its parent " + existing + " ";
+        boolean itself = existing.equals(directory.toAbsolutePath());
         if (!a.isDirectory()) {
-            throw fail(option, directory, where.isEmpty()
+            throw fail(option, directory, itself
                     ? "is " + (a.isRegularFile() ? "a regular file" : kind(existing)) + ", not a directory"
-                    : where + "is not a directory)");
+                    : "cannot be created: " + existing + " is not a directory");
         }
         if (!Files.isWritable(existing)) {
-            throw fail(option, directory, where.isEmpty() ? "is not writable" : where + "is not writable)");
+            throw fail(option, directory, itself ? "is not writable"
+                    : "cannot be created: " + existing + " is not writable");
         }
     }
 

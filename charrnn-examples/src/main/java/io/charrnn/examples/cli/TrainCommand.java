@@ -30,8 +30,12 @@ import picocli.CommandLine.Option;
         description = {"Trains a model on a text with truncated BPTT, shows progress on stderr, prints the "
                 + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
                 "Without --steps, --epochs or --minutes it trains for 2 minutes.",
-                "Ctrl-C stops after the current step, writes a checkpoint to --checkpoint-dir, saves the model to --out "
-                        + "and exits with status 130; --resume continues from the checkpoint."})
+                "Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint to --checkpoint-dir, saves the "
+                        + "model to --out and exits with 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM); "
+                        + "--resume continues from the checkpoint.",
+                "--out and --checkpoint-dir are checked before anything is read: --out must not be a directory, "
+                        + "device, FIFO or the text or checkpoint read (a symbolic link is written through). One run "
+                        + "at a time may use a --checkpoint-dir."})
 final class TrainCommand implements Callable<Integer> {
     /** The update rules the CLI offers. */
     enum OptimizerName { ADAGRAD, ADAM, RMSPROP, SGD }
