@@ -64,7 +64,7 @@ final class TextStream {
     }
 
     static Encoded encode(Path path, Vocabulary given, Path tempDirectory) throws IOException {
-        try (TextSources texts = texts(path)) {
+        try (TextSources texts = texts(path, true)) {
             if (texts.total > Integer.MAX_VALUE) {
                 throw new IOException(path + ": a corpus holds at most " + Integer.MAX_VALUE + " characters, got "
                         + texts.total);
@@ -87,9 +87,17 @@ final class TextStream {
      * @return how many code points were handed over, {@code >= 1}
      */
     static long forEach(Path path, CodePointSink sink) throws IOException {
-        try (TextSources texts = texts(path)) {
-            return texts.forEach(sink);
+        try (TextSources texts = texts(path, false)) {
+            long n = texts.forEach(sink);
+            if (n == 0) { // only an unscanned single file can be empty here
+                throw emptyFile(path);
+            }
+            return n;
         }
+    }
+
+    private static IllegalArgumentException emptyFile(Path path) {
+        return new IllegalArgumentException(path + ": text must contain at least one character, got an empty file");
     }
 
     /**
@@ -113,8 +121,13 @@ final class TextStream {
         }
     }
 
-    /** The text sources of a path, found by a first pass; closes the archive they are read from. */
-    private static TextSources texts(Path path) throws IOException {
+    /**
+     * The text sources of a path, found by a first pass; closes the archive they are read from.
+     *
+     * @param scanSingleFile whether a single file gets the first pass too (for its characters and
+     *     length); directories and archives always do, to find which files are text
+     */
+    private static TextSources texts(Path path, boolean scanSingleFile) throws IOException {
         requireFileOrDirectory(path, "text");
         if (Files.isDirectory(path)) {
             List<Path> files;
@@ -157,7 +170,9 @@ final class TextStream {
                 throw e;
             }
         }
-        return TextSources.find(List.of(fileSource(path)), true, path, null);
+        List<Source> single = List.of(fileSource(path));
+        return scanSingleFile ? TextSources.find(single, true, path, null)
+                : new TextSources(single, true, path, null, -1, null);
     }
 
     private static Source fileSource(Path f) {
@@ -179,8 +194,8 @@ final class TextStream {
         final List<Source> sources;
         final boolean strict;
         final Path whole;
-        final BitSet seen;
-        final long total;
+        final BitSet seen; // null when not scanned
+        final long total; // -1 when not scanned
         private final AutoCloseable resource;
 
         private TextSources(List<Source> sources, boolean strict, Path whole, BitSet seen, long total,
@@ -216,8 +231,7 @@ final class TextStream {
             }
             if (texts.isEmpty()) {
                 if (strict) {
-                    throw new IllegalArgumentException(whole + ": text must contain at least one character, got an "
-                            + "empty file");
+                    throw emptyFile(whole);
                 }
                 throw new IOException(whole + ": holds no UTF-8 text file");
             }
@@ -246,7 +260,7 @@ final class TextStream {
                     throw new IOException(s.name() + ": changed while it was read");
                 }
             }
-            if (count[0] != total) {
+            if (total >= 0 && count[0] != total) {
                 throw new IOException(whole + ": changed while it was read (" + total + " characters, then "
                         + count[0] + ")");
             }

@@ -144,6 +144,11 @@ public final class ChildJvm implements AutoCloseable {
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
     }
 
+    /** @return the child's process id */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Kills the child at once (kill -9) and waits for it to die. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
