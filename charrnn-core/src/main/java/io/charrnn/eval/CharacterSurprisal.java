@@ -8,7 +8,7 @@ package io.charrnn.eval;
  * @param codePoint the character
  * @param probability the model's probability for it, in {@code [0, 1]}
  */
-public record CharacterSurprisal(int position, int codePoint, double probability) {
+public record CharacterSurprisal(long position, int codePoint, double probability) {
     /**
      * @param position the character's index in the text, in code points ({@code >= 1}: the first
      *     character is only read, never predicted)

@@ -14,19 +14,29 @@ final class GenerationRow {
     private final List<String> stops;
     private final Predicate<CharSequence> stopWhen;
     private final CharacterSink sink;
+    private final boolean keepText;
+    private final int keep; // chars of delivered text kept when the text is not kept whole
     final SamplingContext context;
     private final StringBuilder text;
     private int generated;
     private int delivered; // chars of text handed to the sink
     private Sample.Ending ending;
 
-    GenerationRow(Vocabulary vocabulary, GenerationOptions options, int[] prime, CharacterSink sink) {
+    /**
+     * @param keepText whether {@link #result()} returns the whole text; else only the delivered
+     *     text's last {@link SamplingContext#MAX_HISTORY} characters (or the longest stop string's
+     *     length, if more) are kept, for the stop conditions, and memory does not grow with the length
+     */
+    GenerationRow(Vocabulary vocabulary, GenerationOptions options, int[] prime, CharacterSink sink,
+                  boolean keepText) {
         this.vocabulary = vocabulary;
         this.length = options.length();
         this.stops = options.stops();
         this.stopWhen = options.stopWhen().orElse(null);
         this.sink = sink;
-        this.context = SamplingContext.growable(prime.length + length);
+        this.keepText = keepText;
+        this.keep = Math.max(SamplingContext.MAX_HISTORY, stops.stream().mapToInt(String::length).max().orElse(0));
+        this.context = SamplingContext.growable((long) prime.length + length);
         for (int code : prime) {
             context.append(code);
         }
@@ -60,6 +70,14 @@ final class GenerationRow {
         if (!deliver(text.length() - heldBack())) {
             ending = Sample.Ending.CANCELLED;
             return false;
+        }
+        if (!keepText && delivered >= 2 * keep) {
+            int drop = delivered - keep;
+            if (Character.isLowSurrogate(text.charAt(drop))) {
+                drop--; // never split a pair
+            }
+            text.delete(0, drop);
+            delivered -= drop;
         }
         return true;
     }

@@ -78,7 +78,7 @@ public interface LogitTransform {
      * logit lowered by {@code ln penalty}), however often it occurred.
      *
      * @param penalty finite and {@code >= 1}; 1 changes nothing
-     * @param window how many of the latest indices count, {@code >= 1}
+     * @param window how many of the latest indices count, in {@code [1, SamplingContext.MAX_HISTORY]}
      * @return the transform
      * @throws IllegalArgumentException if the penalty or window is out of range
      */
@@ -204,8 +204,9 @@ record RepetitionPenalty(double penalty, int window) implements LogitTransform {
         if (!(penalty >= 1 && Double.isFinite(penalty))) {
             throw new IllegalArgumentException("penalty must be finite and >= 1, got " + penalty);
         }
-        if (window < 1) {
-            throw new IllegalArgumentException("window must be >= 1, got " + window);
+        if (window < 1 || window > SamplingContext.MAX_HISTORY) {
+            throw new IllegalArgumentException("window must be in [1, " + SamplingContext.MAX_HISTORY
+                    + "] (the history a sampler keeps), got " + window);
         }
     }
 

@@ -158,10 +158,13 @@ public final class Probabilities {
         for (float z : logits) {
             sum += Math.exp(z - max);
         }
-        double log = max + Math.log(sum);
+        // (z - max) - log(sum), never z - (max + log(sum)): beside a logit of 1e38, log(sum) is
+        // below the rounding step of max + log(sum), and 30 tied logits of 1e38 would each get
+        // probability 1 instead of 1/30
+        double log = Math.log(sum);
         double[] out = new double[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] - log;
+            out[i] = (logits[i] - max) - log;
         }
         return out;
     }

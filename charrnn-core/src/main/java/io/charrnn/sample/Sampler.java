@@ -21,11 +21,26 @@ import java.util.random.RandomGenerator;
  * Sample s = sampler.generate(GenerationOptions.builder().prime("ROMEO:").stop("\n\n").build(), rng);
  * }</pre>
  *
+ * <p>Memory: {@link #stream} and the {@code IntConsumer} form of {@code generate} keep only what
+ * the strategy and the stop conditions need (the latest {@link SamplingContext#MAX_HISTORY}
+ * characters), so they may generate any length; the methods that return texts hold them, and
+ * batches and beams are capped ({@link #MAX_BATCH}, {@link #MAX_BATCH_CHARACTERS},
+ * {@link #MAX_BEAM_WIDTH}) so that one call cannot take the heap.
+ *
  * <p>Immutable and thread-safe: every call creates its own hidden state, so many threads can sample
  * from one sampler. The same options, strategy and RNG state give the same text. An empty prime
  * starts generation after a newline (or the vocabulary's first character if it has no newline).
  */
 public final class Sampler {
+    /** The most texts one {@link #generateBatch} call generates. */
+    public static final int MAX_BATCH = 1024;
+    /** The most characters one {@link #generateBatch} call returns: count × length. */
+    public static final long MAX_BATCH_CHARACTERS = 1L << 24;
+    /** The most beams {@link #beamSearch} keeps. */
+    public static final int MAX_BEAM_WIDTH = 1024;
+    /** The most width × length of {@link #beamSearch}: its back-pointers take 8 bytes each. */
+    public static final long MAX_BEAM_CELLS = 1L << 24;
+
     private final RnnModel model;
     private final Vocabulary vocabulary;
     private final StepperWeights weights;
@@ -82,10 +97,28 @@ public final class Sampler {
      */
     public void generate(String prime, int length, RandomGenerator rng, IntConsumer sink) {
         Objects.requireNonNull(sink, "sink");
-        generate(options(prime, length), rng, cp -> {
+        stream(options(prime, length), rng, cp -> {
             sink.accept(cp);
             return true;
         });
+    }
+
+    /**
+     * Generates one text as {@link #generate(GenerationOptions, RandomGenerator, CharacterSink)}
+     * does (the same characters for the same RNG state), but keeps none of it beyond what the stop
+     * conditions need: memory does not grow with the length, however long. A
+     * {@link GenerationOptions.Builder#stopWhen} predicate then sees only the latest
+     * {@link SamplingContext#MAX_HISTORY} characters at least (the whole text while it is shorter).
+     *
+     * @param options prime, length and stop conditions
+     * @param rng the source of randomness
+     * @param sink receives the characters in order; returning {@code false} cancels
+     * @return why generation ended
+     * @throws IllegalArgumentException if the prime has a character the vocabulary lacks
+     */
+    public Sample.Ending stream(GenerationOptions options, RandomGenerator rng, CharacterSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        return run(options, 1, rng, sink, false).get(0).ending();
     }
 
     /**
@@ -97,7 +130,7 @@ public final class Sampler {
      * @throws IllegalArgumentException if the prime has a character the vocabulary lacks
      */
     public Sample generate(GenerationOptions options, RandomGenerator rng) {
-        return run(options, 1, rng, null).get(0);
+        return run(options, 1, rng, null, true).get(0);
     }
 
     /**
@@ -112,7 +145,7 @@ public final class Sampler {
      */
     public Sample generate(GenerationOptions options, RandomGenerator rng, CharacterSink sink) {
         Objects.requireNonNull(sink, "sink");
-        return run(options, 1, rng, sink).get(0);
+        return run(options, 1, rng, sink, true).get(0);
     }
 
     /**
@@ -123,7 +156,7 @@ public final class Sampler {
      *
      * @param prime as for {@link #generate(String, int, RandomGenerator)}
      * @param length characters per text, {@code >= 0}
-     * @param count how many texts, {@code >= 1}
+     * @param count how many texts, as for {@link #generateBatch}
      * @param rng the source of randomness
      * @return {@code count} texts
      * @throws IllegalArgumentException if an argument is out of range or the prime is not encodable
@@ -140,26 +173,33 @@ public final class Sampler {
      * Generates {@code count} texts as one batch, each ending on its own stop condition.
      *
      * @param options prime, length and stop conditions, shared by every row
-     * @param count how many texts, {@code >= 1}
+     * @param count how many texts, in {@code [1, MAX_BATCH]}, with {@code count × length <=
+     *     MAX_BATCH_CHARACTERS}
      * @param rng the source of randomness, drawn from by the rows in order at each step
      * @return {@code count} samples
-     * @throws IllegalArgumentException if the count is below 1 or the prime is not encodable
+     * @throws IllegalArgumentException if the count is out of range or the prime is not encodable
      */
     public List<Sample> generateBatch(GenerationOptions options, int count, RandomGenerator rng) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        if (count < 1 || count > MAX_BATCH) {
+            throw new IllegalArgumentException("count must be in [1, " + MAX_BATCH + "], got " + count);
         }
-        return run(options, count, rng, null);
+        Objects.requireNonNull(options, "options");
+        if ((long) count * options.length() > MAX_BATCH_CHARACTERS) {
+            throw new IllegalArgumentException("count × length must be at most " + MAX_BATCH_CHARACTERS
+                    + " characters (the texts are returned at once), got " + count + " × " + options.length());
+        }
+        return run(options, count, rng, null, true);
     }
 
-    private List<Sample> run(GenerationOptions options, int count, RandomGenerator rng, CharacterSink sink) {
+    private List<Sample> run(GenerationOptions options, int count, RandomGenerator rng, CharacterSink sink,
+                             boolean keepText) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(rng, "rng");
         int[] prime = encodePrime(options.prime());
         RnnStepper stepper = new RnnStepper(weights, count);
         GenerationRow[] rows = new GenerationRow[count];
         for (int b = 0; b < count; b++) {
-            rows[b] = new GenerationRow(vocabulary, options, prime, sink);
+            rows[b] = new GenerationRow(vocabulary, options, prime, sink, keepText);
         }
         int v = vocabulary.size();
         int[] inputs = new int[count];
@@ -204,12 +244,19 @@ public final class Sampler {
      *
      * @param prime as for {@link #generate(String, int, RandomGenerator)}
      * @param length characters per continuation, {@code >= 0}
-     * @param width beams kept, {@code >= 1}
+     * @param width beams kept, in {@code [1, MAX_BEAM_WIDTH]}, with {@code width × length <= MAX_BEAM_CELLS}
      * @return up to {@code width} beams (fewer only when fewer continuations exist), best first;
      *     ties go to the beam whose characters have lower vocabulary indices
      * @throws IllegalArgumentException if an argument is out of range or the prime is not encodable
      */
     public List<Beam> beamSearch(String prime, int length, int width) {
+        if (width < 1 || width > MAX_BEAM_WIDTH) {
+            throw new IllegalArgumentException("width must be in [1, " + MAX_BEAM_WIDTH + "], got " + width);
+        }
+        if ((long) width * length > MAX_BEAM_CELLS) {
+            throw new IllegalArgumentException("width × length must be at most " + MAX_BEAM_CELLS
+                    + " (the search keeps a back-pointer for each), got " + width + " × " + length);
+        }
         return BeamSearch.run(weights, vocabulary, encodePrime(Objects.requireNonNull(prime, "prime")),
                 checkLength(length), width);
     }

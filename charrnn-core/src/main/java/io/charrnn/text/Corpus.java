@@ -13,9 +13,10 @@ import java.util.Objects;
  * <p>The default split is 90 % training and 10 % validation, as char-rnn and torch-rnn use.
  * Immutable and thread-safe.
  *
- * <p>{@link #of} and {@link #fromFile} hold the codes in an {@code int[]} on the heap (and, while
- * building, the text). {@link #open} streams a file of any size instead: the heap holds neither its
- * text nor its codes, which lie in a memory-mapped temporary file of 1, 2 or 4 bytes per character.
+ * <p>{@link #of} holds the codes in an {@code int[]} on the heap (and, while building, the text).
+ * {@link #open} is the one way to read a corpus file: it holds a small file the same way and
+ * streams a large one, whose codes then lie in a memory-mapped temporary file of 1, 2 or 4 bytes
+ * per character ({@link Storage}).
  */
 public final class Corpus {
     /** The three contiguous parts of a corpus. */
@@ -79,26 +80,19 @@ public final class Corpus {
     }
 
     /**
-     * Reads a corpus from a UTF-8 file, a directory or a jar/zip of text files in bounded memory:
-     * the same text as {@link #fromFile(Path)}, with the same vocabulary and codes (and the same
-     * messages for malformed UTF-8 and unknown characters), but the heap never holds the text or
-     * its codes. One streaming pass finds the characters, a second
-     * writes one index per character (1 byte when the vocabulary has at most 256 characters, else
-     * 2 or 4) to a temporary file in {@code java.io.tmpdir} that is mapped into memory. The file is
-     * deleted at once where the system allows it (Linux, macOS: its space returns when the corpus
-     * is garbage-collected, even if the process is killed) and otherwise when the JVM exits.
+     * Reads a corpus from a UTF-8 file, a directory or a jar/zip of text files ({@link Texts#read}
+     * describes what is read), with the text's own vocabulary, keeping it where
+     * {@link Storage#AUTO} says: in memory for a file under 32 MiB, else mapped.
      *
      * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
      * @return the corpus, with the text's own vocabulary
-     * @throws IOException if it cannot be read, a single file is not valid UTF-8 (the byte offset
-     *     is given), a directory or archive holds no text file, or the text has more than
-     *     {@code Integer.MAX_VALUE} characters
+     * @throws IOException if it cannot be read, is a FIFO, device or socket, a single file is not
+     *     valid UTF-8 (the byte offset is given), a directory or archive holds no text file, or the
+     *     text has more than {@code Integer.MAX_VALUE} characters
      * @throws IllegalArgumentException if the file is empty
      */
     public static Corpus open(Path path) throws IOException {
-        Objects.requireNonNull(path, "path");
-        TextStream.Encoded e = TextStream.encode(path, null, null);
-        return new Corpus(e.vocabulary(), e.codes(), DEFAULT_VALIDATION, 0);
+        return open(path, Storage.AUTO);
     }
 
     /**
@@ -112,35 +106,81 @@ public final class Corpus {
      *     vocabulary does not know and the vocabulary has no replacement
      */
     public static Corpus open(Path path, Vocabulary vocabulary) throws IOException {
+        return open(path, vocabulary, Storage.AUTO);
+    }
+
+    /**
+     * {@link #open(Path)} with the codes kept where the caller says. Both storages give the same
+     * vocabulary, codes and error messages.
+     *
+     * @param path the file, directory or archive
+     * @param storage where the codes are kept
+     * @return the corpus, with the text's own vocabulary
+     * @throws IOException as {@link #open(Path)}
+     * @throws IllegalArgumentException if the file is empty
+     */
+    public static Corpus open(Path path, Storage storage) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(storage, "storage");
+        if (storage.inMemory(path)) {
+            return of(Texts.read(path));
+        }
+        TextStream.Encoded e = TextStream.encode(path, null, null);
+        return new Corpus(e.vocabulary(), e.codes(), DEFAULT_VALIDATION, 0);
+    }
+
+    /**
+     * {@link #open(Path, Vocabulary)} with the codes kept where the caller says.
+     *
+     * @param path the file, directory or archive
+     * @param vocabulary the vocabulary
+     * @param storage where the codes are kept
+     * @return the corpus
+     * @throws IOException as {@link #open(Path)}
+     * @throws IllegalArgumentException if the file is empty or has a character that the
+     *     vocabulary does not know and the vocabulary has no replacement
+     */
+    public static Corpus open(Path path, Vocabulary vocabulary, Storage storage) throws IOException {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(vocabulary, "vocabulary");
+        Objects.requireNonNull(storage, "storage");
+        if (storage.inMemory(path)) {
+            return of(Texts.read(path), vocabulary);
+        }
         TextStream.Encoded e = TextStream.encode(path, vocabulary, null);
         return new Corpus(vocabulary, e.codes(), DEFAULT_VALIDATION, 0);
     }
 
-    /**
-     * Reads a corpus from a UTF-8 file, a directory or a jar/zip of text files ({@link Texts#read}).
-     *
-     * @param path the file
-     * @return the corpus, with the text's own vocabulary
-     * @throws IOException if it cannot be read or is not valid UTF-8 (the byte offset is given)
-     * @throws IllegalArgumentException if the text is empty
-     */
-    public static Corpus fromFile(Path path) throws IOException {
-        return of(Texts.read(path));
-    }
+    /** Where {@link #open(Path, Storage)} keeps a corpus's codes. */
+    public enum Storage {
+        /**
+         * {@link #HEAP} for a single file under 32 MiB (reading it twice and mapping would cost more
+         * than holding it), {@link #MAPPED} for larger files, directories and archives.
+         */
+        AUTO,
+        /** An {@code int[]} on the heap; while reading, the heap also holds the text. */
+        HEAP,
+        /**
+         * A memory-mapped temporary file in {@code java.io.tmpdir} of 1 byte per character when the
+         * vocabulary has at most 256 characters, else 2 or 4: the heap holds neither the text nor its
+         * codes. One streaming pass finds the characters, a second writes the codes. The file is
+         * deleted at once where the system allows it (Linux, macOS: its space returns when the
+         * corpus is garbage-collected, even if the process is killed) and otherwise when the JVM
+         * exits.
+         */
+        MAPPED;
 
-    /**
-     * Reads a corpus from a file and encodes it with a given vocabulary.
-     *
-     * @param path the file
-     * @param vocabulary the vocabulary
-     * @return the corpus
-     * @throws IOException if it cannot be read or is not valid UTF-8 (the byte offset is given)
-     * @throws IllegalArgumentException if the text is empty or has an unknown character
-     */
-    public static Corpus fromFile(Path path, Vocabulary vocabulary) throws IOException {
-        return of(Texts.read(path), vocabulary);
+        private static final long MAP_FROM_BYTES = 32L << 20;
+
+        boolean inMemory(Path path) throws IOException {
+            TextStream.requireFileOrDirectory(path, "text");
+            if (this != AUTO) {
+                return this == HEAP;
+            }
+            String name = String.valueOf(path.getFileName()).toLowerCase(java.util.Locale.ROOT);
+            return java.nio.file.Files.isRegularFile(path) && !name.endsWith(".zip") && !name.endsWith(".jar")
+                    && java.nio.file.Files.size(path) < MAP_FROM_BYTES;
+        }
     }
 
     /**

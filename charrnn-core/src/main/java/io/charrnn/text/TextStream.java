@@ -1,5 +1,6 @@
 package io.charrnn.text;
 
+import io.charrnn.internal.format.FileKinds;
 import io.charrnn.internal.text.Codes;
 import io.charrnn.internal.text.MappedCodes;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -47,7 +50,7 @@ final class TextStream {
     }
 
     @FunctionalInterface
-    private interface CodePointSink {
+    interface CodePointSink {
         void accept(int codePoint) throws IOException;
     }
 
@@ -61,6 +64,71 @@ final class TextStream {
     }
 
     static Encoded encode(Path path, Vocabulary given, Path tempDirectory) throws IOException {
+        try (TextSources texts = texts(path, true)) {
+            if (texts.total > Integer.MAX_VALUE) {
+                throw new IOException(path + ": a corpus holds at most " + Integer.MAX_VALUE + " characters, got "
+                        + texts.total);
+            }
+            Vocabulary vocabulary = given != null ? given : Vocabulary.of(texts.seen.stream().toArray());
+            // pass 2: one index per character into the mapped file
+            try (MappedCodes.Writer writer = new MappedCodes.Writer(MappedCodes.width(vocabulary.size()),
+                    tempDirectory)) {
+                long[] position = {0};
+                texts.forEach(cp -> writer.add(vocabulary.indexOrFail(cp, position[0]++)));
+                return new Encoded(vocabulary, writer.finish());
+            }
+        }
+    }
+
+    /**
+     * Hands every code point of the text at a path to a sink in one streaming pass over its
+     * bytes (a directory or archive gets a first pass that finds which files are text).
+     *
+     * @return how many code points were handed over, {@code >= 1}
+     */
+    static long forEach(Path path, CodePointSink sink) throws IOException {
+        try (TextSources texts = texts(path, false)) {
+            long n = texts.forEach(sink);
+            if (n == 0) { // only an unscanned single file can be empty here
+                throw emptyFile(path);
+            }
+            return n;
+        }
+    }
+
+    private static IllegalArgumentException emptyFile(Path path) {
+        return new IllegalArgumentException(path + ": text must contain at least one character, got an empty file");
+    }
+
+    /**
+     * Fails at once, without opening anything, unless the path is a regular file or a directory:
+     * opening a FIFO blocks until a writer comes, and a device or socket is not a text.
+     *
+     * @param path the path
+     * @param what what the path is for, for the message ("text", "model")
+     * @throws IOException naming the path and what it is
+     */
+    static void requireFileOrDirectory(Path path, String what) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new IOException(path + ": no such file or directory");
+        }
+        if (!a.isRegularFile() && !a.isDirectory()) {
+            throw new IOException(path + ": the " + what + " must be a regular file or a directory, got "
+                    + FileKinds.special(path));
+        }
+    }
+
+    /**
+     * The text sources of a path, found by a first pass; closes the archive they are read from.
+     *
+     * @param scanSingleFile whether a single file gets the first pass too (for its characters and
+     *     length); directories and archives always do, to find which files are text
+     */
+    private static TextSources texts(Path path, boolean scanSingleFile) throws IOException {
+        requireFileOrDirectory(path, "text");
         if (Files.isDirectory(path)) {
             List<Path> files;
             try (Stream<Path> walk = Files.walk(path)) {
@@ -70,14 +138,17 @@ final class TextStream {
             for (Path f : files) {
                 sources.add(fileSource(f));
             }
-            return encode(sources, false, path, given, tempDirectory);
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new IOException(path + ": no such file or directory");
+            return TextSources.find(sources, false, path, null);
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jar") || name.endsWith(".zip")) {
-            try (ZipFile zip = new ZipFile(path.toFile())) {
+            ZipFile zip;
+            try {
+                zip = new ZipFile(path.toFile());
+            } catch (ZipException e) {
+                throw new IOException(path + ": not a readable zip or jar file (" + e.getMessage() + ")", e);
+            }
+            try {
                 List<Source> sources = new ArrayList<>();
                 for (ZipEntry e : zip.stream().filter(e -> !e.isDirectory())
                         .sorted(Comparator.comparing(ZipEntry::getName)).toList()) {
@@ -93,12 +164,15 @@ final class TextStream {
                         }
                     });
                 }
-                return encode(sources, false, path, given, tempDirectory);
-            } catch (ZipException e) {
-                throw new IOException(path + ": not a readable zip or jar file (" + e.getMessage() + ")", e);
+                return TextSources.find(sources, false, path, zip);
+            } catch (IOException | RuntimeException e) {
+                zip.close();
+                throw e;
             }
         }
-        return encode(List.of(fileSource(path)), true, path, given, tempDirectory);
+        List<Source> single = List.of(fileSource(path));
+        return scanSingleFile ? TextSources.find(single, true, path, null)
+                : new TextSources(single, true, path, null, -1, null);
     }
 
     private static Source fileSource(Path f) {
@@ -115,65 +189,95 @@ final class TextStream {
         };
     }
 
-    private static Encoded encode(List<Source> sources, boolean strict, Path whole, Vocabulary given,
-                                  Path tempDirectory) throws IOException {
-        // pass 1: which sources are non-empty text, and their characters
-        BitSet seen = new BitSet();
-        BitSet file = new BitSet();
-        List<Source> texts = new ArrayList<>();
-        long total = 0;
-        for (Source s : sources) {
-            file.clear();
-            long n;
-            try (InputStream in = s.open()) {
-                n = scan(in, s.name(), strict, file::set);
-            } catch (NotText e) {
-                continue;
-            }
-            if (n > 0) {
-                seen.or(file);
-                texts.add(s);
-                total += n;
-            }
-        }
-        if (texts.isEmpty()) {
-            if (strict) {
-                throw new IllegalArgumentException(whole + ": text must contain at least one character, got an "
-                        + "empty file");
-            }
-            throw new IOException(whole + ": holds no UTF-8 text file");
-        }
-        if (texts.size() > 1) {
-            seen.set('\n');
-            total += texts.size() - 1;
-        }
-        if (total > Integer.MAX_VALUE) {
-            throw new IOException(whole + ": a corpus holds at most " + Integer.MAX_VALUE + " characters, got "
-                    + total);
-        }
-        Vocabulary vocabulary = given != null ? given : Vocabulary.of(seen.stream().toArray());
+    /** The non-empty text sources of a path, with their characters and total length. */
+    private static final class TextSources implements AutoCloseable {
+        final List<Source> sources;
+        final boolean strict;
+        final Path whole;
+        final BitSet seen; // null when not scanned
+        final long total; // -1 when not scanned
+        private final AutoCloseable resource;
 
-        // pass 2: one index per character into the mapped file
-        try (MappedCodes.Writer writer = new MappedCodes.Writer(MappedCodes.width(vocabulary.size()),
-                tempDirectory)) {
-            long[] position = {0};
-            CodePointSink sink = cp -> writer.add(vocabulary.indexOrFail(cp, position[0]++));
-            for (int i = 0; i < texts.size(); i++) {
-                if (i > 0) {
-                    sink.accept('\n');
-                }
-                Source s = texts.get(i);
+        private TextSources(List<Source> sources, boolean strict, Path whole, BitSet seen, long total,
+                      AutoCloseable resource) {
+            this.sources = sources;
+            this.strict = strict;
+            this.whole = whole;
+            this.seen = seen;
+            this.total = total;
+            this.resource = resource;
+        }
+
+        /** Pass 1: which sources are non-empty text, and their characters. */
+        static TextSources find(List<Source> sources, boolean strict, Path whole, AutoCloseable resource)
+                throws IOException {
+            BitSet seen = new BitSet();
+            BitSet file = new BitSet();
+            List<Source> texts = new ArrayList<>();
+            long total = 0;
+            for (Source s : sources) {
+                file.clear();
+                long n;
                 try (InputStream in = s.open()) {
-                    scan(in, s.name(), strict, sink);
+                    n = scan(in, s.name(), strict, file::set);
+                } catch (NotText e) {
+                    continue;
+                }
+                if (n > 0) {
+                    seen.or(file);
+                    texts.add(s);
+                    total += n;
+                }
+            }
+            if (texts.isEmpty()) {
+                if (strict) {
+                    throw emptyFile(whole);
+                }
+                throw new IOException(whole + ": holds no UTF-8 text file");
+            }
+            if (texts.size() > 1) {
+                seen.set('\n');
+                total += texts.size() - 1;
+            }
+            return new TextSources(texts, strict, whole, seen, total, resource);
+        }
+
+        /** Pass 2: every code point, files joined by a newline. */
+        long forEach(CodePointSink sink) throws IOException {
+            long[] count = {0};
+            CodePointSink counted = cp -> {
+                count[0]++;
+                sink.accept(cp);
+            };
+            for (int i = 0; i < sources.size(); i++) {
+                if (i > 0) {
+                    counted.accept('\n');
+                }
+                Source s = sources.get(i);
+                try (InputStream in = s.open()) {
+                    scan(in, s.name(), strict, counted);
                 } catch (NotText e) {
                     throw new IOException(s.name() + ": changed while it was read");
                 }
             }
-            if (writer.count() != total) {
+            if (total >= 0 && count[0] != total) {
                 throw new IOException(whole + ": changed while it was read (" + total + " characters, then "
-                        + writer.count() + ")");
+                        + count[0] + ")");
             }
-            return new Encoded(vocabulary, writer.finish());
+            return count[0];
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e);
+                }
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -41,22 +42,37 @@ public final class Texts {
      *
      * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
      * @return the text
-     * @throws IOException if it cannot be read, a single file is not valid UTF-8 (the message gives
-     *     the byte offset), or a directory or archive holds no text file
+     * @throws IOException if it cannot be read, is a FIFO, device or socket, a single file is not
+     *     valid UTF-8 (the message gives the byte offset), or a directory or archive holds no text file
      */
     public static String read(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
+        TextStream.requireFileOrDirectory(path, "text");
         if (Files.isDirectory(path)) {
             return readDirectory(path);
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new IOException(path + ": no such file or directory");
         }
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".jar") || name.endsWith(".zip")) {
             return readArchive(path);
         }
         return decode(Files.readAllBytes(path), path.toString());
+    }
+
+    /**
+     * Reads the same text as {@link #read} one code point at a time, in memory that does not grow
+     * with the text: a single file is read once, a directory or archive twice (the first pass finds
+     * which files are text).
+     *
+     * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
+     * @param action receives each code point in order
+     * @return how many code points were handed over, {@code >= 1}
+     * @throws IOException as {@link #read}, also if a file changed while it was read
+     * @throws IllegalArgumentException if a single file is empty
+     */
+    public static long forEachCodePoint(Path path, IntConsumer action) throws IOException {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(action, "action");
+        return TextStream.forEach(path, action::accept);
     }
 
     /**

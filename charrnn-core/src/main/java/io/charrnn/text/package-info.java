@@ -4,7 +4,7 @@
  * and {@link io.charrnn.text.Texts} (reading UTF-8 files, directories and jars).
  *
  * <pre>{@code
- * Corpus corpus = Corpus.fromFile(Path.of("shakespeare.txt"));   // 90 % train, 10 % validation
+ * Corpus corpus = Corpus.open(Path.of("shakespeare.txt"));     // 90 % train, 10 % validation
  * Vocabulary v = corpus.vocabulary();                              // Vocabulary[size=65, "\n !&',-.:;?ABC…"]
  * int[] codes = v.encode("ROMEO:");
  * String back = v.decode(codes);

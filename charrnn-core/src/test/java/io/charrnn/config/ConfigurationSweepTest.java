@@ -109,7 +109,7 @@ class ConfigurationSweepTest {
             a.add(bad("p", "must be in (0, 1]", "got " + p, () -> SamplingStrategy.minP(p, 1)));
         }
         a.add(bad("penalty", "must be finite and >= 1", "got 0.5", () -> LogitTransform.repetitionPenalty(0.5, 10)));
-        a.add(bad("window", "must be >= 1", "got 0", () -> LogitTransform.repetitionPenalty(1.2, 0)));
+        a.add(bad("window", "must be in [1, 4096]", "got 0", () -> LogitTransform.repetitionPenalty(1.2, 0)));
         // text
         a.add(bad("validation fraction", "must be in [0, 1)", "got 1.0", () -> Corpus.of("abc").withSplit(1, 0)));
         a.add(bad("test fraction", "must be in [0, 1)", "got -0.1", () -> Corpus.of("abc").withSplit(0, -0.1)));

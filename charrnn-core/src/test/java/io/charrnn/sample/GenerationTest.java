@@ -172,7 +172,7 @@ class GenerationTest {
 
     @Test
     void beamSearch_badArguments_areRejected() {
-        assertEquals("width must be >= 1, got 0",
+        assertEquals("width must be in [1, 1024], got 0",
                 assertThrows(IllegalArgumentException.class, () -> SAMPLER.beamSearch("a", 5, 0)).getMessage());
         assertEquals("length must be >= 0, got -1",
                 assertThrows(IllegalArgumentException.class, () -> SAMPLER.beamSearch("a", -1, 2)).getMessage());

@@ -19,7 +19,10 @@ class LogitTransformTest {
         assertRejected("p must be in (0, 1], got 1.5", () -> LogitTransform.topP(1.5));
         assertRejected("p must be in (0, 1], got 0.0", () -> LogitTransform.minP(0));
         assertRejected("penalty must be finite and >= 1, got 0.5", () -> LogitTransform.repetitionPenalty(0.5, 10));
-        assertRejected("window must be >= 1, got 0", () -> LogitTransform.repetitionPenalty(1.2, 0));
+        assertRejected("window must be in [1, 4096] (the history a sampler keeps), got 0",
+                () -> LogitTransform.repetitionPenalty(1.2, 0));
+        assertRejected("window must be in [1, 4096] (the history a sampler keeps), got 4097",
+                () -> LogitTransform.repetitionPenalty(1.2, 4097));
         assertRejected("k must be >= 1, got -2", () -> SamplingStrategy.topK(-2, 1.0));
         assertRejected("temperature must be finite and > 0, got NaN", () -> SamplingStrategy.minP(0.1, Double.NaN));
         assertRejected("indices must be >= 0, got -1 at position 1", () -> SamplingContext.of(3, -1));

@@ -45,12 +45,25 @@ public final class ChildJvm implements AutoCloseable {
      * @throws IOException if it cannot be started
      */
     public static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
+        return startWithHeap("512m", mainClass, args);
+    }
+
+    /**
+     * {@link #start} with a given maximum heap, for tests that memory stays bounded.
+     *
+     * @param maxHeap the {@code -Xmx} value, e.g. {@code "64m"}
+     * @param mainClass the class to run
+     * @param args its arguments
+     * @return the running child
+     * @throws IOException if it cannot be started
+     */
+    public static ChildJvm startWithHeap(String maxHeap, Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         if (canResetSigint()) {
             command.addAll(List.of("env", "--default-signal=INT"));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 mainClass.getName()));
         command.addAll(List.of(args));
         return new ChildJvm(new ProcessBuilder(command).start());
@@ -129,6 +142,11 @@ public final class ChildJvm implements AutoCloseable {
     public void signal(String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
+    }
+
+    /** @return the child's process id */
+    public long pid() {
+        return process.pid();
     }
 
     /** Kills the child at once (kill -9) and waits for it to die. */

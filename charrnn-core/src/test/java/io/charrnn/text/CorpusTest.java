@@ -156,16 +156,16 @@ class CorpusTest {
     }
 
     @Test
-    void fromFile_readsUtf8TextWithItsOwnOrAGivenVocabulary(@TempDir Path dir) throws IOException {
+    void open_readsUtf8TextWithItsOwnOrAGivenVocabulary(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("t.txt");
         Files.writeString(file, "h\u00E9llo", StandardCharsets.UTF_8);
 
-        Corpus own = Corpus.fromFile(file);
+        Corpus own = Corpus.open(file, Corpus.Storage.HEAP);
         assertEquals(Vocabulary.fromText("h\u00E9llo"), own.vocabulary());
         assertEquals(5, own.length());
 
         Vocabulary given = Vocabulary.fromText("\u00E9hlo!");
-        assertSame(given, Corpus.fromFile(file, given).vocabulary());
+        assertSame(given, Corpus.open(file, given, Corpus.Storage.HEAP).vocabulary());
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Awkward text inputs, each read both ways ({@link Corpus#fromFile}, in memory, and
+ * Awkward text inputs, each read both ways ({@link Corpus.Storage#HEAP}, in memory, and
  * {@link Corpus#open}, mapped) with the same outcome. Decisions: the text is taken as it is: CRLF
  * stays two characters, a NUL is a character, combining marks are not normalised, a surrogate
  * pair is one character; only a leading byte-order mark is dropped.
@@ -35,7 +35,7 @@ class TextInputsTest {
 
     /** Both ways of reading give this corpus text and vocabulary. */
     private static void assertReads(Path f, String text, String vocabulary) throws IOException {
-        for (Corpus c : new Corpus[] {Corpus.fromFile(f), Corpus.open(f)}) {
+        for (Corpus c : new Corpus[] {Corpus.open(f, Corpus.Storage.HEAP), Corpus.open(f, Corpus.Storage.MAPPED)}) {
             assertEquals(text, c.withSplit(0, 0).text(Split.TRAIN));
             assertArrayEquals(vocabulary.codePoints().toArray(), c.vocabulary().codePoints());
         }
@@ -46,16 +46,16 @@ class TextInputsTest {
         Path f = file("");
         assertEquals("", Texts.read(f));
         assertEquals("text must contain at least one character, got an empty text",
-                assertThrows(IllegalArgumentException.class, () -> Corpus.fromFile(f)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> Corpus.open(f, Corpus.Storage.HEAP)).getMessage());
         assertEquals(f + ": text must contain at least one character, got an empty file",
-                assertThrows(IllegalArgumentException.class, () -> Corpus.open(f)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> Corpus.open(f, Corpus.Storage.MAPPED)).getMessage());
     }
 
     @Test
     void oneCharacter_isACorpusOfLengthOne_allOfItTraining() throws IOException {
         Path f = file("x");
         assertReads(f, "x", "x");
-        Corpus c = Corpus.open(f);
+        Corpus c = Corpus.open(f, Corpus.Storage.MAPPED);
         assertEquals(1, c.length());
         assertEquals(1, c.length(Split.TRAIN)); // round(0.1) = 0 validation characters
     }
@@ -64,7 +64,7 @@ class TextInputsTest {
     void oneDistinctCharacter_givesAVocabularyOfOne() throws IOException {
         Path f = file("aaaaaaaaaa");
         assertReads(f, "aaaaaaaaaa", "a");
-        assertEquals(1, Corpus.open(f).vocabulary().size());
+        assertEquals(1, Corpus.open(f, Corpus.Storage.MAPPED).vocabulary().size());
     }
 
     @Test
@@ -83,7 +83,7 @@ class TextInputsTest {
         Files.write(d.resolve("a.txt"), new byte[] {'a', 0, 'b'});
         Files.writeString(d.resolve("b.txt"), "text");
         assertEquals("text", Texts.read(d));
-        assertEquals("text", Corpus.open(d).withSplit(0, 0).text(Split.TRAIN));
+        assertEquals("text", Corpus.open(d, Corpus.Storage.MAPPED).withSplit(0, 0).text(Split.TRAIN));
     }
 
     @Test
@@ -117,8 +117,8 @@ class TextInputsTest {
     void invalidUtf8_failsWithTheByteOffset_bothWays() throws IOException {
         Path f = file(new byte[] {'o', 'k', (byte) 0xC3, (byte) 0xA9, (byte) 0xE2, (byte) 0x82, '!'});
         for (IOException e : new IOException[] {
-            assertThrows(IOException.class, () -> Corpus.fromFile(f)),
-            assertThrows(IOException.class, () -> Corpus.open(f))}) {
+            assertThrows(IOException.class, () -> Corpus.open(f, Corpus.Storage.HEAP)),
+            assertThrows(IOException.class, () -> Corpus.open(f, Corpus.Storage.MAPPED))}) {
             assertEquals(f + ": invalid UTF-8 at byte offset 4 (2 malformed bytes)", e.getMessage());
         }
     }
@@ -126,7 +126,7 @@ class TextInputsTest {
     @Test
     void encodedSurrogateHalf_isMalformed() throws IOException {
         Path f = file(new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}); // CESU-style U+D800
-        IOException e = assertThrows(IOException.class, () -> Corpus.open(f));
+        IOException e = assertThrows(IOException.class, () -> Corpus.open(f, Corpus.Storage.MAPPED));
         assertTrue(e.getMessage().contains("invalid UTF-8 at byte offset 1"), e.getMessage());
         assertEquals(assertThrows(IOException.class, () -> Texts.read(f)).getMessage(), e.getMessage());
     }
@@ -149,7 +149,7 @@ class TextInputsTest {
             assertEquals(p + ": holds no UTF-8 text file",
                     assertThrows(IOException.class, () -> Texts.read(p)).getMessage());
             assertEquals(p + ": holds no UTF-8 text file",
-                    assertThrows(IOException.class, () -> Corpus.open(p)).getMessage());
+                    assertThrows(IOException.class, () -> Corpus.open(p, Corpus.Storage.MAPPED)).getMessage());
         }
     }
 
@@ -158,7 +158,7 @@ class TextInputsTest {
         Path zip = Files.write(dir.resolve("broken.zip"), new byte[] {'P', 'K', 3, 4, 1, 2, 3});
         for (IOException e : new IOException[] {
             assertThrows(IOException.class, () -> Texts.read(zip)),
-            assertThrows(IOException.class, () -> Corpus.open(zip))}) {
+            assertThrows(IOException.class, () -> Corpus.open(zip, Corpus.Storage.MAPPED))}) {
             assertTrue(e.getMessage().startsWith(zip + ": not a readable zip or jar file"), e.getMessage());
         }
     }

@@ -51,7 +51,7 @@ class LongRangeMemoryTest {
         int count = 0;
         int right = 0;
         for (CharacterSurprisal c : Evaluation.surprisal(model, text)) {
-            if (text.charAt(c.position() - 1) == '=') {
+            if (text.charAt((int) c.position() - 1) == '=') {
                 nats += c.nats();
                 right += c.probability() > 0.5 ? 1 : 0;
                 count++;

@@ -34,13 +34,13 @@ class MappedCorpusTrainingTest {
     void train_mappedAndInMemoryCorpus_giveIdenticalWeightsAndValidation(Batching batching) throws IOException {
         Path f = text();
         RnnModel model = RnnModel.builder().hidden(16).seed(2).build();
-        TrainingResult heap = trainer(batching).build().train(model, Corpus.fromFile(f));
-        TrainingResult mapped = trainer(batching).build().train(model, Corpus.open(f));
+        TrainingResult heap = trainer(batching).build().train(model, Corpus.open(f, Corpus.Storage.HEAP));
+        TrainingResult mapped = trainer(batching).build().train(model, Corpus.open(f, Corpus.Storage.MAPPED));
         assertEquals(heap.model(), mapped.model());
         assertEquals(heap.validationLoss(), mapped.validationLoss());
         assertArrayEquals(heap.history().losses(), mapped.history().losses());
-        assertEquals(Evaluation.score(heap.model(), Corpus.fromFile(f), Corpus.Split.VALIDATION),
-                Evaluation.score(mapped.model(), Corpus.open(f), Corpus.Split.VALIDATION));
+        assertEquals(Evaluation.score(heap.model(), Corpus.open(f, Corpus.Storage.HEAP), Corpus.Split.VALIDATION),
+                Evaluation.score(mapped.model(), Corpus.open(f, Corpus.Storage.MAPPED), Corpus.Split.VALIDATION));
     }
 
     @Test
@@ -48,18 +48,18 @@ class MappedCorpusTrainingTest {
         Path f = text();
         Path checkpoints = Files.createDirectories(dir.resolve("c"));
         RnnModel model = RnnModel.builder().hidden(8).seed(2).build();
-        TrainingResult whole = trainer(Batching.STREAMS).steps(30).build().train(model, Corpus.fromFile(f));
-        trainer(Batching.STREAMS).steps(20).checkpointEvery(10, checkpoints).build().train(model, Corpus.fromFile(f));
+        TrainingResult whole = trainer(Batching.STREAMS).steps(30).build().train(model, Corpus.open(f, Corpus.Storage.HEAP));
+        trainer(Batching.STREAMS).steps(20).checkpointEvery(10, checkpoints).build().train(model, Corpus.open(f, Corpus.Storage.HEAP));
         TrainingResult resumed = trainer(Batching.STREAMS).steps(30).build()
-                .resume(checkpoints.resolve("checkpoint-000000020.charrnn"), Corpus.open(f));
+                .resume(checkpoints.resolve("checkpoint-000000020.charrnn"), Corpus.open(f, Corpus.Storage.MAPPED));
         assertEquals(whole.model(), resumed.model());
     }
 
     @Test
     void fingerprint_ofMappedCodes_equalsThatOfTheArray() throws IOException {
         Path f = text();
-        Corpus heap = Corpus.fromFile(f);
-        Corpus mapped = Corpus.open(f);
+        Corpus heap = Corpus.open(f, Corpus.Storage.HEAP);
+        Corpus mapped = Corpus.open(f, Corpus.Storage.MAPPED);
         assertEquals(TrainingRun.fingerprint(heap.codes(Corpus.Split.TRAIN)),
                 TrainingRun.fingerprint(io.charrnn.internal.access.CorpusAccess.codes(mapped, Corpus.Split.TRAIN)));
     }

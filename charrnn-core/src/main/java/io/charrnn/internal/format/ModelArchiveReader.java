@@ -25,6 +25,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -69,13 +71,18 @@ final class ModelArchiveReader {
     }
 
     static ModelArchive.Contents read(Path source, boolean extras) throws IOException {
-        if (Files.isDirectory(source)) {
+        // plain IOExceptions from here (missing file, no permission) are the caller's to handle
+        BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class);
+        if (attributes.isDirectory()) {
             throw new FileSystemException(source.toString(), null, "expected a model file, found a directory");
+        }
+        if (!attributes.isRegularFile()) { // opening a FIFO would block until a writer comes
+            throw new FileSystemException(source.toString(), null, "expected a model file, found "
+                    + FileKinds.special(source));
         }
         long size;
         byte[] start = new byte[ZIP_MAGIC.length];
         int got;
-        // plain IOExceptions from here (missing file, no permission) are the caller's to handle
         try (SeekableByteChannel channel = Files.newByteChannel(source, StandardOpenOption.READ)) {
             size = channel.size();
             ByteBuffer buffer = ByteBuffer.wrap(start);

@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
  * <p>Errors end as one line on stderr, {@code charrnn: error: ...}, and a non-zero exit status: 2
  * for usage errors (an unknown option, a value out of range), 1 for failures (a missing file, a
  * corrupt model, diverging training). {@code --debug} or {@code CHARRNN_DEBUG=1} adds the stack trace.
- * Ctrl-C during {@code train} saves a checkpoint and the model and exits with 130.
+ * Ctrl-C (SIGINT) or SIGTERM during {@code train} saves a checkpoint and the model and exits with
+ * 128 + the signal's number, as a shell reports a process the signal ended: 130 for SIGINT, 143
+ * for SIGTERM. Arguments are taken as they are: picocli's {@code @file} expansion is off.
  */
 @Command(name = "charrnn", mixinStandardHelpOptions = true, version = "charrnn 0.1.0-SNAPSHOT",
         description = "Character-level recurrent language models: train on any text, sample, evaluate, "
@@ -71,6 +73,8 @@ public final class CharRnnCli implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOverwrittenOptionsAllowed(true); // the last value wins, so scripts can pass overrides
+        // no @file expansion: "--prime @notes.txt" is the text "@notes.txt", never the file's content
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine c = ex.getCommandLine();
             String name = c.getCommandSpec().qualifiedName();

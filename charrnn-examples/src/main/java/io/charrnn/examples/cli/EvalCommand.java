@@ -3,7 +3,6 @@ package io.charrnn.examples.cli;
 import io.charrnn.eval.Evaluation;
 import io.charrnn.eval.TextScore;
 import io.charrnn.model.RnnModel;
-import io.charrnn.text.Texts;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,8 +23,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RnnModel m = ModelStore.load(input.model);
-        String t = Texts.read(input.text);
-        TextScore score = Evaluation.score(m, t);
+        TextScore score = Evaluation.score(m, input.text); // streamed: memory does not grow with the text
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "characters: %d%n", score.characters());
         out.printf(Locale.ROOT, "nats/char:  %.4f%n", score.natsPerCharacter());

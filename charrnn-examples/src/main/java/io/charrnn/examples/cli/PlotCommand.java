@@ -11,8 +11,6 @@ import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,6 +35,14 @@ final class PlotCommand implements Callable<Integer> {
 
     /** What to draw. */
     enum Kind { LOSS, HEATMAP, GRADIENTS, TEMPERATURES }
+
+    /**
+     * The longest --text drawn: a heatmap has a column per character, and its time and memory (and
+     * the gradient curve's) grow with the text.
+     */
+    static final int MAX_TEXT = 2_000;
+    /** The longest --length of the temperatures table. */
+    static final int MAX_LENGTH = 10_000;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -94,17 +100,19 @@ final class PlotCommand implements Callable<Integer> {
         if (height < 100 || height > 10_000) {
             throw usage("--height must be in [100, 10000], got " + height);
         }
-        if (length < 1) {
-            throw usage("--length must be >= 1, got " + length);
+        if (length < 1 || length > MAX_LENGTH) {
+            throw usage("--length must be in [1, " + MAX_LENGTH + "], got " + length);
         }
         String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".svg")) {
             throw usage("--out must end in .png or .svg, got " + out);
         }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "the directory of --out does not exist");
+        int textLength = text == null ? 0 : text.codePointCount(0, text.length());
+        if (kind != Kind.LOSS && textLength > MAX_TEXT) {
+            throw usage("--text for --kind " + kind.name().toLowerCase(Locale.ROOT) + " must have at most " + MAX_TEXT
+                    + " characters, got " + textLength);
         }
+        Path target = OutputPaths.checkFile("--out", out, model);
         RnnModel m = ModelStore.load(model);
         if (layer < 0 || layer >= m.config().layers()) {
             throw usage("--layer must be in [0, " + m.config().layers() + "), got " + layer);
@@ -115,7 +123,7 @@ final class PlotCommand implements Callable<Integer> {
             case GRADIENTS -> gradients(m);
             case TEMPERATURES -> temperatures(m);
         };
-        figure.write(out);
+        figure.write(target);
         spec.commandLine().getErr().printf(Locale.ROOT, "wrote %s (%d×%d)%n", out, width, height);
         spec.commandLine().getErr().flush();
         return 0;

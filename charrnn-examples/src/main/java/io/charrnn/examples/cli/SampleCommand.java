@@ -7,6 +7,7 @@ import io.charrnn.sample.GenerationOptions;
 import io.charrnn.sample.LogitTransform;
 import io.charrnn.sample.Sample;
 import io.charrnn.sample.Sampler;
+import io.charrnn.sample.SamplingContext;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Texts;
 import java.io.PrintWriter;
@@ -99,8 +100,12 @@ final class SampleCommand implements Callable<Integer> {
         if (length < 0) {
             throw usage("--length must be >= 0, got " + length);
         }
-        if (numSamples < 1) {
-            throw usage("--num-samples must be >= 1, got " + numSamples);
+        if (numSamples < 1 || numSamples > Sampler.MAX_BATCH) {
+            throw usage("--num-samples must be in [1, " + Sampler.MAX_BATCH + "], got " + numSamples);
+        }
+        if (beam == null && numSamples > 1 && (long) numSamples * length > Sampler.MAX_BATCH_CHARACTERS) {
+            throw usage("--num-samples × --length must be at most " + Sampler.MAX_BATCH_CHARACTERS
+                    + " (the texts of a batch are held at once), got " + numSamples + " × " + length);
         }
         SamplingStrategy strategy = strategy();
         GenerationOptions.Builder ob = GenerationOptions.builder().prime(prime).length(length);
@@ -109,8 +114,12 @@ final class SampleCommand implements Callable<Integer> {
         }
         GenerationOptions options = ob.build();
         if (beam != null) {
-            if (beam < 1) {
-                throw usage("--beam must be >= 1, got " + beam);
+            if (beam < 1 || beam > Sampler.MAX_BEAM_WIDTH) {
+                throw usage("--beam must be in [1, " + Sampler.MAX_BEAM_WIDTH + "], got " + beam);
+            }
+            if ((long) beam * length > Sampler.MAX_BEAM_CELLS) {
+                throw usage("--beam × --length must be at most " + Sampler.MAX_BEAM_CELLS + ", got " + beam + " × "
+                        + length);
             }
             if (!stops.isEmpty()) {
                 throw usage("--stop cannot be combined with --beam (beams are a fixed --length)");
@@ -146,16 +155,21 @@ final class SampleCommand implements Callable<Integer> {
         } else {
             out.print(prime);
             out.flush();
-            StringBuilder generated = new StringBuilder();
-            sampler.generate(options, rng, cp -> {
-                generated.appendCodePoint(cp);
+            // streamed: memory does not grow with --length (only --novelty keeps the text)
+            StringBuilder generated = index == null ? null : new StringBuilder();
+            sampler.stream(options, rng, cp -> {
+                if (generated != null) {
+                    generated.appendCodePoint(cp);
+                }
                 out.print(Character.toString(cp));
                 out.flush();
                 return !out.checkError(); // stop when stdout is gone (a closed pipe)
             });
             out.println();
             out.flush();
-            report(err, index, generated.toString());
+            if (generated != null) {
+                report(err, index, generated.toString());
+            }
         }
         out.flush();
         err.flush();
@@ -186,8 +200,9 @@ final class SampleCommand implements Callable<Integer> {
     private SamplingStrategy strategy() {
         List<LogitTransform> transforms = new ArrayList<>();
         if (repetitionPenalty != null) {
-            if (repetitionWindow < 1) {
-                throw usage("--repetition-window must be >= 1, got " + repetitionWindow);
+            if (repetitionWindow < 1 || repetitionWindow > SamplingContext.MAX_HISTORY) {
+                throw usage("--repetition-window must be in [1, " + SamplingContext.MAX_HISTORY + "], got "
+                        + repetitionWindow);
             }
             transforms.add(checked("--repetition-penalty",
                     () -> LogitTransform.repetitionPenalty(repetitionPenalty, repetitionWindow)));

@@ -1,11 +1,10 @@
 package io.charrnn.examples.cli;
 
-import io.charrnn.eval.CharacterSurprisal;
 import io.charrnn.eval.Evaluation;
+import io.charrnn.eval.TextScore;
 import io.charrnn.model.RnnModel;
-import io.charrnn.text.Texts;
 import java.io.PrintWriter;
-import java.util.List;
+import java.util.Formatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,18 +25,24 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RnnModel m = ModelStore.load(input.model);
-        String t = Texts.read(input.text);
-        List<CharacterSurprisal> chars = Evaluation.surprisal(m, t);
         PrintWriter out = spec.commandLine().getOut();
         out.println("position\tchar\tbits\tprobability");
-        double bits = 0;
-        for (CharacterSurprisal c : chars) {
-            bits += c.bits();
-            out.printf(Locale.ROOT, "%d\t%s\t%.4f\t%.6f%n", c.position(), NextCommand.show(c.codePoint()), c.bits(),
+        // streamed (memory does not grow with the text), written in blocks: the CLI's writer
+        // flushes on every printf, a system call per character
+        StringBuilder block = new StringBuilder(1 << 17);
+        Formatter lines = new Formatter(block, Locale.ROOT);
+        TextScore total = Evaluation.surprisal(m, input.text, c -> {
+            lines.format("%d\t%s\t%.4f\t%.6f%n", c.position(), NextCommand.show(c.codePoint()), c.bits(),
                     c.probability());
-        }
+            if (block.length() >= 1 << 16) {
+                out.write(block.toString());
+                block.setLength(0);
+            }
+        });
+        out.write(block.toString());
+        double bits = total.totalNats() / Math.log(2);
         out.printf(Locale.ROOT, "# %d characters scored, %.4f bits in all, %.4f bits/char, log-probability %.4f nats%n",
-                chars.size(), bits, chars.isEmpty() ? Double.NaN : bits / chars.size(), -bits * Math.log(2));
+                total.characters(), bits, total.bitsPerCharacter(), -total.totalNats());
         out.flush();
         return 0;
     }

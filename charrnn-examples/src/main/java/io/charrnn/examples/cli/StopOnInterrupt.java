@@ -5,10 +5,10 @@ import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Turns Ctrl-C (SIGINT; also SIGTERM) during {@code train} into a graceful stop: a shutdown hook
+ * Turns Ctrl-C (SIGINT) and SIGTERM during {@code train} into a graceful stop: a shutdown hook
  * asks the run to stop after its current step through a {@link TrainingControl}, then holds the
  * JVM's exit until {@link #close()} says the checkpoint and the model are saved. The JVM then
- * exits with 128 + the signal number (130 for SIGINT).
+ * exits with 128 + the signal number, the one rule for both: 130 for SIGINT, 143 for SIGTERM.
  *
  * <p>A second Ctrl-C while saving changes nothing: the JVM is already exiting and waits for this
  * hook. Saves are atomic, so even a kill -9 at that moment leaves every file whole.

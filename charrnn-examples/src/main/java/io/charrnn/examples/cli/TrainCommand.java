@@ -6,7 +6,6 @@ import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
-import io.charrnn.text.Texts;
 import io.charrnn.train.Batching;
 import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
@@ -36,8 +35,12 @@ import picocli.CommandLine.Option;
                 + "validation loss, saves the model and prints samples at temperatures 0.5, 0.8 and 1.0.",
                 "Without --steps, --epochs or --minutes it trains for 2 minutes. The model and training defaults are "
                         + "the library's (RnnModel.builder(), Trainer.builder()).",
-                "Ctrl-C stops after the current step, writes a checkpoint to --checkpoint-dir, saves the model to --out "
-                        + "and exits with status 130; --resume continues from the checkpoint."})
+                "Ctrl-C (or SIGTERM) stops after the current step, writes a checkpoint to --checkpoint-dir, saves the "
+                        + "model to --out and exits with 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM); "
+                        + "--resume continues from the checkpoint.",
+                "--out and --checkpoint-dir are checked before anything is read: --out must not be a directory, "
+                        + "device, FIFO or the text or checkpoint read (a symbolic link is written through). One run "
+                        + "at a time may use a --checkpoint-dir."})
 final class TrainCommand implements Callable<Integer> {
     /** The update rules the CLI offers. */
     enum OptimizerName { ADAGRAD, ADAM, RMSPROP, SGD }
@@ -190,14 +193,13 @@ final class TrainCommand implements Callable<Integer> {
     Integer resetAt;
 
     /**
-     * Files of at least this many bytes are read with {@link Corpus#open} (codes in a mapped
-     * temporary file, bounded heap) instead of into a String. Hidden: tests set it to read a small
-     * file both ways.
+     * Where the corpus's codes are kept ({@link Corpus.Storage}; the library chooses by default).
+     * Hidden: tests read one small file both ways.
      */
-    @Option(names = "--stream-above", hidden = true, paramLabel = "BYTES", defaultValue = "33554432",
-            description = "Stream text files of at least BYTES bytes instead of reading them into memory "
+    @Option(names = "--storage", hidden = true, defaultValue = "AUTO",
+            description = "Keep the corpus on the heap or in a mapped file: ${COMPLETION-CANDIDATES} "
                     + "(default: ${DEFAULT-VALUE}).")
-    long streamAbove;
+    Corpus.Storage storage;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue a run from a checkpoint, with the same training options and text; the model "
@@ -214,6 +216,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean samples;
 
     private StopOnInterrupt interrupt; // installed while training and saving
+    private CheckpointLock checkpointLock; // held while checkpoints may be written
 
     @Override
     public Integer call() throws Exception {
@@ -227,6 +230,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         } finally {
+            if (checkpointLock != null) {
+                checkpointLock.close();
+            }
             if (interrupt != null) {
                 interrupt.close(); // lets a Ctrl-C exit go on once everything is saved (or failed)
             }
@@ -284,22 +290,26 @@ final class TrainCommand implements Callable<Integer> {
             return steps != null ? b.steps(steps) : limit != null ? b.timeLimit(limit) : b;
         });
 
+        // Check every path before reading anything: a run must not end in an unwritable --out.
         Path textPath = DefaultCorpus.orDefault(text);
+        Path saveTo = OutputPaths.checkFile("--out", modelPath, textPath, resume);
+        OutputPaths.checkDirectory("--checkpoint-dir", checkpointDirectory);
+        if (checkpointEvery != null || spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-dir")) {
+            checkpointLock = CheckpointLock.acquire(checkpointDirectory); // creates it
+        }
+        RnnModel resumed = resume == null ? null : ModelStore.load(resume);
         err.println("reading " + textPath);
         err.flush();
         long readStart = System.nanoTime();
-        Corpus corpus = java.nio.file.Files.isRegularFile(textPath)
-                && java.nio.file.Files.size(textPath) >= streamAbove
-                ? Corpus.open(textPath) : Corpus.of(Texts.read(textPath));
+        Corpus corpus = Corpus.open(textPath, storage);
         err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d (read in %.1f s)%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
                 corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
-        err.printf(Locale.ROOT, "model: %s%n", bound);
+        err.printf(Locale.ROOT, "model: %s%n", resumed != null ? resumed : bound);
         ProgressLine progress = new ProgressLine(err, ProgressLine.stderrIsTerminal(), (long) seq * batch,
                 steps != null ? steps : Long.MAX_VALUE, epochs != null ? epochs : Integer.MAX_VALUE, limit);
         if (checkpointEvery != null) {
-            java.nio.file.Files.createDirectories(checkpointDirectory);
             usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));
         }
         LastCheckpoint lastCheckpoint = new LastCheckpoint();
@@ -332,7 +342,7 @@ final class TrainCommand implements Callable<Integer> {
             out.flush();
             return StopOnInterrupt.EXIT_INTERRUPTED;
         }
-        ModelStore.save(result.model(), modelPath);
+        ModelStore.save(result.model(), saveTo);
         out.println("saved " + modelPath);
         out.flush();
         if (result.interrupted()) {

@@ -123,8 +123,8 @@ class CharRnnCliTest {
             {"--min-p", "0", "--min-p must be in (0, 1], got 0.0"},
             {"--top-k", "0", "--top-k must be >= 1, got 0"},
             {"--repetition-penalty", "0.5", "--repetition-penalty must be finite and >= 1, got 0.5"},
-            {"--beam", "0", "--beam must be >= 1, got 0"},
-            {"--num-samples", "0", "--num-samples must be >= 1, got 0"},
+            {"--beam", "0", "--beam must be in [1, 1024], got 0"},
+            {"--num-samples", "0", "--num-samples must be in [1, 1024], got 0"},
         };
         for (String[] c : cases) {
             Run s = run("sample", "--model", model.toString(), c[0], c[1]);

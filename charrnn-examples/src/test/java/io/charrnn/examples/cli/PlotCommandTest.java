@@ -130,7 +130,7 @@ class PlotCommandTest {
                 new String[] {"plot", "--model", m, "--kind", "histogram", "--out", dir.resolve("x.png").toString()}},
             {2, "--out must end in .png or .svg, got",
                 new String[] {"plot", "--model", m, "--kind", "loss", "--out", dir.resolve("x.jpg").toString()}},
-            {1, "the directory of --out does not exist",
+            {1, "cannot be written: the directory " + dir.resolve("no/such") + " does not exist",
                 new String[] {"plot", "--model", m, "--kind", "loss", "--out", dir.resolve("no/such/x.png").toString()}},
             {2, "--text: text contains 'T' (U+0054) at index 0",
                 new String[] {"plot", "--model", m, "--kind", "heatmap", "--out", dir.resolve("x.png").toString()}},

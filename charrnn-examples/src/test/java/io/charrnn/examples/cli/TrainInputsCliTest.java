@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.charrnn.io.ModelFiles;
+import io.charrnn.text.Corpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,14 +40,14 @@ class TrainInputsCliTest {
         return last;
     }
 
-    /** Runs a check with the text read into memory, then streamed ({@code --stream-above}). */
+    /** Runs a check with the text read into memory, then streamed ({@code --storage}). */
     private void bothWays(java.util.function.Consumer<String> check) {
         check.accept(IN_MEMORY);
         check.accept(STREAMED);
     }
 
-    private static final String IN_MEMORY = "--stream-above=" + Long.MAX_VALUE;
-    private static final String STREAMED = "--stream-above=0";
+    private static final String IN_MEMORY = "--storage=HEAP";
+    private static final String STREAMED = "--storage=MAPPED";
 
     @Test
     void invalidUtf8_exits1_withTheByteOffset() throws Exception {
