@@ -19,6 +19,7 @@ import java.util.Objects;
  * GradientThroughTime g = Diagnostics.gradientThroughTime(model, text);
  * double[] curve = g.hiddenNorms(0);                                         // by steps back
  * List<ParameterNorm> norms = Diagnostics.parameterNorms(model);
+ * GateSaturation gates = Diagnostics.gateSaturation(lstm, text, 0);      // Karpathy's gate plot
  * }</pre>
  *
  * <p>Every call reads the text from a zero hidden state, one character at a time, and keeps its own
@@ -77,6 +78,65 @@ public final class Diagnostics {
             out[t] = cell ? stepper.cellState(layer) : stepper.state(layer);
         }
         return out;
+    }
+
+    /**
+     * How often each sigmoid gate unit of an LSTM or GRU layer is left-saturated (activation below
+     * {@link GateSaturation#LEFT}) or right-saturated (above {@link GateSaturation#RIGHT}) while the
+     * model reads a text from a zero state, as fractions of the text's characters (Karpathy et al.,
+     * "Visualizing and Understanding Recurrent Networks"). The gates are computed in float64 with exact
+     * σ and {@code tanh} by the forward pass of {@link #gradientThroughTime}; a gate within about 1e-6
+     * of a threshold may fall on the other side in the float32 sampler.
+     *
+     * <pre>{@code
+     * GateSaturation s = Diagnostics.gateSaturation(lstm, text, 0);
+     * double open = s.meanRightSaturated(s.gates().indexOf("forget"));
+     * }</pre>
+     *
+     * @param model a bound LSTM or GRU model
+     * @param text at least one character over the model's vocabulary
+     * @param layer the layer, in {@code [0, layers)}
+     * @return the fractions per gate and unit
+     * @throws IllegalArgumentException if the model is unbound or a vanilla RNN, the layer is out of
+     *     range, the text is empty or has a character outside the vocabulary
+     */
+    public static GateSaturation gateSaturation(RnnModel model, CharSequence text, int layer) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(text, "text");
+        CellType cell = model.config().cell();
+        List<String> names = GateSaturation.gateNames(cell);
+        Vocabulary v = requireBound(model);
+        checkLayer(model, layer);
+        int[] codes = v.encode(text);
+        if (codes.length == 0) {
+            throw new IllegalArgumentException("text must have at least 1 character, got 0");
+        }
+        ModelEngine engine = ModelAccess.engine(model);
+        double[][] a = new HiddenGradients(engine.layout(), engine.parameters()).gates(codes, layer);
+        int h = model.config().hidden();
+        int[] blocks = cell == CellType.LSTM ? new int[] {0, 1, 3} : new int[] {0, 1}; // i f (g) o; r z (n)
+        double[][] left = new double[blocks.length][h];
+        double[][] right = new double[blocks.length][h];
+        for (double[] row : a) {
+            for (int gate = 0; gate < blocks.length; gate++) {
+                int base = blocks[gate] * h;
+                for (int k = 0; k < h; k++) {
+                    double x = row[base + k];
+                    if (x < GateSaturation.LEFT) {
+                        left[gate][k]++;
+                    } else if (x > GateSaturation.RIGHT) {
+                        right[gate][k]++;
+                    }
+                }
+            }
+        }
+        for (int gate = 0; gate < blocks.length; gate++) {
+            for (int k = 0; k < h; k++) {
+                left[gate][k] /= codes.length;
+                right[gate][k] /= codes.length;
+            }
+        }
+        return new GateSaturation(cell, layer, codes.length, names, left, right);
     }
 
     /**

@@ -171,6 +171,24 @@ final class HiddenGradients {
     }
 
     /**
+     * The activated gates of one layer after each input, from a zero state: row {@code t} is
+     * {@code [G·H]} in the order of {@link CellType} (LSTM {@code i f g o}, GRU {@code r z n}; the
+     * vanilla cell's one "gate" is its new state).
+     *
+     * @param codes the T input indices, {@code T >= 1}
+     * @param layer the layer, in {@code [0, layers)}
+     * @return a fresh {@code [T][G·H]} array
+     */
+    public double[][] gates(int[] codes, int layer) {
+        forward(codes, -1, -1, -1, 0);
+        double[][] out = new double[codes.length][];
+        for (int t = 0; t < codes.length; t++) {
+            out[t] = gates[t][layer];
+        }
+        return out;
+    }
+
+    /**
      * The loss of the last prediction with {@code eps} added to unit {@code unit} of {@code h_step}
      * in {@code layer} right after it is computed (finite-difference tests).
      */

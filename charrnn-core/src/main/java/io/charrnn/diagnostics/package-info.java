@@ -1,6 +1,7 @@
 /**
  * Looking inside models: hidden-state activations over a text, the vanishing-gradient curve of a
- * prediction ({@link io.charrnn.diagnostics.GradientThroughTime}), per-tensor weight norms
+ * prediction ({@link io.charrnn.diagnostics.GradientThroughTime}), how often the LSTM's and GRU's
+ * gates saturate ({@link io.charrnn.diagnostics.GateSaturation}), per-tensor weight norms
  * ({@link io.charrnn.diagnostics.ParameterNorm}), and the novel-substring check of samples against
  * the training text ({@link io.charrnn.diagnostics.SubstringIndex}).
  *

@@ -29,6 +29,7 @@ public final class CellReference {
     private final double[] by; // [V]
     private final double[][] h; // [l][H]
     private final double[][] c; // [l][H], LSTM
+    private final double[][] gates; // [l][G·H]: the last step's activated gates, LSTM i f g o, GRU r z n
 
     /** @param parameters a model's flat parameters in the layout's order */
     public CellReference(ParameterLayout layout, float[] parameters) {
@@ -51,6 +52,7 @@ public final class CellReference {
         by = matrix(layout.outputBias(), parameters)[0];
         h = new double[layers][hidden];
         c = new double[layers][hidden];
+        gates = new double[layers][];
     }
 
     private static double[][] matrix(ParameterLayout.Tensor t, float[] p) {
@@ -95,17 +97,23 @@ public final class CellReference {
             double[] ax = times(in, wx[l]); // x·Wx
             double[] ah = times(h[l], wh[l]); // h_{t-1}·Wh
             double[] next = new double[hidden];
+            double[] act = new double[cell == CellType.RNN ? hidden : cell == CellType.LSTM ? 4 * hidden : 3 * hidden];
             for (int j = 0; j < hidden; j++) {
                 switch (cell) {
                     case RNN -> {
                         double a = ax[j] + ah[j] + b[l][j];
                         next[j] = config.activation() == Activation.TANH ? Math.tanh(a) : Math.max(a, 0);
+                        act[j] = next[j];
                     }
                     case LSTM -> {
                         double i = sigmoid(ax[j] + ah[j] + b[l][j]);
                         double f = sigmoid(ax[hidden + j] + ah[hidden + j] + b[l][hidden + j]);
                         double g = Math.tanh(ax[2 * hidden + j] + ah[2 * hidden + j] + b[l][2 * hidden + j]);
                         double o = sigmoid(ax[3 * hidden + j] + ah[3 * hidden + j] + b[l][3 * hidden + j]);
+                        act[j] = i;
+                        act[hidden + j] = f;
+                        act[2 * hidden + j] = g;
+                        act[3 * hidden + j] = o;
                         c[l][j] = f * c[l][j] + i * g;
                         next[j] = o * Math.tanh(c[l][j]);
                     }
@@ -114,12 +122,16 @@ public final class CellReference {
                         double z = sigmoid(ax[hidden + j] + b[l][hidden + j] + ah[hidden + j] + bh[l][hidden + j]);
                         double n = Math.tanh(ax[2 * hidden + j] + b[l][2 * hidden + j]
                                 + r * (ah[2 * hidden + j] + bh[l][2 * hidden + j]));
+                        act[j] = r;
+                        act[hidden + j] = z;
+                        act[2 * hidden + j] = n;
                         next[j] = (1 - z) * n + z * h[l][j];
                     }
                     default -> throw new IllegalStateException("no reference for " + cell);
                 }
             }
             h[l] = next;
+            gates[l] = act;
             in = next;
         }
         double[] y = times(in, wy);
@@ -127,6 +139,15 @@ public final class CellReference {
             y[v] += by[v];
         }
         return y;
+    }
+
+    /**
+     * @param layer the layer
+     * @return the activated gates of the last step in a layer, {@code [G·H]} in {@link CellType}'s
+     *     order (LSTM {@code i f g o}, GRU {@code r z n}; the vanilla cell's new state)
+     */
+    public double[] gates(int layer) {
+        return gates[layer].clone();
     }
 
     /** @return the hidden state of a layer */

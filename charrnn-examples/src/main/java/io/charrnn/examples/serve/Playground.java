@@ -3,6 +3,7 @@ package io.charrnn.examples.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.charrnn.diagnostics.Diagnostics;
+import io.charrnn.diagnostics.GateSaturation;
 import io.charrnn.diagnostics.ParameterNorm;
 import io.charrnn.eval.Evaluation;
 import io.charrnn.eval.NextCharacter;
@@ -227,7 +228,11 @@ final class Playground {
         return o;
     }
 
-    /** One layer's hidden (or LSTM cell) state after each character: {@code values[t][unit]}. */
+    /**
+     * One layer's hidden (or LSTM cell) state after each character, {@code values[t][unit]}, with the
+     * share of characters at which each unit is saturated and, for the LSTM and GRU, its gates'
+     * saturation.
+     */
     JsonObject states(String text, int layer, String kind) {
         float[][] states = read(text, layer, kind);
         JsonArray values = new JsonArray();
@@ -244,7 +249,40 @@ final class Playground {
         o.addProperty("kind", kind);
         o.add("values", values);
         o.add("saturation", saturation(states));
+        if (model.config().cell() != CellType.RNN) {
+            o.add("gates", gates(Diagnostics.gateSaturation(model, text, layer)));
+        }
         return o;
+    }
+
+    /**
+     * The saturation of the LSTM's or GRU's sigmoid gates ({@link Diagnostics#gateSaturation}): per
+     * gate, the mean and per-unit fractions of characters at which a unit is below 0.1 or above 0.9.
+     */
+    private static JsonObject gates(GateSaturation s) {
+        JsonArray gates = new JsonArray();
+        for (int g = 0; g < s.gates().size(); g++) {
+            JsonObject gate = new JsonObject();
+            gate.addProperty("name", s.gates().get(g));
+            gate.addProperty("meanLeft", round(s.meanLeftSaturated(g)));
+            gate.addProperty("meanRight", round(s.meanRightSaturated(g)));
+            gate.add("left", array(s.leftSaturated(g)));
+            gate.add("right", array(s.rightSaturated(g)));
+            gates.add(gate);
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("leftBelow", GateSaturation.LEFT);
+        o.addProperty("rightAbove", GateSaturation.RIGHT);
+        o.add("gates", gates);
+        return o;
+    }
+
+    private static JsonArray array(double[] values) {
+        JsonArray a = new JsonArray();
+        for (double v : values) {
+            a.add(round(v));
+        }
+        return a;
     }
 
     /** Units ranked by how well they separate a pattern's matches from the rest ({@link UnitSearch}). */

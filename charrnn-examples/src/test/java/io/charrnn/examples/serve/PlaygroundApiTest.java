@@ -8,6 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.charrnn.diagnostics.Diagnostics;
+import io.charrnn.diagnostics.GateSaturation;
 import io.charrnn.eval.Evaluation;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.LogitTransform;
@@ -166,6 +167,26 @@ class PlaygroundApiTest {
         assertEquals(c.length, values.size());
         assertEquals(c[10][7], values.get(10).getAsJsonArray().get(7).getAsDouble(), 1e-4);
         assertEquals(32, st.getAsJsonArray("saturation").size());
+        GateSaturation gs = Diagnostics.gateSaturation(model, text, 0);
+        JsonArray gates = st.getAsJsonObject("gates").getAsJsonArray("gates");
+        assertEquals(3, gates.size());
+        assertEquals(0.1, st.getAsJsonObject("gates").get("leftBelow").getAsDouble());
+        assertEquals(0.9, st.getAsJsonObject("gates").get("rightAbove").getAsDouble());
+        for (int g = 0; g < 3; g++) {
+            JsonObject gate = gates.get(g).getAsJsonObject();
+            assertEquals(gs.gates().get(g), gate.get("name").getAsString());
+            assertEquals(gs.meanLeftSaturated(g), gate.get("meanLeft").getAsDouble(), 1e-4);
+            assertEquals(gs.meanRightSaturated(g), gate.get("meanRight").getAsDouble(), 1e-4);
+            for (int k = 0; k < 32; k++) {
+                assertEquals(gs.leftSaturated(g)[k], gate.getAsJsonArray("left").get(k).getAsDouble(), 1e-4);
+                assertEquals(gs.rightSaturated(g)[k], gate.getAsJsonArray("right").get(k).getAsDouble(), 1e-4);
+            }
+        }
+        double saturated = 0;
+        for (int g = 0; g < 3; g++) {
+            saturated += gs.meanLeftSaturated(g) + gs.meanRightSaturated(g);
+        }
+        assertTrue(saturated > 0, "the trained model saturates some gates: " + gs);
         JsonObject u = body("text", text);
         u.addProperty("pattern", "\\([^)]*\\)");
         u.addProperty("n", 3);

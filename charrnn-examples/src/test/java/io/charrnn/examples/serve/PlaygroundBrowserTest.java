@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.charrnn.diagnostics.Diagnostics;
+import io.charrnn.diagnostics.GateSaturation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import java.io.File;
@@ -234,6 +235,17 @@ class PlaygroundBrowserTest {
             String hue = h[t][5] > 0 ? "rgba(220, 38, 38" : "rgba(37, 99, 235";
             assertTrue(Math.abs(h[t][5]) < 0.01 || colour.startsWith(hue),
                     colour + " for " + h[t][5]);
+        }
+        // the LSTM's gate saturation: one plot per sigmoid gate, one dot per unit, the means as the library's
+        List<WebElement> gates = driver.findElements(By.cssSelector("#gates-out .gate"));
+        assertEquals(List.of("input", "forget", "output"), gates.stream().map(g -> g.getAttribute("data-gate"))
+                .toList());
+        assertTrue(driver.findElement(By.id("gates")).isDisplayed());
+        GateSaturation saturation = Diagnostics.gateSaturation(model, statesText, 0);
+        for (int g = 0; g < 3; g++) {
+            assertEquals(32, gates.get(g).findElements(By.cssSelector("svg circle")).size());
+            assertTrue(gates.get(g).getText().contains(String.format(java.util.Locale.ROOT, "left-saturated %.1f%%",
+                    saturation.meanLeftSaturated(g) * 100)), gates.get(g).getText());
         }
         setInput("pattern", "\\([^)]*\\)");
         driver.findElement(By.id("find")).click();

@@ -204,6 +204,45 @@ function paintUnit() {
     + mostly + ' of ' + states.units + ' units saturated more than half the time';
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+function svgEl(tag, attrs) {
+  const e = document.createElementNS(SVG, tag);
+  for (const k in attrs) e.setAttribute(k, attrs[k]);
+  return e;
+}
+
+// Karpathy's gate plot: one dot per unit, x = fraction left-saturated, y = fraction right-saturated.
+function paintGates(g) {
+  const box = $('gates'), out = $('gates-out');
+  out.textContent = '';
+  box.hidden = !g;
+  if (!g) return;
+  g.gates.forEach(gate => {
+    const card = el('div', undefined, 'gate');
+    card.dataset.gate = gate.name;
+    card.appendChild(el('h4', gate.name + ' gate'));
+    card.appendChild(el('div', 'left-saturated ' + (gate.meanLeft * 100).toFixed(1) + '%, right-saturated '
+      + (gate.meanRight * 100).toFixed(1) + '% (mean of ' + gate.left.length + ' units)', 'gate-means'));
+    const s = 150, m = 14, w = s - 2 * m;
+    const svg = svgEl('svg', {viewBox: '0 0 ' + s + ' ' + s, role: 'img'});
+    svg.appendChild(svgEl('rect', {x: m, y: m, width: w, height: w, fill: '#fff', stroke: '#ccc'}));
+    svg.appendChild(svgEl('line', {x1: m, y1: m, x2: m + w, y2: m + w, stroke: '#ddd'}));
+    const label = (x, y, t, anchor) => { const e = svgEl('text', {x, y, 'font-size': 9, fill: '#666', 'text-anchor': anchor}); e.textContent = t; svg.appendChild(e); };
+    label(m, s - 2, '0', 'start');
+    label(m + w, s - 2, 'left 1', 'end');
+    label(m, m - 4, 'right 1', 'start');
+    gate.left.forEach((l, u) => {
+      const dot = svgEl('circle', {cx: m + l * w, cy: m + (1 - gate.right[u]) * w, r: 2.5, fill: 'rgba(43, 108, 176, .55)'});
+      const title = svgEl('title', {});
+      title.textContent = 'unit ' + u + ': left ' + (l * 100).toFixed(0) + '%, right ' + (gate.right[u] * 100).toFixed(0) + '%';
+      dot.appendChild(title);
+      svg.appendChild(dot);
+    });
+    card.appendChild(svg);
+    out.appendChild(card);
+  });
+}
+
 async function readStates() {
   const text = $('states-text').value;
   try {
@@ -212,6 +251,7 @@ async function readStates() {
     states = s;
     $('unit').max = s.units - 1;
     paintUnit();
+    paintGates(s.gates);
   } catch (e) { showError($('states-out'), e); }
 }
 
