@@ -3,6 +3,7 @@ package io.charrnn.io;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import io.charrnn.internal.format.AtomicFiles;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
@@ -58,13 +59,13 @@ public final class PyTorchExport {
         }
         Map<String, TorchTensor> dict = StateDictMapping.fromModel(model);
         if (format == PyTorchFormat.PT) {
-            TempFileWrite.write(target, out -> PtArchive.write(out, dict));
+            AtomicFiles.write(target, out -> PtArchive.write(out, dict));
         } else {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("format", "pt");
             metadata.put(VOCABULARY_KEY, charactersJson(model.vocabulary().orElseThrow()));
             metadata.put(MODULE_KEY, moduleCall(model));
-            TempFileWrite.write(target, out -> Safetensors.write(out, dict, metadata));
+            AtomicFiles.write(target, out -> Safetensors.write(out, dict, metadata));
         }
     }
 
