@@ -224,8 +224,10 @@ class PlaygroundApiTest {
             {post("/api/units", "{\"text\": \"the cat\", \"pattern\": \"(\"}"), 400, "pattern is not a valid regular"},
             {post("/api/units", "{\"text\": \"the cat\", \"pattern\": \"z\"}"), 400,
                 "pattern must match some characters"},
+            // whether Java's backtracking overflows the stack here depends on how much of the matcher the
+            // JIT has compiled (compiled frames are smaller): either way a clear 400, never a crash
             {post("/api/units", "{\"text\": \"" + "a".repeat(1_500) + ".\", \"pattern\": \"(a|aa)+$\"}"), 400,
-                "pattern recursed too deeply"},
+                "pattern recursed too deeply|pattern must match some characters of the text but not all, matched 0 of 1501"},
             {post("/api/units", "{\"text\": \"" + "a".repeat(200) + ".\", \"pattern\": \"(.*a){10}b\"}"), 400,
                 "pattern took longer than 1 s"},
             {get("/api/score"), 405, "method GET not allowed; use POST"},
@@ -241,7 +243,9 @@ class PlaygroundApiTest {
             HttpResponse<String> r = (HttpResponse<String>) c[0];
             assertEquals(c[1], r.statusCode(), r.uri() + ": " + r.body());
             JsonObject error = JsonParser.parseString(r.body()).getAsJsonObject();
-            assertTrue(error.get("error").getAsString().contains((String) c[2]), r.uri() + ": " + r.body());
+            String message = error.get("error").getAsString();
+            assertTrue(java.util.Arrays.stream(((String) c[2]).split("\\|")).anyMatch(message::contains),
+                    r.uri() + ": " + r.body());
             assertEquals((int) c[1], error.get("status").getAsInt());
         }
     }
