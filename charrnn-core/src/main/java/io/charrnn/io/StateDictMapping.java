@@ -264,7 +264,7 @@ final class StateDictMapping {
 
     private String rnnPrefix(String override) throws ModelFormatException {
         if (override != null) {
-            String p = override.isEmpty() ? "" : override + ".";
+            String p = prefix(override);
             if (!dict.containsKey(p + "weight_ih_l0")) {
                 throw error("expected the recurrent module '" + override + "' to have a tensor '" + p
                         + "weight_ih_l0', found none (the file has " + names() + ")");
@@ -281,14 +281,23 @@ final class StateDictMapping {
                 "rnn");
     }
 
+    /** A module name as a tensor-name prefix: "" for the top level, else {@code name + "."}. */
+    private static String prefix(String module) {
+        return module.isEmpty() ? "" : module + ".";
+    }
+
+    /** The prefix of the module a {@code weight} tensor belongs to, or null if the key is no weight. */
+    private static String weightOwner(String key) {
+        return key.equals("weight") ? "" : key.endsWith(".weight") ? key.substring(0, key.length() - 6) : null;
+    }
+
     private String decoderPrefix(String override, String rnn, long hidden) throws ModelFormatException {
         if (override != null) {
-            return override.isEmpty() ? "" : override + ".";
+            return prefix(override);
         }
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, TorchTensor> e : dict.entrySet()) {
-            String k = e.getKey();
-            String p = k.equals("weight") ? "" : k.endsWith(".weight") ? k.substring(0, k.length() - 6) : null;
+            String p = weightOwner(e.getKey());
             TorchTensor bias = p == null ? null : dict.get(p + "bias");
             if (p != null && !p.equals(rnn) && e.getValue().shape().length == 2 && e.getValue().shape()[1] == hidden
                     && bias != null && bias.hasShape(e.getValue().shape()[0])) {
@@ -302,12 +311,11 @@ final class StateDictMapping {
     private String embeddingPrefix(String override, String rnn, String decoder, long input, long vocab)
             throws ModelFormatException {
         if (override != null) {
-            return override.isEmpty() ? "" : override + ".";
+            return prefix(override);
         }
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, TorchTensor> e : dict.entrySet()) {
-            String k = e.getKey();
-            String p = k.equals("weight") ? "" : k.endsWith(".weight") ? k.substring(0, k.length() - 6) : null;
+            String p = weightOwner(e.getKey());
             if (p != null && !p.equals(rnn) && !p.equals(decoder) && e.getValue().shape().length == 2
                     && e.getValue().shape()[1] == input && !dict.containsKey(p + "bias")) {
                 found.add(p);
