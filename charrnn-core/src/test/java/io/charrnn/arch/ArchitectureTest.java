@@ -46,6 +46,9 @@ class ArchitectureTest {
             "io.charrnn.text.Vocabulary",
             "io.charrnn.io.ModelFormatException");
 
+    /** The argument checks: engine code that every package, the value types included, may use. */
+    private static final String CHECKS = "io.charrnn.internal.check";
+
     /** The door: the one engine package that may reach the objects holding an engine. */
     private static final String DOOR = "io.charrnn.internal.access";
 
@@ -68,11 +71,21 @@ class ArchitectureTest {
             .ignoreDependency(DescribedPredicate.describe("an engine class", ArchitectureTest::inEngine),
                     DescribedPredicate.describe("a plain value type", ArchitectureTest::valueType));
 
+    /**
+     * The value types may use the argument checks ({@code internal.check}), which use nothing of
+     * charrnn ({@link #checks_useNothingOfCharrnn}) and so close no cycle.
+     */
     @ArchTest
     static final ArchRule valueTypes_useNothingOfTheEngine = classes()
             .that(DescribedPredicate.describe("are plain value types the engine may use", ArchitectureTest::valueType))
-            .should().onlyDependOnClassesThat(DescribedPredicate.describe("are outside the engine",
-                    (JavaClass c) -> !inEngine(c)));
+            .should().onlyDependOnClassesThat(DescribedPredicate.describe("are outside the engine or in " + CHECKS,
+                    (JavaClass c) -> !inEngine(c) || c.getPackageName().equals(CHECKS)));
+
+    @ArchTest
+    static final ArchRule checks_useNothingOfCharrnn = classes()
+            .that().resideInAPackage(CHECKS)
+            .should().onlyDependOnClassesThat(DescribedPredicate.describe("are outside io.charrnn or in " + CHECKS,
+                    (JavaClass c) -> !c.getPackageName().startsWith("io.charrnn") || c.getPackageName().equals(CHECKS)));
 
     @ArchTest
     static final ArchRule engine_usesOnlyPlainValuesOfThePublicPackages = classes()
