@@ -3,6 +3,7 @@ package io.charrnn.diagnostics;
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
@@ -107,10 +108,7 @@ public final class Diagnostics {
         List<String> names = GateSaturation.gateNames(cell);
         Vocabulary v = requireBound(model);
         checkLayer(model, layer);
-        int[] codes = v.encode(text);
-        if (codes.length == 0) {
-            throw new IllegalArgumentException("text must have at least 1 character, got 0");
-        }
+        int[] codes = v.encode(Check.notEmpty("text", text));
         ModelEngine engine = ModelAccess.engine(model);
         double[][] a = new HiddenGradients(engine.layout(), engine.parameters()).gates(codes, layer);
         int h = model.config().hidden();
@@ -219,10 +217,7 @@ public final class Diagnostics {
      * @throws IllegalArgumentException if the length is out of range
      */
     public static double novelSubstringRatio(CharSequence sample, CharSequence training, int length) {
-        if (length < 1 || length > SubstringIndex.DEFAULT_MAX_LENGTH) {
-            throw new IllegalArgumentException("length must be in [1, " + SubstringIndex.DEFAULT_MAX_LENGTH + "], got "
-                    + length);
-        }
+        Check.inRange("length", length, 1, SubstringIndex.DEFAULT_MAX_LENGTH);
         return SubstringIndex.of(training, length).novelFraction(sample, length);
     }
 
@@ -232,8 +227,7 @@ public final class Diagnostics {
     }
 
     private static void checkLayer(RnnModel model, int layer) {
-        if (layer < 0 || layer >= model.config().layers()) {
-            throw new IllegalArgumentException("layer must be in [0, " + model.config().layers() + "), got " + layer);
-        }
+        Check.index("layer", layer, model.config().layers());
+
     }
 }

@@ -1,5 +1,6 @@
 package io.charrnn.diagnostics;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.internal.nd.NdRuntime;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,12 +27,9 @@ final class GemmPeak {
      * @throws IllegalArgumentException if n or repeats is below 1
      */
     public static double[] gflops(int n, int repeats) {
-        if (n < 1) {
-            throw new IllegalArgumentException("matrix size must be >= 1, got " + n);
-        }
-        if (repeats < 1) {
-            throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
-        }
+        Check.atLeast("matrix size", n, 1);
+        Check.atLeast("repeats", repeats, 1);
+
         NdRuntime.ensureInitialized();
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);

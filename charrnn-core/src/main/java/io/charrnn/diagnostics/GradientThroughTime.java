@@ -1,5 +1,6 @@
 package io.charrnn.diagnostics;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.CellType;
 
 /**
@@ -65,10 +66,8 @@ public final class GradientThroughTime {
     }
 
     private int check(int layer) {
-        if (layer < 0 || layer >= hidden.length) {
-            throw new IllegalArgumentException("layer must be in [0, " + hidden.length + "), got " + layer);
-        }
-        return layer;
+        return Check.index("layer", layer, hidden.length);
+
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.charrnn.diagnostics;
 
+import io.charrnn.internal.check.Check;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -50,9 +51,7 @@ public final class SubstringIndex {
      */
     public static SubstringIndex of(CharSequence training, int maxLength) {
         Objects.requireNonNull(training, "training");
-        if (maxLength < 1 || maxLength > MAX_LENGTH) {
-            throw new IllegalArgumentException("maxLength must be in [1, " + MAX_LENGTH + "], got " + maxLength);
-        }
+        Check.inRange("maxLength", maxLength, 1, MAX_LENGTH);
         int[] text = training.codePoints().toArray();
         return new SubstringIndex(text, sort(text, maxLength), maxLength);
     }
@@ -223,9 +222,8 @@ public final class SubstringIndex {
     }
 
     private void checkLength(int length) {
-        if (length < 1 || length > maxLength) {
-            throw new IllegalArgumentException("length must be in [1, " + maxLength + "], got " + length);
-        }
+        Check.inRange("length", length, 1, maxLength);
+
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.charrnn.eval;
 
+import io.charrnn.internal.check.Check;
+
 /**
  * How surprising one character of a text was to a model, given every character before it.
  *
@@ -17,12 +19,9 @@ public record CharacterSurprisal(long position, int codePoint, double probabilit
      * @throws IllegalArgumentException if the position is below 1 or the probability outside [0, 1]
      */
     public CharacterSurprisal {
-        if (position < 1) {
-            throw new IllegalArgumentException("position must be >= 1, got " + position);
-        }
-        if (!(probability >= 0 && probability <= 1)) {
-            throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
-        }
+        Check.atLeast("position", position, 1);
+        Check.probability("probability", probability);
+
     }
 
     /** @return the surprisal {@code -log2 p} in bits */

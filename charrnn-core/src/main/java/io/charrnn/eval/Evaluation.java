@@ -7,6 +7,7 @@ import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.cells.RnnStepper;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Probabilities;
 import io.charrnn.text.Corpus;
@@ -188,9 +189,8 @@ public final class Evaluation {
     public static List<NextCharacter> nextCharacters(RnnModel model, CharSequence prefix, int n) {
         Objects.requireNonNull(prefix, "prefix");
         Vocabulary v = requireBound(model);
-        if (n < 1) {
-            throw new IllegalArgumentException("n must be >= 1, got " + n);
-        }
+        Check.atLeast("n", n, 1);
+
         int[] codes = v.encode(prefix);
         if (codes.length == 0) {
             codes = new int[] {Math.max(v.indexOf('\n'), 0)};

@@ -1,5 +1,7 @@
 package io.charrnn.eval;
 
+import io.charrnn.internal.check.Check;
+
 /**
  * One candidate for the character after a prefix.
  *
@@ -13,9 +15,8 @@ public record NextCharacter(int codePoint, double probability) {
      * @throws IllegalArgumentException if the probability is outside [0, 1]
      */
     public NextCharacter {
-        if (!(probability >= 0 && probability <= 1)) {
-            throw new IllegalArgumentException("probability must be in [0, 1], got " + probability);
-        }
+        Check.probability("probability", probability);
+
     }
 
     @Override

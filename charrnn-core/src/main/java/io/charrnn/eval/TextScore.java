@@ -1,5 +1,7 @@
 package io.charrnn.eval;
 
+import io.charrnn.internal.check.Check;
+
 /**
  * How well a model predicts a text.
  *
@@ -13,12 +15,9 @@ public record TextScore(double totalNats, long characters) {
      * @throws IllegalArgumentException if the count is negative or the total is NaN
      */
     public TextScore {
-        if (characters < 0) {
-            throw new IllegalArgumentException("characters must be >= 0, got " + characters);
-        }
-        if (Double.isNaN(totalNats)) {
-            throw new IllegalArgumentException("totalNats must not be NaN");
-        }
+        Check.atLeast("characters", characters, 0);
+        Check.notNaN("totalNats", totalNats);
+
     }
 
     /** @return mean cross-entropy in nats per character (NaN if nothing was scored) */

@@ -1,5 +1,6 @@
 package io.charrnn.io;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.Activation;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
@@ -88,10 +89,9 @@ public final class PyTorchImport {
 
     /** The code points of one-character strings, checked: at least one, each one code point, distinct. */
     static int[] codePoints(List<String> characters) {
-        if (characters.isEmpty()) {
-            throw new IllegalArgumentException("characters must hold at least one character, got none");
-        }
-        int[] cps = new int[characters.size()];
+        Check.notEmpty("characters", characters.size());
+        int[] cps
+ = new int[characters.size()];
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < cps.length; i++) {
             String s = Objects.requireNonNull(characters.get(i), "characters[" + i + "]");

@@ -4,6 +4,7 @@ import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.NdKernel;
 import io.charrnn.internal.cells.NdRnnKernel;
 import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.check.Check;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -166,13 +167,10 @@ public final class GradientCheck {
 
     private static Report run(ModelConfig config, int vocabularySize, int sequenceLength, int batchSize, long seed,
                       int resetCode) {
-        if (vocabularySize < 2) {
-            throw new IllegalArgumentException("vocabularySize must be >= 2, got " + vocabularySize);
-        }
-        if (sequenceLength < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("sequenceLength and batchSize must be >= 1, got " + sequenceLength
-                    + " and " + batchSize);
-        }
+        Check.atLeast("vocabularySize", vocabularySize, 2);
+        Check.argument(sequenceLength >= 1 && batchSize >= 1, "sequenceLength and batchSize must be >= 1, got %s and %s",
+                sequenceLength, batchSize);
+
         ParameterLayout layout = new ParameterLayout(config, vocabularySize);
         SplittableRandom rng = new SplittableRandom(seed);
         int rows = sequenceLength * batchSize;

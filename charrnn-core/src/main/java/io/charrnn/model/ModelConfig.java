@@ -1,5 +1,6 @@
 package io.charrnn.model;
 
+import io.charrnn.internal.check.Check;
 import java.util.Objects;
 
 /**
@@ -63,15 +64,11 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
     // one check per field, shared with RnnModel.Builder's setters, so each rule has one wording
 
     static void checkHidden(int hidden) {
-        if (hidden <= 0 || hidden > MAX_SIZE) {
-            throw new IllegalArgumentException("hidden must be in [1, " + MAX_SIZE + "], got " + hidden);
-        }
+        Check.inRange("hidden", hidden, 1, MAX_SIZE);
     }
 
     static void checkLayers(int layers) {
-        if (layers < 1 || layers > MAX_LAYERS) {
-            throw new IllegalArgumentException("layers must be in [1, " + MAX_LAYERS + "], got " + layers);
-        }
+        Check.inRange("layers", layers, 1, MAX_LAYERS);
     }
 
     static void checkEmbedding(int embedding) {
@@ -82,22 +79,17 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
     }
 
     static void checkInitScale(double initScale) {
-        if (!(initScale > 0 && Double.isFinite(initScale))) {
-            throw new IllegalArgumentException("initScale must be finite and > 0, got " + initScale);
-        }
+        Check.positive("initScale", initScale);
     }
 
     static void checkForgetBias(double forgetBias) {
-        if (!Double.isFinite(forgetBias)) {
-            throw new IllegalArgumentException("forgetBias must be finite, got " + forgetBias);
-        }
+        Check.finite("forgetBias", forgetBias);
     }
 
     static void checkDropout(double dropout) {
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-        }
+        Check.fraction("dropout", dropout);
     }
+
 
     /** @return whether the input is a learned embedding rather than one-hot */
     public boolean hasEmbedding() {

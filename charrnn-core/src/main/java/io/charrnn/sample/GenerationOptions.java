@@ -1,5 +1,6 @@
 package io.charrnn.sample;
 
+import io.charrnn.internal.check.Check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -83,10 +84,7 @@ public final class GenerationOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder length(int length) {
-            if (length < 0) {
-                throw new IllegalArgumentException("length must be >= 0, got " + length);
-            }
-            this.length = length;
+            this.length = Check.atLeast("length", length, 0);
             return this;
         }
 
@@ -100,11 +98,8 @@ public final class GenerationOptions {
          * @throws IllegalArgumentException if empty
          */
         public Builder stop(String stop) {
-            Objects.requireNonNull(stop, "stop");
-            if (stop.isEmpty()) {
-                throw new IllegalArgumentException("stop must be a non-empty string, got \"\"");
-            }
-            stops.add(stop);
+            stops.add(Check.notEmpty("stop", Objects.requireNonNull(stop, "stop")));
+
             return this;
         }
 

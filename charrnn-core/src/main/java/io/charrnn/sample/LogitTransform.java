@@ -1,5 +1,6 @@
 package io.charrnn.sample;
 
+import io.charrnn.internal.check.Check;
 import java.util.Objects;
 
 /**
@@ -113,9 +114,7 @@ record Temperatures(double temperature) implements LogitTransform {
 /** Masks all but the k highest logits. */
 record TopK(int k) implements LogitTransform {
     TopK {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
+        Check.atLeast("k", k, 1);
     }
 
     @Override
@@ -201,13 +200,10 @@ record MinP(double p) implements LogitTransform {
 /** Lowers the logits of recently used characters. */
 record RepetitionPenalty(double penalty, int window) implements LogitTransform {
     RepetitionPenalty {
-        if (!(penalty >= 1 && Double.isFinite(penalty))) {
-            throw new IllegalArgumentException("penalty must be finite and >= 1, got " + penalty);
-        }
-        if (window < 1 || window > SamplingContext.MAX_HISTORY) {
-            throw new IllegalArgumentException("window must be in [1, " + SamplingContext.MAX_HISTORY
-                    + "] (the history a sampler keeps), got " + window);
-        }
+        Check.atLeast("penalty", penalty, 1.0);
+        Check.argument(window >= 1 && window <= SamplingContext.MAX_HISTORY,
+                "window must be in [1, %s] (the history a sampler keeps), got %s", SamplingContext.MAX_HISTORY, window);
+
     }
 
     @Override

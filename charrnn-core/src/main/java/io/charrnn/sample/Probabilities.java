@@ -1,6 +1,7 @@
 package io.charrnn.sample;
 
 import io.charrnn.internal.cells.FastExp;
+import io.charrnn.internal.check.Check;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -20,9 +21,7 @@ public final class Probabilities {
      */
     public static double[] softmax(float[] logits, double temperature) {
         Objects.requireNonNull(logits, "logits");
-        if (!(temperature > 0 && Double.isFinite(temperature))) {
-            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
-        }
+        Check.positive("temperature", temperature);
         int best = argmax(logits);
         double max = logits[best];
         if (max == Double.NEGATIVE_INFINITY) {
@@ -50,11 +49,9 @@ public final class Probabilities {
      * @throws IllegalArgumentException if there is none or one is NaN
      */
     public static int argmax(float[] logits) {
-        Objects.requireNonNull(logits, "logits");
-        if (logits.length == 0) {
-            throw new IllegalArgumentException("logits must have at least one entry, got none");
-        }
+        Check.notEmpty("logits", Objects.requireNonNull(logits, "logits").length);
         int best = 0;
+
         for (int i = 0; i < logits.length; i++) {
             if (Float.isNaN(logits[i])) {
                 throw new IllegalArgumentException("logits must not be NaN, got NaN at index " + i);
@@ -109,9 +106,7 @@ public final class Probabilities {
      */
     public static int drawFromLogits(float[] logits, double temperature, RandomGenerator rng) {
         Objects.requireNonNull(rng, "rng");
-        if (!(temperature > 0 && Double.isFinite(temperature))) {
-            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
-        }
+        Check.positive("temperature", temperature);
         int best = argmax(logits);
         float max = logits[best];
         if (max == Float.NEGATIVE_INFINITY) {

@@ -1,5 +1,6 @@
 package io.charrnn.sample;
 
+import io.charrnn.internal.check.Check;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -41,9 +42,8 @@ public final class SamplingContext {
     public static SamplingContext of(int... indices) {
         Objects.requireNonNull(indices, "indices");
         for (int i = 0; i < indices.length; i++) {
-            if (indices[i] < 0) {
-                throw new IllegalArgumentException("indices must be >= 0, got " + indices[i] + " at position " + i);
-            }
+            Check.argument(indices[i] >= 0, "indices must be >= 0, got %s at position %s", indices[i], i);
+
         }
         return new SamplingContext(indices.clone(), indices.length);
     }

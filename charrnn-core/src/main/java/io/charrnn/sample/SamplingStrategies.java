@@ -1,5 +1,6 @@
 package io.charrnn.sample;
 
+import io.charrnn.internal.check.Check;
 import java.util.Arrays;
 
 /** Shared checks and helpers of the built-in strategies and transforms. */
@@ -8,16 +9,13 @@ final class SamplingStrategies {
     }
 
     static void requireTemperature(double temperature) {
-        if (!(temperature > 0 && Double.isFinite(temperature))) {
-            throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
-        }
+        Check.positive("temperature", temperature);
     }
 
     static void requireFraction(String name, double p) {
-        if (!(p > 0 && p <= 1)) {
-            throw new IllegalArgumentException(name + " must be in (0, 1], got " + p);
-        }
+        Check.share(name, p);
     }
+
 
     /**
      * @return the indices of {@code logits}, highest logit first and ties in index order, each in

@@ -1,5 +1,6 @@
 package io.charrnn.text;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.internal.text.Codes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,9 +74,7 @@ public final class Corpus {
     public static Corpus of(CharSequence text, Vocabulary vocabulary) {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(vocabulary, "vocabulary");
-        if (text.length() == 0) {
-            throw new IllegalArgumentException("text must contain at least one character, got an empty text");
-        }
+        Check.notEmpty("text", text);
         return new Corpus(vocabulary, Codes.of(vocabulary.encode(text)), DEFAULT_VALIDATION, 0);
     }
 
@@ -194,18 +193,15 @@ public final class Corpus {
     public Corpus withSplit(double validation, double test) {
         checkFraction("validation", validation);
         checkFraction("test", test);
-        if (!(validation + test < 1)) {
-            throw new IllegalArgumentException("validation + test must be < 1 to leave text for training, got "
-                    + validation + " + " + test);
-        }
+        Check.argument(validation + test < 1, "validation + test must be < 1 to leave text for training, got %s + %s",
+                validation, test);
         return new Corpus(vocabulary, codes, validation, test);
     }
 
     private static void checkFraction(String name, double f) {
-        if (!(f >= 0 && f < 1)) {
-            throw new IllegalArgumentException(name + " fraction must be in [0, 1), got " + f);
-        }
+        Check.fraction(name + " fraction", f);
     }
+
 
     /** @return the vocabulary the text is encoded with */
     public Vocabulary vocabulary() {

@@ -1,5 +1,6 @@
 package io.charrnn.text;
 
+import io.charrnn.internal.check.Check;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -42,10 +43,7 @@ public final class Vocabulary {
      * @throws IllegalArgumentException if the text is empty
      */
     public static Vocabulary fromText(CharSequence text) {
-        Objects.requireNonNull(text, "text");
-        if (text.length() == 0) {
-            throw new IllegalArgumentException("text must contain at least one character, got an empty text");
-        }
+        Check.notEmpty("text", Objects.requireNonNull(text, "text"));
         return new Vocabulary(text.codePoints().distinct().sorted().toArray(), -1);
     }
 
@@ -57,14 +55,10 @@ public final class Vocabulary {
      * @throws IllegalArgumentException if none is given or one is not a valid code point
      */
     public static Vocabulary of(int... codePoints) {
-        Objects.requireNonNull(codePoints, "codePoints");
-        if (codePoints.length == 0) {
-            throw new IllegalArgumentException("a vocabulary needs at least one code point, got none");
-        }
+        Check.notEmpty("codePoints", Objects.requireNonNull(codePoints, "codePoints").length);
         for (int cp : codePoints) {
             if (!Character.isValidCodePoint(cp)) {
-                throw new IllegalArgumentException(
-                        "code points must lie in [0, 0x10FFFF], got " + cp);
+                Check.argument(false, "code points must be in [0, 0x10FFFF], got %s", cp);
             }
         }
         return new Vocabulary(Arrays.stream(codePoints).distinct().sorted().toArray(), -1);
@@ -121,11 +115,8 @@ public final class Vocabulary {
      * @throws IllegalArgumentException if the index is out of range
      */
     public int codePointAt(int index) {
-        if (index < 0 || index >= codePoints.length) {
-            throw new IllegalArgumentException(
-                    "index must be in [0, " + codePoints.length + "), got " + index);
-        }
-        return codePoints[index];
+        return codePoints[Check.index("index", index, codePoints.length)];
+
     }
 
     /** @return a fresh copy of the code points, sorted */

@@ -1,5 +1,7 @@
 package io.charrnn.train;
 
+import io.charrnn.internal.check.Check;
+
 /**
  * How gradients become weight updates. A closed set of immutable values; the moments they need
  * are created fresh for every training run.
@@ -26,9 +28,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
          */
         public Sgd {
             checkRate(learningRate);
-            if (!(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-            }
+            Check.fraction("momentum", momentum);
         }
     }
 
@@ -70,9 +70,7 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
          */
         public RmsProp {
             checkRate(learningRate);
-            if (!(decay >= 0 && decay < 1)) {
-                throw new IllegalArgumentException("decay must be in [0, 1), got " + decay);
-            }
+            Check.fraction("decay", decay);
             checkEpsilon(epsilon);
         }
     }
@@ -97,12 +95,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
          */
         public Adam {
             checkRate(learningRate);
-            if (!(beta1 >= 0 && beta1 < 1)) {
-                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
-            }
-            if (!(beta2 >= 0 && beta2 < 1)) {
-                throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
-            }
+            Check.fraction("beta1", beta1);
+            Check.fraction("beta2", beta2);
             checkEpsilon(epsilon);
         }
     }
@@ -154,14 +148,11 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
     }
 
     private static void checkRate(double learningRate) {
-        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
-        }
+        Check.positive("learningRate", learningRate);
     }
 
     private static void checkEpsilon(double epsilon) {
-        if (!(epsilon > 0 && Double.isFinite(epsilon))) {
-            throw new IllegalArgumentException("epsilon must be finite and > 0, got " + epsilon);
-        }
+        Check.positive("epsilon", epsilon);
     }
+
 }

@@ -95,7 +95,8 @@ class ConfigurationSweepTest {
         a.add(bad("startEpoch", "must be >= 1", "got 0", () -> LearningRateSchedule.exponentialDecay(0.5, 0)));
         // GenerationOptions
         a.add(bad("length", "must be >= 0", "got -1", () -> GenerationOptions.builder().length(-1)));
-        a.add(bad("stop", "must be a non-empty string", "got \"\"", () -> GenerationOptions.builder().stop("")));
+        a.add(bad("stop", "must contain at least one character", "got an empty text",
+                () -> GenerationOptions.builder().stop("")));
         // strategies and transforms
         for (double t : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             a.add(bad("temperature", "must be finite and > 0", "got " + t, () -> SamplingStrategy.temperature(t)));
@@ -113,7 +114,8 @@ class ConfigurationSweepTest {
         // text
         a.add(bad("validation fraction", "must be in [0, 1)", "got 1.0", () -> Corpus.of("abc").withSplit(1, 0)));
         a.add(bad("test fraction", "must be in [0, 1)", "got -0.1", () -> Corpus.of("abc").withSplit(0, -0.1)));
-        a.add(bad("code points", "must lie in [0, 0x10FFFF]", "got -1", () -> Vocabulary.of(-1)));
+        a.add(bad("code points", "must be in [0, 0x10FFFF]", "got -1", () -> Vocabulary.of(-1)));
+
         a.add(bad("replacement", "must be in the vocabulary", "'?' (U+003F)", () -> v.withReplacement('?')));
         return a.stream();
     }

@@ -99,7 +99,7 @@ class GateSaturationTest {
                 () -> Diagnostics.gateSaturation(lstm, "To", 2)).getMessage());
         assertEquals("layer must be in [0, 2), got -1", assertThrows(IllegalArgumentException.class,
                 () -> Diagnostics.gateSaturation(lstm, "To", -1)).getMessage());
-        assertEquals("text must have at least 1 character, got 0", assertThrows(IllegalArgumentException.class,
+        assertEquals("text must contain at least one character, got an empty text", assertThrows(IllegalArgumentException.class,
                 () -> Diagnostics.gateSaturation(lstm, "", 0)).getMessage());
         assertEquals(assertThrows(IllegalArgumentException.class, () -> Diagnostics.hiddenStates(lstm, "To be!", 0))
                 .getMessage(), assertThrows(IllegalArgumentException.class,

@@ -183,7 +183,8 @@ class GenerationTest {
     void options_validateEagerly() {
         assertEquals("length must be >= 0, got -3", assertThrows(IllegalArgumentException.class,
                 () -> GenerationOptions.builder().length(-3)).getMessage());
-        assertEquals("stop must be a non-empty string, got \"\"", assertThrows(IllegalArgumentException.class,
+        assertEquals("stop must contain at least one character, got an empty text",
+ assertThrows(IllegalArgumentException.class,
                 () -> GenerationOptions.builder().stop("")).getMessage());
         assertThrows(NullPointerException.class, () -> GenerationOptions.builder().stopWhen(null));
         assertEquals(List.of("a", "b"), GenerationOptions.builder().stop("a").stop("b").build().stops());

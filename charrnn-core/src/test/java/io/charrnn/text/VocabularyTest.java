@@ -167,17 +167,17 @@ class VocabularyTest {
     @Test
     void of_noCodePoints_isRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Vocabulary.of());
-        assertEquals("a vocabulary needs at least one code point, got none", e.getMessage());
+        assertEquals("codePoints must have at least one entry, got none", e.getMessage());
     }
 
     @Test
     void of_invalidCodePoint_isRejectedWithItsValue() {
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> Vocabulary.of('a', -1));
-        assertEquals("code points must lie in [0, 0x10FFFF], got -1", negative.getMessage());
+        assertEquals("code points must be in [0, 0x10FFFF], got -1", negative.getMessage());
 
         IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
                 () -> Vocabulary.of(0x110000));
-        assertTrue(tooLarge.getMessage().startsWith("code points must lie in [0, 0x10FFFF], got "),
+        assertTrue(tooLarge.getMessage().startsWith("code points must be in [0, 0x10FFFF], got "),
                 tooLarge.getMessage());
         assertTrue(tooLarge.getMessage().endsWith(String.valueOf(0x110000)), tooLarge.getMessage());
     }

@@ -2,6 +2,7 @@ package io.charrnn.internal.nd;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.charrnn.internal.check.Check;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,9 +164,8 @@ public final class NdRuntime {
             throw new IllegalArgumentException("system property charrnn.omp.threads must be a positive integer or "
                     + "'default', got '" + property + "'", e);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("system property charrnn.omp.threads must be >= 1, got " + threads);
-        }
+        Check.atLeast("system property charrnn.omp.threads", threads, 1);
+
         if (!isCpuBackend()) {
             return; // the OpenMP fight is a CPU-backend matter
         }
