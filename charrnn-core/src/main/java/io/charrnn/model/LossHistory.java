@@ -1,18 +1,21 @@
 package io.charrnn.model;
 
+import io.charrnn.internal.check.Check;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The loss curve of the training that produced a model: every optimizer step's mean training
- * loss, its smoothed value and every validation pass, all in nats per character. A trainer puts
- * it in the model's {@link TrainingInfo}, and model files keep it, so a saved model can still draw
- * its loss curve.
+ * A loss curve: every optimizer step's mean training loss, its smoothed value and every validation
+ * pass, all in nats per character. It is the one history type of charrnn: a training run returns
+ * its curve ({@code TrainingResult.history()}), the trainer puts the same curve into the trained
+ * model's {@link TrainingInfo}, and model files keep it, so a saved model can still draw its loss
+ * curve.
  *
- * <p>Step numbers count every step the model was trained for: entry {@code i} of
- * {@link #losses()} is step {@code firstStep() + i}. Immutable and thread-safe; the array
- * accessors return copies; equal curves are {@link #equals equal}.
+ * <p>Entry {@code i} of {@link #losses()} is step {@code firstStep() + i}. In a model's
+ * {@link TrainingInfo} steps count every step the model was trained for; in a run's result they
+ * count the run's steps. Immutable and thread-safe; the array accessors return copies; equal curves
+ * are {@link #equals equal}.
  */
 public final class LossHistory {
     private static final LossHistory EMPTY = new LossHistory(1, new float[0], new float[0], List.of());
@@ -30,12 +33,8 @@ public final class LossHistory {
          * @throws IllegalArgumentException if the step is below 1 or the loss is not finite
          */
         public Validation {
-            if (step < 1) {
-                throw new IllegalArgumentException("validation step must be >= 1, got " + step);
-            }
-            if (!Double.isFinite(loss)) {
-                throw new IllegalArgumentException("validation loss must be finite, got " + loss);
-            }
+            Check.atLeast("validation step", step, 1L);
+            Check.finite("validation loss", loss);
         }
 
         /** @return the loss in bits per character */
@@ -74,21 +73,15 @@ public final class LossHistory {
         Objects.requireNonNull(losses, "losses");
         Objects.requireNonNull(smoothLosses, "smoothLosses");
         Objects.requireNonNull(validations, "validations");
-        if (firstStep < 1) {
-            throw new IllegalArgumentException("firstStep must be >= 1, got " + firstStep);
-        }
-        if (losses.length != smoothLosses.length) {
-            throw new IllegalArgumentException("losses and smoothLosses must have the same length, got "
-                    + losses.length + " and " + smoothLosses.length);
-        }
-        requireFinite(losses, "losses");
-        requireFinite(smoothLosses, "smoothLosses");
+        Check.atLeast("firstStep", firstStep, 1L);
+        Check.argument(losses.length == smoothLosses.length,
+                "losses and smoothLosses must have the same length, got %s and %s", losses.length, smoothLosses.length);
+        Check.allFinite("losses", losses);
+        Check.allFinite("smoothLosses", smoothLosses);
         List<Validation> v = List.copyOf(validations);
         for (int i = 1; i < v.size(); i++) {
-            if (v.get(i).step() < v.get(i - 1).step()) {
-                throw new IllegalArgumentException("validation steps must not decrease, got " + v.get(i).step()
-                        + " after " + v.get(i - 1).step());
-            }
+            Check.argument(v.get(i).step() >= v.get(i - 1).step(), "validation steps must not decrease, got %s after %s",
+                    v.get(i).step(), v.get(i - 1).step());
         }
         if (losses.length == 0 && v.isEmpty() && firstStep == 1) {
             return EMPTY;
@@ -96,13 +89,6 @@ public final class LossHistory {
         return new LossHistory(firstStep, losses.clone(), smoothLosses.clone(), v);
     }
 
-    private static void requireFinite(float[] values, String name) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw new IllegalArgumentException(name + " must be finite, got " + values[i] + " at index " + i);
-            }
-        }
-    }
 
     /** @return whether it holds no step and no validation */
     public boolean isEmpty() {
@@ -144,9 +130,7 @@ public final class LossHistory {
      * @return the same curve with its step numbers moved on by {@code steps}
      */
     public LossHistory shifted(long steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-        }
+        Check.atLeast("steps", steps, 0L);
         if (steps == 0) {
             return this;
         }
@@ -170,10 +154,9 @@ public final class LossHistory {
         if (isEmpty()) {
             return later;
         }
-        if (later.firstStep != lastStep() + 1) {
-            throw new IllegalArgumentException("the later curve must start at step " + (lastStep() + 1) + ", got "
-                    + later.firstStep);
-        }
+        Check.argument(later.firstStep == lastStep() + 1, "the later curve must start at step %s, got %s",
+                lastStep() + 1, later.firstStep);
+
         float[] l = Arrays.copyOf(losses, losses.length + later.losses.length);
         System.arraycopy(later.losses, 0, l, losses.length, later.losses.length);
         float[] s = Arrays.copyOf(smoothLosses, smoothLosses.length + later.smoothLosses.length);

@@ -1,5 +1,6 @@
 package io.charrnn.model;
 
+import io.charrnn.internal.check.Check;
 import java.util.Objects;
 
 /**
@@ -30,9 +31,9 @@ public record TrainingInfo(long steps, long characters, double loss, double vali
     public TrainingInfo {
         Objects.requireNonNull(trainer, "trainer");
         Objects.requireNonNull(history, "history");
-        if (steps < 0 || characters < 0) {
-            throw new IllegalArgumentException("steps and characters must be >= 0, got " + steps + " and " + characters);
-        }
+        Check.argument(steps >= 0 && characters >= 0, "steps and characters must be >= 0, got %s and %s", steps,
+                characters);
+
     }
 
     /**

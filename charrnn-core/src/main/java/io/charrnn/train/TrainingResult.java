@@ -1,5 +1,6 @@
 package io.charrnn.train;
 
+import io.charrnn.model.LossHistory;
 import io.charrnn.model.RnnModel;
 import java.time.Duration;
 import java.util.OptionalDouble;
@@ -18,7 +19,11 @@ import java.util.OptionalDouble;
  *     empty if the corpus has no validation text
  * @param elapsed wall-clock time of this call
  * @param charactersPerSecond training characters processed per second in this call
- * @param history every step's loss and every validation pass
+ * @param history every step's loss and every validation pass, numbered by this run's step counter
+ *     (a resumed run's includes the steps before the checkpoint); {@code model}'s
+ *     {@link io.charrnn.model.TrainingInfo#history()} holds the same curve numbered from the model's
+ *     first step. For a validation pass's epoch and whether it was the best so far, use
+ *     {@link TrainingListener#onValidation}
  * @param stopReason why the run ended
  * @param modelStep the step after which {@code model}'s weights were taken: {@code steps}, or the
  *     step of the best validation pass when the model holds its weights
@@ -27,7 +32,8 @@ import java.util.OptionalDouble;
  */
 public record TrainingResult(RnnModel model, long steps, int epochs, double loss, double smoothLoss,
                              OptionalDouble validationLoss, Duration elapsed, double charactersPerSecond,
-                             TrainingHistory history, StopReason stopReason,
+                             LossHistory history, StopReason stopReason,
+
                              long modelStep, OptionalDouble lastValidationLoss) {
     /** @return whether early stopping ended the run ({@link StopReason#EARLY_STOPPING}) */
     public boolean stoppedEarly() {

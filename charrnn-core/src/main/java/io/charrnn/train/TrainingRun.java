@@ -7,6 +7,7 @@ import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.internal.text.Codes;
+import io.charrnn.model.LossHistory;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
@@ -51,8 +52,8 @@ final class TrainingRun {
     private float[] pendingState; // hidden state to restore into the kernel (resume)
     private final long historyFirstStep;
     private final long stepAtStart; // the step counter's value when this call began
-    private final TrainingHistory.Floats losses = new TrainingHistory.Floats();
-    private final TrainingHistory.Floats smoothLosses = new TrainingHistory.Floats();
+    private final RunCurve.Floats losses = new RunCurve.Floats();
+    private final RunCurve.Floats smoothLosses = new RunCurve.Floats();
     private final List<ValidationSummary> validations = new ArrayList<>();
     private final List<Path> checkpoints = new ArrayList<>();
 
@@ -218,9 +219,10 @@ final class TrainingRun {
                 && bestLoss < lastValidation.getAsDouble();
         float[] finalParams = useBest ? bestParams : params;
         OptionalDouble validation = useBest ? OptionalDouble.of(bestLoss) : lastValidation;
-        TrainingHistory history = new TrainingHistory(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
+        LossHistory history = RunCurve.history(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                 validations);
-        RnnModel trained = TrainingHistory.attach(history, snapshot(finalParams, validation.orElse(Double.NaN)), start,
+        RnnModel trained = RunCurve.attach(history,
+ snapshot(finalParams, validation.orElse(Double.NaN)), start,
                 step);
         double cps = (step - firstStep) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason,

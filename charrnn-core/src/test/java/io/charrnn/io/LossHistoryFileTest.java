@@ -46,7 +46,7 @@ class LossHistoryFileTest {
         TrainingResult r = trainer(25).train(RnnModel.builder().hidden(8).build(), CORPUS);
         LossHistory curve = r.model().trainingInfo().orElseThrow().history();
 
-        assertEquals(r.history().lossHistory(), curve);
+        assertEquals(r.history(), curve);
         assertEquals(1, curve.firstStep());
         assertEquals(25, curve.size());
         assertArrayEquals(r.history().losses(), curve.losses());

@@ -179,7 +179,22 @@ public final class Check {
      * @throws IllegalArgumentException {@code "name must be finite, got value at index i"} for the
      *     first NaN or infinite entry
      */
+    public static float[] allFinite(String name, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + " must be finite, got " + values[i] + " at index " + i);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * @return {@code values}
+     * @throws IllegalArgumentException {@code "name must be finite, got value at index i"} for the
+     *     first NaN or infinite entry
+     */
     public static double[] allFinite(String name, double[] values) {
+
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 throw new IllegalArgumentException(name + " must be finite, got " + values[i] + " at index " + i);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.charrnn.internal.check.Check;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -69,12 +70,17 @@ class CheckTest {
                 () -> Check.noNaN("logits", new float[] {0f, Float.NEGATIVE_INFINITY, Float.NaN, Float.NaN}));
         assertRejected("losses must be finite, got Infinity at index 1",
                 () -> Check.allFinite("losses", new double[] {1, Double.POSITIVE_INFINITY, Double.NaN}));
+        assertRejected("losses must be finite, got NaN at index 0",
+                () -> Check.allFinite("losses", new float[] {Float.NaN, 1f}));
 
         assertEquals(Double.POSITIVE_INFINITY, Check.notNaN("totalNats", Double.POSITIVE_INFINITY));
         float[] logits = {Float.NEGATIVE_INFINITY, 2f};
         assertSame(logits, Check.noNaN("logits", logits));
         double[] losses = {1, 2};
         assertSame(losses, Check.allFinite("losses", losses));
+        float[] smooth = {1f, -2f};
+        assertSame(smooth, Check.allFinite("smoothLosses", smooth));
+
     }
 
     @Test

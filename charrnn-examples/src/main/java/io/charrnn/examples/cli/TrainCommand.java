@@ -2,6 +2,7 @@ package io.charrnn.examples.cli;
 
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
+import io.charrnn.model.LossHistory;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
@@ -15,7 +16,6 @@ import io.charrnn.train.TrainingControl;
 import io.charrnn.train.TrainingDivergedException;
 import io.charrnn.train.TrainingListener;
 import io.charrnn.train.TrainingResult;
-import io.charrnn.train.ValidationSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -380,8 +380,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "(the last step's, %,d, had %.4f nats/char; --keep last saves those)", result.modelStep(),
                     result.steps(), last);
         }
-        Optional<ValidationSummary> best = result.history().validations().stream()
-                .min(Comparator.comparingDouble(ValidationSummary::loss));
+        Optional<LossHistory.Validation> best = result.history().validations().stream()
+                .min(Comparator.comparingDouble(LossHistory.Validation::loss));
         if (best.isPresent() && best.get().loss() < last) { // --keep last
             return String.format(Locale.ROOT, ", after the last step (step %,d had the best validation, %.4f nats/char; "
                     + "--keep best saves those)", best.get().step(), best.get().loss());
