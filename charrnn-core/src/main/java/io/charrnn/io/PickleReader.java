@@ -1,5 +1,10 @@
 package io.charrnn.io;
 
+import static io.charrnn.io.PickleValues.NONE;
+import static io.charrnn.io.PickleValues.describe;
+import static io.charrnn.io.PickleValues.hashable;
+
+import io.charrnn.io.PickleValues.PyTuple;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,55 +19,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A restricted unpickler for the {@code data.pkl} of a {@code torch.save}d state dict: PyTorch's
  * {@code weights_only=True} stance in Java. It interprets the pickle opcodes that build plain values
  * (None, booleans, integers, floats, strings, bytes), tuples, lists and dicts, and calls exactly
- * these globals: {@code collections.OrderedDict} (with no arguments), {@code
- * torch._utils._rebuild_tensor_v2} and {@code torch._utils._rebuild_parameter} (which give a {@link
- * TensorRef}), and the {@code torch.*Storage} classes only as the type in a persistent storage id.
- * Any other global, and any opcode that would create or call anything else ({@code INST}, {@code
- * OBJ}, {@code NEWOBJ}, extension codes, text-mode persistent ids), is refused with a {@link
+ * the globals {@link TorchGlobals} allows: {@code collections.OrderedDict} (with no arguments),
+ * {@code torch._utils._rebuild_tensor_v2} and {@code torch._utils._rebuild_parameter} (which give a
+ * tensor), and the {@code torch.*Storage} classes only as the type in a persistent storage id. Any
+ * other global, and any opcode that would create or call anything else ({@code INST}, {@code OBJ},
+ * {@code NEWOBJ}, extension codes, text-mode persistent ids), is refused with a {@link
  * ModelFormatException} before anything is created: loading a file never runs code.
  *
- * <p>Values: Python {@code None} is {@link #NONE}, booleans {@code Boolean}, integers {@code Long}
- * (or {@code BigInteger} past 64 bits), floats {@code Double}, strings {@code String}, bytes
- * {@code byte[]}, tuples {@link PyTuple}, lists {@code List}, dicts (and OrderedDicts) {@code
- * LinkedHashMap}.
+ * <p>The values it builds are described in {@link PickleValues}.
  */
+
 final class PickleReader {
-    /** Python's None. */
-    static final Object NONE = new Object() {
-        @Override
-        public String toString() {
-            return "None";
-        }
-    };
-
-    /** A tuple: immutable, compared by value, so it can be a dict key. */
-    record PyTuple(List<Object> items) {
-    }
-
-    /** An allowed global, as pushed by {@code GLOBAL}. */
-    record PyGlobal(String module, String name) {
-        @Override
-        public String toString() {
-            return module + "." + name;
-        }
-    }
-
-    /** A tensor storage named by a persistent id: the entry {@code data/<key>} of the archive. */
-    record StorageRef(TorchDtype dtype, String key, long elements) {
-    }
-
-    /** A tensor: a strided view of a storage, as {@code _rebuild_tensor_v2} describes it. */
-    record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {
-    }
-
-    private static final Set<String> CALLABLE = Set.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
-            "torch._utils._rebuild_parameter");
     private static final Object MARK = new Object();
     private static final int MAX_DEPTH = 1 << 20;
 
@@ -71,6 +43,7 @@ final class PickleReader {
     private final List<Object> stack = new ArrayList<>();
     private final Deque<Integer> marks = new ArrayDeque<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    private final TorchGlobals torch = new TorchGlobals(this::error);
 
     private PickleReader(String source, byte[] pickle) {
         this.source = source;
@@ -181,19 +154,19 @@ final class PickleReader {
                 case 0x94 -> memo.put((long) memo.size(), peek()); // MEMOIZE
                 case 'h' -> push(memo(in.get() & 0xff)); // BINGET
                 case 'j' -> push(memo(in.getInt() & 0xffffffffL)); // LONG_BINGET
-                case 'c' -> push(global(line(), line())); // GLOBAL
+                case 'c' -> push(torch.global(line(), line())); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop();
                     Object module = pop();
                     if (!(module instanceof String m) || !(name instanceof String n)) {
                         throw error("expected STACK_GLOBAL's module and name to be strings");
                     }
-                    push(global(m, n));
+                    push(torch.global(m, n));
                 }
-                case 'Q' -> push(persistent(pop())); // BINPERSID
+                case 'Q' -> push(torch.persistent(pop())); // BINPERSID
                 case 'R' -> { // REDUCE
                     Object args = pop();
-                    push(call(pop(), args));
+                    push(torch.call(pop(), args));
                 }
                 case 'b' -> { // BUILD: OrderedDict's state (its _metadata), which a state dict needs not
                     Object state = pop();
@@ -324,80 +297,6 @@ final class PickleReader {
         return new PyTuple(List.of(items));
     }
 
-    private PyGlobal global(String module, String name) throws ModelFormatException {
-        PyGlobal g = new PyGlobal(module, name);
-        if (CALLABLE.contains(g.toString()) || module.equals("torch") && TorchDtype.ofStorage(name) != null) {
-            return g;
-        }
-        String hint = module.equals("__main__") || !module.startsWith("torch") && !module.equals("collections")
-                ? "; is this a whole pickled model? Save model.state_dict() instead" : "";
-        throw error("refused the global " + g + ": a state dict may only use collections.OrderedDict, "
-                + "torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter and the torch.*Storage types"
-                + hint);
-    }
-
-    private StorageRef persistent(Object pid) throws ModelFormatException {
-        if (pid instanceof PyTuple t && t.items().size() == 5 && "storage".equals(t.items().get(0))
-                && t.items().get(1) instanceof PyGlobal type && TorchDtype.ofStorage(type.name()) != null
-                && type.module().equals("torch") && t.items().get(2) instanceof String key
-                && t.items().get(3) instanceof String && t.items().get(4) instanceof Long elements) {
-            if (elements < 0 || !key.matches("[A-Za-z0-9_]{1,64}")) {
-                throw error("expected a storage key of letters and digits and a count >= 0, found '"
-                        + key + "' and " + elements);
-            }
-            return new StorageRef(TorchDtype.ofStorage(type.name()), key, elements);
-        }
-        throw error("expected a persistent id ('storage', torch.<Type>Storage, key, location, size), found "
-                + describe(pid));
-    }
-
-    private Object call(Object callable, Object args) throws ModelFormatException {
-        if (!(callable instanceof PyGlobal g) || !CALLABLE.contains(g.toString())) {
-            throw error("refused to call " + describe(callable) + ": only collections.OrderedDict and "
-                    + "torch._utils._rebuild_tensor_v2 / _rebuild_parameter are called");
-        }
-        if (!(args instanceof PyTuple t)) {
-            throw error("expected a tuple of arguments for " + g + ", found " + describe(args));
-        }
-        List<Object> a = t.items();
-        switch (g.name()) {
-            case "OrderedDict" -> {
-                if (!a.isEmpty()) {
-                    throw error("expected collections.OrderedDict() without arguments, found " + a.size());
-                }
-                return new LinkedHashMap<>();
-            }
-            case "_rebuild_parameter" -> {
-                if (a.size() != 3 || !(a.get(0) instanceof TensorRef data)) {
-                    throw error("expected _rebuild_parameter(tensor, requires_grad, hooks), found " + describe(args));
-                }
-                return data;
-            }
-            default -> {
-                if (a.size() < 4 || !(a.get(0) instanceof StorageRef storage) || !(a.get(1) instanceof Long offset)) {
-                    throw error("expected _rebuild_tensor_v2(storage, offset, size, stride, ...), found "
-                            + describe(args));
-                }
-                return new TensorRef(storage, offset, longs(a.get(2), "size"), longs(a.get(3), "stride"));
-            }
-        }
-    }
-
-    private long[] longs(Object o, String what) throws ModelFormatException {
-        if (o instanceof PyTuple t && t.items().size() <= 32) {
-            long[] out = new long[t.items().size()];
-            for (int i = 0; i < out.length; i++) {
-                if (!(t.items().get(i) instanceof Long v)) {
-                    throw error("expected the tensor's " + what + " to be a tuple of 64-bit integers, found "
-                            + describe(o));
-                }
-                out[i] = v;
-            }
-            return out;
-        }
-        throw error("expected the tensor's " + what + " to be a tuple of at most 32 integers, found " + describe(o));
-    }
-
     private List<Object> list(Object o, String op) throws ModelFormatException {
         if (o instanceof List<?>) {
             @SuppressWarnings("unchecked")
@@ -427,43 +326,5 @@ final class PickleReader {
             }
             dict.put(k, items.get(i + 1));
         }
-    }
-
-    /** Keys must hash without recursion: plain values and shallow tuples of them (a list may contain itself). */
-    private static boolean hashable(Object k, int depth) {
-        if (k instanceof PyTuple t) {
-            return depth < 8 && t.items().stream().allMatch(x -> hashable(x, depth + 1));
-        }
-        return k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Double
-                || k instanceof Boolean || k == NONE;
-    }
-
-    /** @return a short description of a value for messages */
-    static String describe(Object o) {
-        if (o instanceof String s) {
-            return "'" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
-        }
-        if (o instanceof PyTuple t) {
-            return "a tuple of " + t.items().size();
-        }
-        if (o instanceof List<?> l) {
-            return "a list of " + l.size();
-        }
-        if (o instanceof Map<?, ?> m) {
-            return "a dict of " + m.size();
-        }
-        if (o instanceof TensorRef) {
-            return "a tensor";
-        }
-        if (o instanceof StorageRef) {
-            return "a storage";
-        }
-        if (o instanceof PyGlobal g) {
-            return g.toString();
-        }
-        if (o instanceof byte[] b) {
-            return "bytes of length " + b.length;
-        }
-        return String.valueOf(o);
     }
 }

@@ -1,7 +1,7 @@
 package io.charrnn.io;
 
-import io.charrnn.io.PickleReader.StorageRef;
-import io.charrnn.io.PickleReader.TensorRef;
+import io.charrnn.io.PickleValues.StorageRef;
+import io.charrnn.io.PickleValues.TensorRef;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +136,7 @@ final class PtArchive {
     private static Map<String, TensorRef> stateDict(Path file, Object root) throws ModelFormatException {
         if (!(root instanceof Map<?, ?> top)) {
             throw new ModelFormatException(file + ": expected a pickled dict of tensors (a state dict), found "
-                    + PickleReader.describe(root));
+                    + PickleValues.describe(root));
         }
         if (!top.isEmpty() && top.values().stream().allMatch(v -> v instanceof TensorRef)) {
             return tensors(file, top);
@@ -148,7 +148,7 @@ final class PtArchive {
             }
         }
         List<String> notTensors = top.entrySet().stream().filter(e -> !(e.getValue() instanceof TensorRef))
-                .map(e -> PickleReader.describe(e.getKey()) + ": " + PickleReader.describe(e.getValue()))
+                .map(e -> PickleValues.describe(e.getKey()) + ": " + PickleValues.describe(e.getValue()))
                 .limit(5).toList();
         throw new ModelFormatException(file + ": expected a dict of tensors (a state dict), or one under "
                 + "\"state_dict\", \"model_state_dict\" or \"model\"; found " + (top.isEmpty() ? "an empty dict"
@@ -160,7 +160,7 @@ final class PtArchive {
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             if (!(e.getKey() instanceof String name)) {
                 throw new ModelFormatException(file + ": expected the state dict's keys to be strings, found "
-                        + PickleReader.describe(e.getKey()));
+                        + PickleValues.describe(e.getKey()));
             }
             out.put(name, (TensorRef) e.getValue());
         }

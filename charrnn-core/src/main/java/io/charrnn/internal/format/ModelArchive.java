@@ -1,13 +1,7 @@
 package io.charrnn.internal.format;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonWriter;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.io.ModelFormatException;
 import io.charrnn.model.LossHistory;
@@ -16,7 +10,6 @@ import io.charrnn.model.TrainingInfo;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -71,7 +64,6 @@ public final class ModelArchive {
     static final int MAX_NAME_LENGTH = 200;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*");
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
-    private static final Gson GSON = new Gson();
 
     /**
      * A model as a file holds it.
@@ -166,7 +158,7 @@ public final class ModelArchive {
             shapes.put(t.name(), t.shape());
             weights.put(t.name(), Arrays.copyOfRange(model.parameters(), t.offset(), t.offset() + t.size()));
         }
-        byte[] description = description(model, shapes, json.keySet(), arrays);
+        byte[] description = DescriptionJson.of(model, shapes, json.keySet(), arrays);
         LossHistory history = info == null ? LossHistory.empty() : info.history();
         AtomicFiles.checkTarget(target);
         AtomicFiles.write(target, out -> {
@@ -250,126 +242,10 @@ public final class ModelArchive {
 
     private static byte[] serialise(JsonObject o, String name) {
         try {
-            return json(o);
+            return DescriptionJson.json(o);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " must hold only values JSON can represent: " + e.getMessage(), e);
         }
-    }
-
-    /** Pretty, strict JSON (NaN and infinities refused with IllegalArgumentException), ending with a newline. */
-    private static byte[] json(JsonElement e) {
-        StringWriter text = new StringWriter();
-        try {
-            JsonWriter writer = new JsonWriter(text);
-            writer.setStrictness(Strictness.STRICT);
-            writer.setIndent("  ");
-            writer.setSerializeNulls(true);
-            writer.setHtmlSafe(false);
-            GSON.getAdapter(JsonElement.class).write(writer, e);
-            writer.flush();
-        } catch (IOException ex) {
-            throw new IllegalStateException("internal error: a StringWriter threw " + ex, ex);
-        }
-        return (text + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] description(Stored model, Map<String, int[]> shapes, Iterable<String> jsonNames,
-                                      Map<String, float[]> arrays) {
-        ModelConfig config = model.config();
-        Vocabulary vocabulary = model.vocabulary();
-        JsonObject root = new JsonObject();
-        root.addProperty("magic", MAGIC);
-        root.addProperty("formatVersion", CURRENT_VERSION);
-        root.addProperty("libraryVersion", libraryVersion());
-        JsonObject c = new JsonObject();
-        c.addProperty("cell", config.cell().name());
-        c.addProperty("activation", config.activation().name());
-        c.addProperty("hidden", config.hidden());
-        c.addProperty("layers", config.layers());
-        c.addProperty("embedding", config.embedding());
-        c.addProperty("initScale", config.initScale());
-        c.addProperty("seed", config.seed());
-        c.addProperty("dropout", config.dropout());
-        c.addProperty("forgetBias", config.forgetBias());
-        root.add("config", c);
-        JsonArray codePoints = new JsonArray();
-        for (int cp : vocabulary.codePoints()) {
-            codePoints.add(cp);
-        }
-        root.add("vocabulary", codePoints);
-        if (vocabulary.replacement().isPresent()) {
-            root.addProperty("replacement", vocabulary.replacement().getAsInt());
-        } else {
-            root.add("replacement", JsonNull.INSTANCE);
-        }
-        root.add("training", model.training() == null ? JsonNull.INSTANCE : training(model.training()));
-        JsonArray parameters = new JsonArray();
-        shapes.forEach((name, shape) -> {
-            JsonObject p = new JsonObject();
-            p.addProperty("name", name);
-            p.add("shape", shape(shape));
-            p.addProperty("file", entryName(name));
-            parameters.add(p);
-        });
-        root.add("parameters", parameters);
-        JsonArray jsonList = new JsonArray();
-        jsonNames.forEach(jsonList::add);
-        JsonArray arrayList = new JsonArray();
-        arrays.forEach((name, values) -> {
-            JsonObject a = new JsonObject();
-            a.addProperty("file", name);
-            a.add("shape", shape(new int[] {values.length}));
-            arrayList.add(a);
-        });
-        if (!jsonList.isEmpty() || !arrayList.isEmpty()) {
-            JsonObject extras = new JsonObject();
-            extras.add("json", jsonList);
-            extras.add("arrays", arrayList);
-            root.add("extras", extras);
-        }
-        return json(root);
-    }
-
-    private static JsonObject training(TrainingInfo info) {
-        JsonObject t = new JsonObject();
-        t.addProperty("steps", info.steps());
-        t.addProperty("characters", info.characters());
-        t.add("loss", JsonFields.lossValue(info.loss()));
-        t.add("validationLoss", JsonFields.lossValue(info.validationLoss()));
-        t.addProperty("trainer", info.trainer());
-        if (!info.history().isEmpty()) {
-            t.add("history", history(info.history()));
-        }
-        return t;
-    }
-
-    /**
-     * {@code {"firstStep", "steps", "losses": "training/losses.npy", "smoothLosses": "training/smooth.npy",
-     * "validations": [{"step", "loss"}, ...]}}: the per-step curves are npy vectors of {@code steps} values.
-     */
-    private static JsonObject history(LossHistory h) {
-        JsonObject o = new JsonObject();
-        o.addProperty("firstStep", h.firstStep());
-        o.addProperty("steps", h.size());
-        o.addProperty("losses", HISTORY_LOSSES);
-        o.addProperty("smoothLosses", HISTORY_SMOOTH);
-        JsonArray validations = new JsonArray();
-        for (LossHistory.Validation v : h.validations()) {
-            JsonObject e = new JsonObject();
-            e.addProperty("step", v.step());
-            e.addProperty("loss", v.loss());
-            validations.add(e);
-        }
-        o.add("validations", validations);
-        return o;
-    }
-
-    private static JsonArray shape(int[] shape) {
-        JsonArray s = new JsonArray();
-        for (int d : shape) {
-            s.add(d);
-        }
-        return s;
     }
 
     static String libraryVersion() {
