@@ -2,27 +2,19 @@ package io.charrnn.examples.cli;
 
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
-import io.charrnn.model.LossHistory;
 import io.charrnn.model.RnnModel;
-import io.charrnn.sample.Sampler;
-import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
 import io.charrnn.train.Batching;
 import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
-import io.charrnn.train.StepSummary;
 import io.charrnn.train.Trainer;
 import io.charrnn.train.TrainingControl;
 import io.charrnn.train.TrainingDivergedException;
-import io.charrnn.train.TrainingListener;
 import io.charrnn.train.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,9 +50,6 @@ final class TrainCommand implements Callable<Integer> {
             this.batching = batching;
         }
     }
-
-    static final int SAMPLE_LENGTH = 300;
-    static final double[] SAMPLE_TEMPERATURES = {0.5, 0.8, 1.0};
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -312,7 +301,7 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) {
             usage(() -> tb.checkpointEvery(checkpointEvery, checkpointDirectory));
         }
-        LastCheckpoint lastCheckpoint = new LastCheckpoint();
+        TrainReport.LastCheckpoint lastCheckpoint = new TrainReport.LastCheckpoint();
         Trainer trainer = tb.checkpointOnStop(checkpointDirectory).listener(progress).listener(lastCheckpoint).build();
         err.printf(Locale.ROOT, "training: %s%n", trainer);
         err.flush();
@@ -323,20 +312,12 @@ final class TrainCommand implements Callable<Integer> {
         try {
             result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
         } catch (TrainingDivergedException e) {
-            throw diverged(e, lastCheckpoint.file);
+            throw TrainReport.diverged(e, lastCheckpoint.file);
         } finally {
             progress.finish();
         }
 
-        out.printf(Locale.ROOT, "trained %,d steps (%d epochs) in %s at %,.0f chars/s; last loss %.4f, smooth loss %.4f "
-                        + "nats/char%n", result.steps(), result.epochs(), ProgressLine.clock(result.elapsed().toMillis() / 1e3),
-                result.charactersPerSecond(), result.loss(), result.smoothLoss());
-        if (result.validationLoss().isPresent()) {
-            out.printf(Locale.ROOT, "validation: %.4f nats/char, %.4f bits/char%s%n", result.validationLoss().getAsDouble(),
-                    result.validationBitsPerCharacter().getAsDouble(), keptWeights(result));
-        } else {
-            out.println("validation: none (the text has no validation part)");
-        }
+        TrainReport.summary(out, result);
         if (result.interrupted() && result.steps() == 0) {
             out.println("interrupted before the first step: nothing saved");
             out.flush();
@@ -358,57 +339,9 @@ final class TrainCommand implements Callable<Integer> {
         interrupt.close(); // everything is saved: from here Ctrl-C just ends the samples
 
         if (samples) {
-            for (double t : SAMPLE_TEMPERATURES) {
-                out.printf(Locale.ROOT, "%n--- sample, temperature %.1f ---%n", t);
-                Sampler sampler = Sampler.builder(result.model()).strategy(SamplingStrategy.temperature(t)).build();
-                sampler.generate("", SAMPLE_LENGTH, new SplittableRandom(seed), cp -> {
-                    out.print(Character.toString(cp));
-                    out.flush();
-                });
-                out.println();
-            }
-            out.flush();
+            TrainReport.samples(out, result.model(), seed);
         }
         return 0;
-    }
-
-    /** @return which step's weights the saved model holds, and how the other choice of {@code --keep} compares */
-    private static String keptWeights(TrainingResult result) {
-        double last = result.lastValidationLoss().getAsDouble();
-        if (result.keptBest()) {
-            return String.format(Locale.ROOT, ", the best validation, at step %,d: the saved model has its weights "
-                    + "(the last step's, %,d, had %.4f nats/char; --keep last saves those)", result.modelStep(),
-                    result.steps(), last);
-        }
-        Optional<LossHistory.Validation> best = result.history().validations().stream()
-                .min(Comparator.comparingDouble(LossHistory.Validation::loss));
-        if (best.isPresent() && best.get().loss() < last) { // --keep last
-            return String.format(Locale.ROOT, ", after the last step (step %,d had the best validation, %.4f nats/char; "
-                    + "--keep best saves those)", best.get().step(), best.get().loss());
-        }
-        return ", after the last step (the best validation)";
-    }
-
-    /** The library's divergence message in the CLI's words, naming the checkpoint to go back to. */
-    private static IllegalStateException diverged(TrainingDivergedException e, Path lastCheckpoint) {
-        String message = e.getMessage().replace("lower the learning rate", "lower --lr")
-                .replace("(gradientClipNorm / gradientClipValue)", "(--clip-norm / --clip-value)");
-        return new IllegalStateException(message + (lastCheckpoint == null ? ""
-                : "; the last good checkpoint is " + lastCheckpoint), e);
-    }
-
-    /** Remembers the newest checkpoint written, to name it when training stops or fails. */
-    private static final class LastCheckpoint implements TrainingListener {
-        volatile Path file;
-
-        @Override
-        public void onStep(StepSummary step) {
-        }
-
-        @Override
-        public void onCheckpoint(long step, Path checkpoint) {
-            file = checkpoint;
-        }
     }
 
     private CommandLine.ParameterException usageError(String message) {
