@@ -228,6 +228,5 @@ public final class Diagnostics {
 
     private static void checkLayer(RnnModel model, int layer) {
         Check.index("layer", layer, model.config().layers());
-
     }
 }

@@ -29,7 +29,6 @@ final class GemmPeak {
     public static double[] gflops(int n, int repeats) {
         Check.atLeast("matrix size", n, 1);
         Check.atLeast("repeats", repeats, 1);
-
         NdRuntime.ensureInitialized();
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);

@@ -67,7 +67,6 @@ public final class GradientThroughTime {
 
     private int check(int layer) {
         return Check.index("layer", layer, hidden.length);
-
     }
 
     @Override

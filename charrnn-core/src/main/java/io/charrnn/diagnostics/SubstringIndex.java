@@ -223,7 +223,6 @@ public final class SubstringIndex {
 
     private void checkLength(int length) {
         Check.inRange("length", length, 1, maxLength);
-
     }
 
     @Override

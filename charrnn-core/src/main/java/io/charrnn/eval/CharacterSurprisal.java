@@ -21,7 +21,6 @@ public record CharacterSurprisal(long position, int codePoint, double probabilit
     public CharacterSurprisal {
         Check.atLeast("position", position, 1);
         Check.probability("probability", probability);
-
     }
 
     /** @return the surprisal {@code -log2 p} in bits */

@@ -190,7 +190,6 @@ public final class Evaluation {
         Objects.requireNonNull(prefix, "prefix");
         Vocabulary v = requireBound(model);
         Check.atLeast("n", n, 1);
-
         int[] codes = v.encode(prefix);
         if (codes.length == 0) {
             codes = new int[] {Math.max(v.indexOf('\n'), 0)};

@@ -16,7 +16,6 @@ public record NextCharacter(int codePoint, double probability) {
      */
     public NextCharacter {
         Check.probability("probability", probability);
-
     }
 
     @Override

@@ -17,7 +17,6 @@ public record TextScore(double totalNats, long characters) {
     public TextScore {
         Check.atLeast("characters", characters, 0);
         Check.notNaN("totalNats", totalNats);
-
     }
 
     /** @return mean cross-entropy in nats per character (NaN if nothing was scored) */

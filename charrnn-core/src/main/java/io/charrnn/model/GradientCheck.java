@@ -170,7 +170,6 @@ public final class GradientCheck {
         Check.atLeast("vocabularySize", vocabularySize, 2);
         Check.argument(sequenceLength >= 1 && batchSize >= 1, "sequenceLength and batchSize must be >= 1, got %s and %s",
                 sequenceLength, batchSize);
-
         ParameterLayout layout = new ParameterLayout(config, vocabularySize);
         SplittableRandom rng = new SplittableRandom(seed);
         int rows = sequenceLength * batchSize;

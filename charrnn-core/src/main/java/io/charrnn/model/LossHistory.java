@@ -89,7 +89,6 @@ public final class LossHistory {
         return new LossHistory(firstStep, losses.clone(), smoothLosses.clone(), v);
     }
 
-
     /** @return whether it holds no step and no validation */
     public boolean isEmpty() {
         return losses.length == 0 && validations.isEmpty();
@@ -156,7 +155,6 @@ public final class LossHistory {
         }
         Check.argument(later.firstStep == lastStep() + 1, "the later curve must start at step %s, got %s",
                 lastStep() + 1, later.firstStep);
-
         float[] l = Arrays.copyOf(losses, losses.length + later.losses.length);
         System.arraycopy(later.losses, 0, l, losses.length, later.losses.length);
         float[] s = Arrays.copyOf(smoothLosses, smoothLosses.length + later.smoothLosses.length);

@@ -90,7 +90,6 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
         Check.fraction("dropout", dropout);
     }
 
-
     /** @return whether the input is a learned embedding rather than one-hot */
     public boolean hasEmbedding() {
         return embedding > 0;

@@ -33,7 +33,6 @@ public record TrainingInfo(long steps, long characters, double loss, double vali
         Objects.requireNonNull(history, "history");
         Check.argument(steps >= 0 && characters >= 0, "steps and characters must be >= 0, got %s and %s", steps,
                 characters);
-
     }
 
     /**

@@ -99,7 +99,6 @@ public final class GenerationOptions {
          */
         public Builder stop(String stop) {
             stops.add(Check.notEmpty("stop", Objects.requireNonNull(stop, "stop")));
-
             return this;
         }
 

@@ -203,7 +203,6 @@ record RepetitionPenalty(double penalty, int window) implements LogitTransform {
         Check.atLeast("penalty", penalty, 1.0);
         Check.argument(window >= 1 && window <= SamplingContext.MAX_HISTORY,
                 "window must be in [1, %s] (the history a sampler keeps), got %s", SamplingContext.MAX_HISTORY, window);
-
     }
 
     @Override

@@ -51,7 +51,6 @@ public final class Probabilities {
     public static int argmax(float[] logits) {
         Check.notEmpty("logits", Objects.requireNonNull(logits, "logits").length);
         int best = 0;
-
         for (int i = 0; i < logits.length; i++) {
             if (Float.isNaN(logits[i])) {
                 throw new IllegalArgumentException("logits must not be NaN, got NaN at index " + i);

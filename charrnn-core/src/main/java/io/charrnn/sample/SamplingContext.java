@@ -43,7 +43,6 @@ public final class SamplingContext {
         Objects.requireNonNull(indices, "indices");
         for (int i = 0; i < indices.length; i++) {
             Check.argument(indices[i] >= 0, "indices must be >= 0, got %s at position %s", indices[i], i);
-
         }
         return new SamplingContext(indices.clone(), indices.length);
     }

@@ -16,7 +16,6 @@ final class SamplingStrategies {
         Check.share(name, p);
     }
 
-
     /**
      * @return the indices of {@code logits}, highest logit first and ties in index order, each in
      *     the low 32 bits of a long

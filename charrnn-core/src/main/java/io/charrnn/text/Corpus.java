@@ -202,7 +202,6 @@ public final class Corpus {
         Check.fraction(name + " fraction", f);
     }
 
-
     /** @return the vocabulary the text is encoded with */
     public Vocabulary vocabulary() {
         return vocabulary;

@@ -116,7 +116,6 @@ public final class Vocabulary {
      */
     public int codePointAt(int index) {
         return codePoints[Check.index("index", index, codePoints.length)];
-
     }
 
     /** @return a fresh copy of the code points, sorted */

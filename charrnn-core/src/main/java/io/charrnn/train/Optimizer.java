@@ -154,5 +154,4 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adagrad, Opti
     private static void checkEpsilon(double epsilon) {
         Check.positive("epsilon", epsilon);
     }
-
 }

@@ -33,7 +33,6 @@ import java.util.OptionalDouble;
 public record TrainingResult(RnnModel model, long steps, int epochs, double loss, double smoothLoss,
                              OptionalDouble validationLoss, Duration elapsed, double charactersPerSecond,
                              LossHistory history, StopReason stopReason,
-
                              long modelStep, OptionalDouble lastValidationLoss) {
     /** @return whether early stopping ended the run ({@link StopReason#EARLY_STOPPING}) */
     public boolean stoppedEarly() {

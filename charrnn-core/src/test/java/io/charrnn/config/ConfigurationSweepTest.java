@@ -115,7 +115,6 @@ class ConfigurationSweepTest {
         a.add(bad("validation fraction", "must be in [0, 1)", "got 1.0", () -> Corpus.of("abc").withSplit(1, 0)));
         a.add(bad("test fraction", "must be in [0, 1)", "got -0.1", () -> Corpus.of("abc").withSplit(0, -0.1)));
         a.add(bad("code points", "must be in [0, 0x10FFFF]", "got -1", () -> Vocabulary.of(-1)));
-
         a.add(bad("replacement", "must be in the vocabulary", "'?' (U+003F)", () -> v.withReplacement('?')));
         return a.stream();
     }

@@ -99,7 +99,6 @@ class TrainerFeaturesTest {
 
         LossHistory.Validation lowest = best.history().validations().stream()
                 .min(java.util.Comparator.comparingDouble(LossHistory.Validation::loss)).orElseThrow();
-
         assertTrue(lowest.step() < 60, "validation should get worse as training fits the other pattern: "
                 + best.history().validations());
         assertTrue(best.keptBest());

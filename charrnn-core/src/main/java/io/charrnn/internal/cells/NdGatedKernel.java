@@ -192,14 +192,12 @@ public final class NdGatedKernel extends NdKernelBase {
 
     /**
      * Gate entries per step (B·G·H) from which a FLOAT step's element-wise work (the gathers, the
-     * gates, the scatters: about 105 ms of a 690 ms C3 step) is split by rows between this thread
-     * and the helper ({@link StepWorker}, which parks at once after each part so that it leaves both
-     * cores to the BLAS products in between). It only pays while OpenBLAS's worker thread is not
-     * spinning on the other core, which is why {@link io.charrnn.internal.nd.NdRuntime} shortens
-     * OpenBLAS's idle spin: then C3 (2-layer LSTM 512, B = 64; 131,072 entries) steps took 641–660
-     * ms against 712–749 on one thread; with OpenBLAS's default spin the split gained 0–2 %. At
-     * 32,768 entries and below the gain was within the noise (timed 2-layer models: LSTM H = 128
-     * and 256 at B = 32, 128 at B = 64, GRU 256 at B = 16).
+     * gates, the scatters) is split by rows between this thread and the helper ({@link StepWorker},
+     * which parks at once after each part so that it leaves both cores to the BLAS products in
+     * between). It only pays while OpenBLAS's worker thread is not spinning on the other core, which
+     * is why {@link io.charrnn.internal.nd.NdRuntime} shortens OpenBLAS's idle spin. C3 (131,072
+     * entries) gains from the split; at 32,768 entries and below the gain was within the noise
+     * (the timings: docs/engine.md).
      */
     static final long SPLIT_MIN_ELEMENTS = 1L << 15;
 

@@ -368,8 +368,8 @@ abstract class NdKernelBase implements NdKernel {
 
     /**
      * target = 0, then target[indices[r]] += updates[r] for every row r (rows of absent codes stay 0).
-     * On the CPU this runs in Java over the host buffers: libnd4j's {@code scatter_add} (locked,
-     * as the indices repeat) took about 7 % of a C2 step, some 6 ms for 6,400 rows of 512.
+     * On the CPU this runs in Java over the host buffers: libnd4j's {@code scatter_add} is locked,
+     * as the indices repeat, and took a noticeable share of a C2 step (docs/engine.md).
      */
     private void scatterAddRows(INDArray target, INDArray updates) {
         if (!NdRuntime.isCpuBackend() || target.ordering() != 'c' || updates.ordering() != 'c'

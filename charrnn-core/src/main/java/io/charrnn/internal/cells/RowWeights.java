@@ -159,8 +159,8 @@ final class RowWeights {
 
     /**
      * y += x·M, with M given by rows (x has M.length entries, y at least M's width). Four rows of M
-     * go into one pass over y, which loads and stores y a quarter as often as one axpy per row:
-     * 1.4–1.7× faster at 100×100, 100×65 and 65×100 (eight rows per pass no longer vectorises).
+     * go into one pass over y, which loads and stores y a quarter as often as one axpy per row
+     * (faster at the sampling sizes, docs/engine.md; eight rows per pass no longer vectorises).
      * Groups of four zero coefficients (ReLU, one-hot) are skipped.
      */
     static void rowTimesMatrix(float[] x, float[][] m, float[] y) {

@@ -194,7 +194,6 @@ public final class Check {
      *     first NaN or infinite entry
      */
     public static double[] allFinite(String name, double[] values) {
-
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 throw new IllegalArgumentException(name + " must be finite, got " + values[i] + " at index " + i);

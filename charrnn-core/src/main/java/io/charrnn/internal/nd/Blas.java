@@ -61,8 +61,8 @@ public final class Blas {
                     + " -> " + java.util.Arrays.toString(z.shape()));
         }
         if (m == 1 && !transA) {
-            // a row vector times a matrix (the bias gradients, 1ᵀ·dA): OpenBLAS's sgemm takes 6.7 ms
-            // for [1×6400]·[6400×2048], its gemv a fraction of that
+            // a row vector times a matrix (the bias gradients, 1ᵀ·dA): OpenBLAS's gemv is much faster
+            // here than its sgemm (docs/engine.md)
             vectorTimesMatrix(t, x, y, z, transB, n, k, alpha, beta);
             return;
         }

@@ -165,7 +165,6 @@ public final class NdRuntime {
                     + "'default', got '" + property + "'", e);
         }
         Check.atLeast("system property charrnn.omp.threads", threads, 1);
-
         if (!isCpuBackend()) {
             return; // the OpenMP fight is a CPU-backend matter
         }

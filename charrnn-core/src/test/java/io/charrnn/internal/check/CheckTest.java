@@ -80,7 +80,6 @@ class CheckTest {
         assertSame(losses, Check.allFinite("losses", losses));
         float[] smooth = {1f, -2f};
         assertSame(smooth, Check.allFinite("smoothLosses", smooth));
-
     }
 
     @Test
