@@ -111,7 +111,7 @@ class GenerateServerTest {
             {"temperature=NaN", "temperature must be a finite number > 0, got 'NaN'"},
             {"seed=abc", "seed must be an integer (a Java long), got 'abc'"},
             {"length=5&length=6", "length must be given once, got it 2 times"},
-            {"stop=", "stop must be a non-empty string"},
+            {"stop=", "stop must contain at least one character, got an empty text"},
             {"colour=red", "unknown parameter 'colour'"},
         };
         for (String[] c : cases) {
