@@ -222,8 +222,8 @@ public final class Diagnostics {
     }
 
     private static Vocabulary requireBound(RnnModel model) {
-        return model.vocabulary().orElseThrow(() -> new IllegalArgumentException(
-                "the model has no vocabulary and no weights yet: train it on a corpus or build it with .vocabulary(v)"));
+        Check.bound(model.isBound(), "inspect");
+        return model.vocabulary().orElseThrow();
     }
 
     private static void checkLayer(RnnModel model, int layer) {

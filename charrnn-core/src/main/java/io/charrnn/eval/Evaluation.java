@@ -316,7 +316,7 @@ public final class Evaluation {
 
     private static Vocabulary requireBound(RnnModel model) {
         Objects.requireNonNull(model, "model");
-        return model.vocabulary().orElseThrow(() -> new IllegalArgumentException(
-                "cannot score with a model that has no vocabulary and no weights: train it first"));
+        Check.bound(model.isBound(), "score with");
+        return model.vocabulary().orElseThrow();
     }
 }

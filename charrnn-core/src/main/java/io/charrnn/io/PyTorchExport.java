@@ -3,6 +3,7 @@ package io.charrnn.io;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import io.charrnn.internal.check.Check;
 import io.charrnn.internal.format.AtomicFiles;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
@@ -53,10 +54,7 @@ public final class PyTorchExport {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(format, "format");
-        if (!model.isBound()) {
-            throw new IllegalArgumentException("model must be bound (have a vocabulary and weights) to be exported, "
-                    + "got an unbound " + model);
-        }
+        Check.bound(model.isBound(), "export");
         Map<String, TorchTensor> dict = StateDictMapping.fromModel(model);
         if (format == PyTorchFormat.PT) {
             AtomicFiles.write(target, out -> PtArchive.write(out, dict));
@@ -80,9 +78,7 @@ public final class PyTorchExport {
      */
     public static String moduleCall(RnnModel model) {
         Objects.requireNonNull(model, "model");
-        if (!model.isBound()) {
-            throw new IllegalArgumentException("model must be bound, got an unbound " + model);
-        }
+        Check.bound(model.isBound(), "export");
         var c = model.config();
         return String.format(Locale.ROOT, "CharRNN(vocab=%d, hidden=%d, layers=%d, cell=\"%s\", embedding=%d, "
                         + "nonlinearity=\"%s\")", model.vocabulary().orElseThrow().size(), c.hidden(), c.layers(),

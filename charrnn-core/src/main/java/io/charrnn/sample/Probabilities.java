@@ -24,9 +24,7 @@ public final class Probabilities {
         Check.positive("temperature", temperature);
         int best = argmax(logits);
         double max = logits[best];
-        if (max == Double.NEGATIVE_INFINITY) {
-            throw new IllegalArgumentException("at least one logit must be above negative infinity");
-        }
+        requireAboveNegativeInfinity(max, logits.length);
         double[] p = new double[logits.length];
         if (max == Double.POSITIVE_INFINITY) {
             p[best] = 1;
@@ -108,9 +106,7 @@ public final class Probabilities {
         Check.positive("temperature", temperature);
         int best = argmax(logits);
         float max = logits[best];
-        if (max == Float.NEGATIVE_INFINITY) {
-            throw new IllegalArgumentException("at least one logit must be above negative infinity");
-        }
+        requireAboveNegativeInfinity(max, logits.length);
         if (max == Float.POSITIVE_INFINITY) {
             return best;
         }
@@ -161,5 +157,12 @@ public final class Probabilities {
             out[i] = (logits[i] - max) - log;
         }
         return out;
+    }
+
+    private static void requireAboveNegativeInfinity(double max, int length) {
+        if (max == Double.NEGATIVE_INFINITY) { // no Check.argument here: its varargs would box on every draw
+            throw new IllegalArgumentException("at least one logit must be above negative infinity, got all " + length
+                    + " at -Infinity");
+        }
     }
 }

@@ -597,7 +597,8 @@ class ModelFilesTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(unbound, file));
 
-        assertEquals("cannot save a model that has no vocabulary and no weights: train it first", e.getMessage());
+        assertEquals("cannot save a model with no vocabulary and no weights: train it on a corpus first (or build it with "
+                + ".vocabulary(v) for random weights)", e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(file));
         assertEquals(List.of("m.charrnn"), listing(dir));
     }

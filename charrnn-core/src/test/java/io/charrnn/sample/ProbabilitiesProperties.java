@@ -169,7 +169,7 @@ class ProbabilitiesProperties {
     void softmax_allNegativeInfinity_isRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Probabilities.softmax(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, 1.0));
-        assertEquals("at least one logit must be above negative infinity", e.getMessage());
+        assertEquals("at least one logit must be above negative infinity, got all 2 at -Infinity", e.getMessage());
     }
 
     @Example

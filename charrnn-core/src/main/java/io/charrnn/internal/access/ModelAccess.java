@@ -1,6 +1,7 @@
 package io.charrnn.internal.access;
 
 import io.charrnn.internal.cells.ModelEngine;
+import io.charrnn.internal.check.Check;
 import io.charrnn.internal.format.ModelArchive;
 import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
@@ -69,9 +70,7 @@ public final class ModelAccess {
      * @throws IllegalArgumentException if the model is unbound
      */
     public static ModelArchive.Stored stored(RnnModel model) {
-        if (!model.isBound()) {
-            throw new IllegalArgumentException("cannot save a model that has no vocabulary and no weights: train it first");
-        }
+        Check.bound(model.isBound(), "save");
         return new ModelArchive.Stored(model.config(), model.vocabulary().orElseThrow(), engine(model).parameters(),
                 model.trainingInfo().orElse(null));
     }

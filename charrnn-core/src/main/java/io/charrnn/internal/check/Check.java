@@ -228,10 +228,28 @@ public final class Check {
     }
 
     /**
+     * A model must be bound (have a vocabulary and weights) to be used; {@code Sampler}'s check words
+     * the same rule the same way.
+     *
+     * @param bound whether the model has a vocabulary and weights
+     * @param use what was to be done with it, as a verb: {@code "save"}, {@code "score with"}
+     * @throws IllegalArgumentException {@code "cannot use a model with no vocabulary and no weights:
+     *     train it on a corpus first (or build it with .vocabulary(v) for random weights)"} unless
+     *     {@code bound}
+     */
+    public static void bound(boolean bound, String use) {
+        if (!bound) {
+            throw new IllegalArgumentException("cannot " + use + " a model with no vocabulary and no weights: "
+                    + "train it on a corpus first (or build it with .vocabulary(v) for random weights)");
+        }
+    }
+
+    /**
      * A rule of its own (several values at once, or advice on what to change), worded by the caller
      * as what must hold and what was given. The template is a {@link String#format} pattern
      * ({@code %s} placeholders, root locale), formatted only on failure. (Guava's
-     * {@code Preconditions} would do the same, but core does not otherwise depend on Guava.)
+     * {@code Preconditions} would do the same, but core does not otherwise depend on Guava.) Its
+     * varargs box their arguments on every call: keep it off per-character paths.
      *
      * @throws IllegalArgumentException with the formatted message unless {@code condition}
      */

@@ -92,6 +92,13 @@ class CheckTest {
     }
 
     @Test
+    void unboundModels_areRefusedNamingTheUseAndTheRemedy() {
+        assertRejected("cannot save a model with no vocabulary and no weights: train it on a corpus first (or build it "
+                + "with .vocabulary(v) for random weights)", () -> Check.bound(false, "save"));
+        Check.bound(true, "save");
+    }
+
+    @Test
     void ownRules_formatOnlyTheirTemplate() {
         assertRejected("sequenceLength and batchSize must be >= 1, got 0 and 4",
                 () -> Check.argument(false, "sequenceLength and batchSize must be >= 1, got %s and %s", 0, 4));
