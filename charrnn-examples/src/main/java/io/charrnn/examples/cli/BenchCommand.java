@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code charrnn bench}: training and sampling throughput for the configurations of DESIGN.md,
+ * {@code charrnn bench}: training and sampling throughput for the configurations C1-C3 (docs/performance.md),
  * measured the way {@code ../shared/bench/torch_charrnn.py} measures them, printing the same
  * {@code RESULT {json}} line.
  *
