@@ -199,13 +199,14 @@ public final class ContinuousBatcher implements AutoCloseable {
 
     /** @return whether the text ended; false when it joined the batch instead */
     private boolean runAlone(Generation g) {
-        boolean ended = false;
+        boolean ended = true; // also when the strategy or the sink throws
         try {
             ended = g.runAlone(this);
         } finally {
             lock.lock();
             try {
                 lone = null;
+                wanted = closed;
                 if (ended || closed) {
                     if (!ended) {
                         g.row.cancel();
@@ -216,7 +217,6 @@ public final class ContinuousBatcher implements AutoCloseable {
                         work.signal();
                     }
                 } else {
-                    wanted = false;
                     enqueue(g);
                 }
             } finally {
@@ -424,6 +424,7 @@ public final class ContinuousBatcher implements AutoCloseable {
                 active[0] = null;
                 count = 0;
                 lone = g;
+                wanted = closed;
                 g.phase = Generation.ALONE;
                 LockSupport.unpark(g.owner);
             }

@@ -252,6 +252,29 @@ class ContinuousBatcherTest {
     }
 
     @Test
+    void throwingStrategy_reachesItsCaller_andFreesItsPlace() {
+        SamplingStrategy failing = new SamplingStrategy() {
+            private int calls;
+
+            @Override
+            public int choose(float[] logits, java.util.random.RandomGenerator rng) {
+                if (++calls == 10) {
+                    throw new ArithmeticException("the strategy failed");
+                }
+                return 0;
+            }
+        };
+        try (ContinuousBatcher batcher = ContinuousBatcher.builder(LSTM).rows(1).queue(0).build()) {
+            Sampler sampler = Sampler.builder(LSTM).strategy(failing).batcher(batcher).build();
+            ArithmeticException e = assertThrows(ArithmeticException.class,
+                    () -> sampler.generate("a", 50, new SplittableRandom(1)));
+            assertEquals("the strategy failed", e.getMessage());
+            // its place is free again: the batcher (1 row, no queue) takes the next generation
+            assertEquals(50, sampler.generate("a", 50, new SplittableRandom(1)).length());
+        }
+    }
+
+    @Test
     void close_cancelsGenerationsUnderWay_andEndsTheSteppingThread() throws Exception {
         ContinuousBatcher batcher = ContinuousBatcher.builder(LSTM).build();
         Sampler sampler = Sampler.builder(LSTM).batcher(batcher).build();
