@@ -50,6 +50,13 @@ final class GenerationRow {
         return ending != null;
     }
 
+    /** Ends the row as cancelled (its thread was interrupted, or its batcher closed). */
+    void cancel() {
+        if (ending == null) {
+            ending = Sample.Ending.CANCELLED;
+        }
+    }
+
     /** Adds the character at vocabulary index {@code index}; returns whether the row goes on. */
     boolean add(int index) {
         context.append(index);

@@ -17,7 +17,7 @@ public record Sample(String text, Ending ending) {
         STOP_STRING,
         /** The stop predicate accepted the text (its last character is part of the text). */
         STOP_PREDICATE,
-        /** The sink returned {@code false}. */
+        /** The sink returned {@code false}, the thread was interrupted, or the {@link ContinuousBatcher} closed. */
         CANCELLED
     }
 

@@ -30,6 +30,9 @@ import java.util.random.RandomGenerator;
  * <p>Immutable and thread-safe: every call creates its own hidden state, so many threads can sample
  * from one sampler. The same options, strategy and RNG state give the same text. An empty prime
  * starts generation after a newline (or the vocabulary's first character if it has no newline).
+ * A thread interrupted while it generates one text ends it at the next character
+ * ({@link Sample.Ending#CANCELLED}, the interrupt flag still set). With a {@link ContinuousBatcher}
+ * ({@link Builder#batcher}) the generations of many threads step together, each giving the same text.
  */
 public final class Sampler {
     /** The most texts one {@link #generateBatch} call generates. */
@@ -45,12 +48,14 @@ public final class Sampler {
     private final Vocabulary vocabulary;
     private final StepperWeights weights;
     private final SamplingStrategy strategy;
+    private final ContinuousBatcher batcher; // null: every generation steps alone
 
-    private Sampler(RnnModel model, SamplingStrategy strategy) {
+    private Sampler(RnnModel model, SamplingStrategy strategy, ContinuousBatcher batcher) {
         this.model = model;
         this.vocabulary = model.vocabulary().orElseThrow();
         this.weights = ModelAccess.engine(model).stepperWeights();
         this.strategy = strategy;
+        this.batcher = batcher;
     }
 
     /**
@@ -118,7 +123,7 @@ public final class Sampler {
      */
     public Sample.Ending stream(GenerationOptions options, RandomGenerator rng, CharacterSink sink) {
         Objects.requireNonNull(sink, "sink");
-        return run(options, 1, rng, sink, false).get(0).ending();
+        return single(options, rng, sink, false).ending();
     }
 
     /**
@@ -130,7 +135,7 @@ public final class Sampler {
      * @throws IllegalArgumentException if the prime has a character the vocabulary lacks
      */
     public Sample generate(GenerationOptions options, RandomGenerator rng) {
-        return run(options, 1, rng, null, true).get(0);
+        return single(options, rng, null, true);
     }
 
     /**
@@ -145,7 +150,7 @@ public final class Sampler {
      */
     public Sample generate(GenerationOptions options, RandomGenerator rng, CharacterSink sink) {
         Objects.requireNonNull(sink, "sink");
-        return run(options, 1, rng, sink, true).get(0);
+        return single(options, rng, sink, true);
     }
 
     /**
@@ -189,6 +194,28 @@ public final class Sampler {
                     + " characters (the texts are returned at once), got " + count + " × " + options.length());
         }
         return run(options, count, rng, null, true);
+    }
+
+    /** One text: alone, or as a row of the batcher's batch (the same text either way). */
+    private Sample single(GenerationOptions options, RandomGenerator rng, CharacterSink sink, boolean keepText) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(rng, "rng");
+        int[] prime = encodePrime(options.prime());
+        Generation g = new Generation(weights, strategy, rng, new GenerationRow(vocabulary, options, prime, sink,
+                keepText), prime);
+        if (g.row.done()) {
+            return g.row.result(); // length 0: no step at all
+        }
+        if (batcher == null) {
+            try {
+                g.runAlone(null);
+            } finally {
+                g.restoreInterrupt();
+            }
+        } else {
+            batcher.run(g);
+        }
+        return g.row.result();
     }
 
     private List<Sample> run(GenerationOptions options, int count, RandomGenerator rng, CharacterSink sink,
@@ -285,13 +312,14 @@ public final class Sampler {
 
     @Override
     public String toString() {
-        return "Sampler[" + strategy + ", " + model + "]";
+        return "Sampler[" + strategy + ", " + model + (batcher == null ? "" : ", batched") + "]";
     }
 
     /** Gathers a sampler's settings. Mutable and single-threaded. */
     public static final class Builder {
         private final RnnModel model;
         private SamplingStrategy strategy = SamplingStrategy.temperature(1.0);
+        private ContinuousBatcher batcher;
 
         private Builder(RnnModel model) {
             this.model = model;
@@ -306,9 +334,29 @@ public final class Sampler {
             return this;
         }
 
+        /**
+         * Runs this sampler's single-text generations ({@code generate} and {@code stream}, not
+         * {@link Sampler#generateBatch} or {@link Sampler#beamSearch}) through a
+         * {@link ContinuousBatcher}, so that they step together with the other generations it runs
+         * at the same time; each text is the one it would be alone.
+         *
+         * @param batcher a batcher of this sampler's model
+         * @return this builder
+         * @throws IllegalArgumentException if the batcher was made for another model
+         */
+        public Builder batcher(ContinuousBatcher batcher) {
+            Objects.requireNonNull(batcher, "batcher");
+            if (batcher.weights != ModelAccess.engine(model).stepperWeights()) {
+                throw new IllegalArgumentException("the batcher must be made for this sampler's model " + model
+                        + ", got one for " + batcher.model());
+            }
+            this.batcher = batcher;
+            return this;
+        }
+
         /** @return the sampler */
         public Sampler build() {
-            return new Sampler(model, strategy);
+            return new Sampler(model, strategy, batcher);
         }
     }
 }

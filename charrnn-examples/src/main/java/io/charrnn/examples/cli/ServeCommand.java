@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Requests generated at the same time, 1 to " + GenerateServer.MAX_THREADS
-                    + " (default: the number of processors).")
+                    + " (default: " + GenerateServer.DEFAULT_THREADS + "; they step together).")
     Integer threads;
 
     @Override
@@ -44,8 +44,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be from 0 to 65535, got " + port);
         }
-        int n = threads != null ? threads
-                : Math.min(GenerateServer.MAX_THREADS, Runtime.getRuntime().availableProcessors());
+        int n = threads != null ? threads : GenerateServer.DEFAULT_THREADS;
         if (n < 1 || n > GenerateServer.MAX_THREADS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be from 1 to "
                     + GenerateServer.MAX_THREADS + ", got " + n);

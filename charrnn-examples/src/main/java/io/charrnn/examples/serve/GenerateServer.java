@@ -2,6 +2,7 @@ package io.charrnn.examples.serve;
 
 import io.charrnn.io.ModelFiles;
 import io.charrnn.model.RnnModel;
+import io.charrnn.sample.ContinuousBatcher;
 import io.charrnn.sample.Sampler;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,21 +56,31 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * in full within {@code requestTimeout}, is closed; one client address holds at most
  * {@code connectionsPerClient} connections and all clients together {@code connections}.
  * {@link #close()} stops the server.
+ *
+ * <p>Concurrent generations step together through one {@link ContinuousBatcher} (continuous
+ * batching, see {@code docs/serve.md}): each gives the text it would give alone, and a generation's
+ * thread mostly waits for its batched step, so the default allows {@value #DEFAULT_THREADS} at once.
+ * {@link Builder#batching(boolean) batching(false)} makes each generation step on its own thread.
  */
 public final class GenerateServer implements AutoCloseable {
     /** The largest {@code length} a request may ask for. */
     public static final int MAX_LENGTH = GenerationRequest.MAX_LENGTH;
     /** The most generations that may run at once ({@code threads}). */
     public static final int MAX_THREADS = 256;
+    /** The default {@code threads}: generations at once, which step together. */
+    public static final int DEFAULT_THREADS = 64;
 
     private final Server server;
     private final ServerConnector connector;
     private final ConnectionGuard guard;
+    private final ContinuousBatcher batcher; // null without batching
 
-    private GenerateServer(Server server, ServerConnector connector, ConnectionGuard guard) {
+    private GenerateServer(Server server, ServerConnector connector, ConnectionGuard guard,
+                           ContinuousBatcher batcher) {
         this.server = server;
         this.connector = connector;
         this.guard = guard;
+        this.batcher = batcher;
     }
 
     /**
@@ -121,6 +132,10 @@ public final class GenerateServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("the server did not stop: " + e, e);
+        } finally {
+            if (batcher != null) {
+                batcher.close();
+            }
         }
     }
 
@@ -128,7 +143,8 @@ public final class GenerateServer implements AutoCloseable {
     public static final class Builder {
         private final RnnModel model;
         private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        private int threads = Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+        private int threads = DEFAULT_THREADS;
+        private boolean batching = true;
         private int queue = 64;
         private Duration queueTimeout = Duration.ofSeconds(10);
         private Duration generationTimeout = Duration.ofSeconds(60);
@@ -152,12 +168,22 @@ public final class GenerateServer implements AutoCloseable {
 
         /**
          * @param threads generations (and other model work) run at once, 1 to {@value #MAX_THREADS}
-         *     (default: the number of processors)
+         *     (default {@value #DEFAULT_THREADS})
          * @return this builder
          * @throws IllegalArgumentException if out of range
          */
         public Builder threads(int threads) {
             this.threads = checkRange("threads", threads, 1, MAX_THREADS);
+            return this;
+        }
+
+        /**
+         * @param batching whether concurrent generations step together through one
+         *     {@link ContinuousBatcher} (default true); false steps each on its own thread
+         * @return this builder
+         */
+        public Builder batching(boolean batching) {
+            this.batching = batching;
             return this;
         }
 
@@ -258,7 +284,9 @@ public final class GenerateServer implements AutoCloseable {
             connector.addBean(guard);
             server.addConnector(connector);
             server.addBean(new NetworkConnectionLimit(connections, connector));
-            Routes routes = new Routes(model, generationTimeout);
+            ContinuousBatcher batcher = batching ? ContinuousBatcher.builder(model).rows(threads).queue(0).build()
+                    : null;
+            Routes routes = new Routes(model, generationTimeout, batcher);
             QoSHandler limit = new JsonQoSHandler(routes);
             limit.setMaxRequestCount(threads);
             limit.setMaxSuspendedRequestCount(queue);
@@ -274,20 +302,23 @@ public final class GenerateServer implements AutoCloseable {
             try {
                 server.start();
             } catch (IOException e) {
-                stopQuietly(server, e);
+                stopQuietly(server, batcher, e);
                 throw e;
             } catch (Exception e) {
-                stopQuietly(server, e);
+                stopQuietly(server, batcher, e);
                 throw new IOException("cannot start the server on " + address + ": " + e.getMessage(), e);
             }
-            return new GenerateServer(server, connector, guard);
+            return new GenerateServer(server, connector, guard, batcher);
         }
 
-        private static void stopQuietly(Server server, Exception cause) {
+        private static void stopQuietly(Server server, ContinuousBatcher batcher, Exception cause) {
             try {
                 server.stop();
             } catch (Exception e) {
                 cause.addSuppressed(e);
+            }
+            if (batcher != null) {
+                batcher.close();
             }
         }
 
@@ -331,7 +362,7 @@ public final class GenerateServer implements AutoCloseable {
      * Serves a model file until the JVM is stopped (Ctrl-C).
      *
      * @param args {@code MODEL [PORT] [THREADS]}: the model file, the port (default 8080; 0 = any
-     *     free one) and the number of threads (default: the number of processors)
+     *     free one) and the number of threads (default {@value #DEFAULT_THREADS})
      * @throws IOException if the model cannot be loaded or the port cannot be bound
      */
     public static void main(String[] args) throws IOException {

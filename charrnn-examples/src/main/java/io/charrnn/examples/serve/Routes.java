@@ -2,6 +2,7 @@ package io.charrnn.examples.serve;
 
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Beam;
+import io.charrnn.sample.ContinuousBatcher;
 import io.charrnn.sample.Sampler;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,10 +28,12 @@ final class Routes extends Handler.Abstract {
     private final RnnModel model;
     private final Duration generationTimeout;
     private final PlaygroundRoutes playground;
+    private final ContinuousBatcher batcher; // null: each generation steps alone
 
-    Routes(RnnModel model, Duration generationTimeout) {
+    Routes(RnnModel model, Duration generationTimeout, ContinuousBatcher batcher) {
         this.model = model;
         this.generationTimeout = generationTimeout;
+        this.batcher = batcher;
         this.playground = new PlaygroundRoutes(model);
     }
 
@@ -85,7 +88,8 @@ final class Routes extends Handler.Abstract {
         Replies.headers(response, "text/plain; charset=utf-8"); // no length: chunked
         OutputStream stream = Content.Sink.asOutputStream(response);
         Writer body = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-        Sampler sampler = Sampler.builder(model).strategy(g.strategy()).build();
+        Sampler.Builder builder = Sampler.builder(model).strategy(g.strategy());
+        Sampler sampler = (batcher == null ? builder : builder.batcher(batcher)).build();
         if (g.beam() > 0) {
             List<Beam> beams = sampler.beamSearch(g.options().prime(), g.options().length(), g.beam());
             body.write(beams.isEmpty() ? "" : beams.get(0).text());

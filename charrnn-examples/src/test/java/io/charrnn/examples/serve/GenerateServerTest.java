@@ -80,6 +80,30 @@ class GenerateServerTest {
     }
 
     @Test
+    void batchedServer_mixedStrategiesAtOnce_giveTheUnbatchedServersTexts() throws Exception {
+        String[] queries = {"length=400&topK=3&seed=1", "length=250&topP=0.9&temperature=1.2&seed=2",
+            "length=300&greedy=true&penalty=1.5&window=8", "length=500&stop=" + URLEncoder.encode("t.",
+                StandardCharsets.UTF_8) + "&seed=3", "prime=the&length=120&minP=0.2&seed=4", "length=350&seed=5",
+            "length=1&seed=6", "length=0&seed=7"};
+        List<String> alone = new ArrayList<>();
+        try (GenerateServer unbatched = GenerateServer.builder(model).batching(false).start()) {
+            for (String q : queries) {
+                alone.add(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unbatched.port()
+                        + "/generate?" + q)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            }
+        }
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (String q : queries) {
+            responses.add(client.sendAsync(HttpRequest.newBuilder(uri(q)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < queries.length; i++) {
+            HttpResponse<String> r = responses.get(i).join();
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(alone.get(i), r.body(), queries[i]);
+        }
+    }
+
+    @Test
     void defaults_andStopStrings() throws Exception {
         HttpResponse<String> r = get("seed=5");
         assertEquals(200, r.statusCode());
