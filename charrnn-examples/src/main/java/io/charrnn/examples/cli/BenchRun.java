@@ -96,6 +96,11 @@ final class BenchRun {
         TrainingResult probe = trainer(c1, learningRate, seq, batch, seed).steps(warmupSteps).build()
                 .train(model, train);
         double warmSeconds = probe.elapsed().toNanos() / 1e9;
+        probe = null;
+        // The probe's kernel (its activations are on the heap as well as off it) is garbage now, but
+        // with a heap of a quarter of the RAM the collector would leave it there while the timed run
+        // allocates its own: the peak RSS would count two kernels, where 'charrnn train' has one.
+        System.gc();
         double stepSeconds = warmSeconds / warmupSteps;
         BenchWindows windows = new BenchWindows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
         Duration limit = Duration.ofNanos((long) ((2 * warmSeconds + seconds + 3 * stepSeconds + 0.1) * 1e9));

@@ -273,7 +273,8 @@ final class BenchSweep {
         }
         double train = number(result, "train_cps_median");
         double sample = number(result, "sample_cps_median");
-        double rss = Math.max(peakKiB / 1024.0, number(result, "peak_rss_mb"));
+        double reported = number(result, "peak_rss_mb"); // charrnn's own VmHWM at its end; NaN for the reference
+        double rss = Double.isNaN(reported) ? peakKiB / 1024.0 : Math.max(peakKiB / 1024.0, reported);
         return new Row(p, program, repeat, train, sample, rss > 0 ? rss : Double.NaN, wall,
                 failure == null ? "ok" : failure);
     }
