@@ -293,6 +293,10 @@ final class BenchCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new CommandLine.ParameterException(cl, "--out must be a folder, got " + out + ", which is a file");
         }
+        if (Files.exists(out.resolve("sweep.csv"))) {
+            throw new CommandLine.ParameterException(cl, "--out must not hold a sweep already (it would be replaced), "
+                    + "got " + out + ", which has sweep.csv: give another folder, or move that one away");
+        }
         int textVocab = text == null ? 65 : Vocabulary.fromText(Texts.read(text)).size();
         List<BenchSweep.Point> points = BenchSweep.filter(BenchSweep.grid(sweep, textVocab), cell, hidden, layers, seq,
                 batch, vocab, embed);

@@ -2,8 +2,6 @@ package io.charrnn.examples.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.charrnn.examples.plots.Figure;
-import io.charrnn.examples.plots.SweepPlot;
 import io.charrnn.model.CellType;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,12 +31,8 @@ final class BenchSweep {
     /** The swept sizes of issue 22. */
     enum Group { HIDDEN, BATCH, SEQ, VOCAB }
 
-    static final String CSV_HEADER = "group,program,repeat,cell,layers,hidden,batch,seq,vocab,input,train_cps,"
-            + "sample_cps,peak_rss_mb,wall_s,status";
     static final int POLL_MS = 50;
     static final long TIMEOUT_SECONDS = 3600;
-    static final int PANEL_WIDTH = 640;
-    static final int PANEL_HEIGHT = 400;
 
     /** One point of the grid; {@code vocab} is the text's, a generated text's for the VOCAB group. */
     record Point(Group group, CellType cell, int layers, int hidden, int batch, int seq, int vocab, boolean embed) {
@@ -177,8 +170,8 @@ final class BenchSweep {
                                     + " (%.0f s, %s)%n", i + 1, points.size(), p, program, row.trainCps(),
                             row.sampleCps(), row.peakRssMb(), row.wallSeconds(), row.status());
                     err.flush();
-                    writeCsv(rows, out.resolve("sweep.csv"));
-                    plot(rows).write(out.resolve("sweep.png"));
+                    BenchSweepFiles.writeCsv(rows, out.resolve("sweep.csv"));
+                    BenchSweepFiles.plot(rows).write(out.resolve("sweep.png"));
                 }
             }
         }
@@ -194,7 +187,7 @@ final class BenchSweep {
             return existing;
         }
         Path file = out.resolve("text-vocab-" + p.vocab() + ".txt");
-        writeAtomically(file, BenchText.of(p.vocab()));
+        BenchSweepFiles.writeAtomically(file, BenchText.of(p.vocab()));
         texts.put(p.vocab(), file);
         return file;
     }
@@ -247,6 +240,9 @@ final class BenchSweep {
         }
         long t0 = System.nanoTime();
         Process process = pb.start();
+        // Ctrl-C ends this JVM without running the finally below: the child must not outlive it
+        Thread stopChild = new Thread(process::destroyForcibly, "bench-sweep-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopChild);
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         long peakKiB = -1;
         String failure = null;
@@ -261,6 +257,11 @@ final class BenchSweep {
         } finally {
             if (process.isAlive()) {
                 process.destroyForcibly().waitFor();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -316,79 +317,5 @@ final class BenchSweep {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-    }
-
-    /** Writes the rows as CSV, replacing the file atomically. */
-    static void writeCsv(List<Row> rows, Path file) throws IOException {
-        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
-        for (Row r : rows) {
-            Point p = r.point();
-            sb.append(String.join(",", p.group().name().toLowerCase(Locale.ROOT), r.program(),
-                    Integer.toString(r.repeat()), p.cell().name().toLowerCase(Locale.ROOT), Integer.toString(p.layers()),
-                    Integer.toString(p.hidden()), Integer.toString(p.batch()), Integer.toString(p.seq()),
-                    Integer.toString(p.vocab()), p.input(), format(r.trainCps()), format(r.sampleCps()),
-                    format(r.peakRssMb()), format(r.wallSeconds()), quote(r.status()))).append('\n');
-        }
-        writeAtomically(file, sb.toString());
-    }
-
-    private static String format(double x) {
-        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.1f", x) : "";
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-    }
-
-    private static void writeAtomically(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** @return the plot of the rows that measured something: per point and program, the median over repeats */
-    static Figure plot(List<Row> rows) {
-        Map<Group, Map<String, List<Row>>> lines = new LinkedHashMap<>();
-        for (Group g : Group.values()) {
-            for (Row r : rows) {
-                if (r.point().group() == g) {
-                    lines.computeIfAbsent(g, k -> new LinkedHashMap<>())
-                            .computeIfAbsent(r.point().variant() + "\u0000" + r.program(), k -> new ArrayList<>()).add(r);
-                }
-            }
-        }
-        List<SweepPlot.Row> plotRows = new ArrayList<>();
-        for (Map.Entry<Group, Map<String, List<Row>>> g : lines.entrySet()) {
-            List<SweepPlot.Line> plotLines = new ArrayList<>();
-            for (List<Row> line : g.getValue().values()) {
-                double[] sizes = line.stream().mapToDouble(r -> r.point().size()).distinct().sorted().toArray();
-                double[] train = new double[sizes.length];
-                double[] sample = new double[sizes.length];
-                for (int i = 0; i < sizes.length; i++) {
-                    double size = sizes[i];
-                    List<Row> at = line.stream().filter(r -> r.point().size() == size).toList();
-                    train[i] = BenchRun.median(at.stream().mapToDouble(Row::trainCps).filter(Double::isFinite).toArray());
-                    sample[i] = BenchRun.median(at.stream().mapToDouble(Row::sampleCps).filter(Double::isFinite).toArray());
-                }
-                Row first = line.get(0);
-                plotLines.add(new SweepPlot.Line(first.point().variant(), first.program(),
-                        !first.program().equals("charrnn"), sizes, train, sample));
-            }
-            plotRows.add(new SweepPlot.Row(axisTitle(g.getKey()), plotLines));
-        }
-        return SweepPlot.of(plotRows, PANEL_WIDTH, PANEL_HEIGHT);
-    }
-
-    private static String axisTitle(Group g) {
-        return switch (g) {
-            case HIDDEN -> "hidden units (B=64, T=100)";
-            case BATCH -> "batch (LSTM 512, T=100)";
-            case SEQ -> "sequence length (LSTM 512, B=64)";
-            case VOCAB -> "vocabulary (LSTM 256, B=64, T=100)";
-        };
     }
 }

@@ -80,9 +80,9 @@ class BenchSweepTest {
     void csv_hasOneRowPerRun_emptyCellsForMissingFigures_andReplacesTheFileWhole() throws Exception {
         Path csv = dir.resolve("sweep.csv");
         Files.writeString(csv, "old content\n");
-        BenchSweep.writeCsv(rows(), csv);
+        BenchSweepFiles.writeCsv(rows(), csv);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals(BenchSweep.CSV_HEADER, lines.get(0));
+        assertEquals(BenchSweepFiles.CSV_HEADER, lines.get(0));
         assertEquals(7, lines.size());
         assertEquals("hidden,charrnn,0,lstm,1,32,64,100,65,one-hot,1000.5,2000.0,250.0,12.3,ok", lines.get(1));
         assertEquals("hidden,pytorch,0,lstm,1,64,64,100,65,one-hot,,,380.0,3.0,\"exit status 1, see log\"",
@@ -96,10 +96,10 @@ class BenchSweepTest {
     @Test
     void plot_hasTwoPanelsPerSweptSize() throws Exception {
         Path png = dir.resolve("sweep.png");
-        BenchSweep.plot(rows()).write(png);
+        BenchSweepFiles.plot(rows()).write(png);
         BufferedImage image = ImageIO.read(png.toFile());
-        assertEquals(2 * BenchSweep.PANEL_WIDTH, image.getWidth());
-        assertEquals(2 * BenchSweep.PANEL_HEIGHT, image.getHeight()); // hidden and vocab
+        assertEquals(2 * BenchSweepFiles.PANEL_WIDTH, image.getWidth());
+        assertEquals(2 * BenchSweepFiles.PANEL_HEIGHT, image.getHeight()); // hidden and vocab
     }
 
     private static String error(String... args) {
@@ -134,6 +134,11 @@ class BenchSweepTest {
                 "--out", out.toString()).contains("--text must be a plain text file"));
         assertTrue(error("bench", "--sweep", "seq", "--reference", script.toString(), "--out", text.toString())
                 .contains("--out must be a folder"));
+        Path earlier = Files.createDirectories(dir.resolve("earlier"));
+        Files.writeString(earlier.resolve("sweep.csv"), "an earlier sweep\n");
+        assertTrue(error("bench", "--sweep", "seq", "--reference", script.toString(), "--out", earlier.toString())
+                .contains("--out must not hold a sweep already"));
+        assertEquals("an earlier sweep\n", Files.readString(earlier.resolve("sweep.csv")));
         assertFalse(Files.exists(out), "nothing is written before the checks pass");
         assertEquals("abc abc\n", Files.readString(text));
     }
