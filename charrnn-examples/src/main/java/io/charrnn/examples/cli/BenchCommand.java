@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
  * 3 otherwise) run first and are not timed; then {@code --seconds} of training split into three
  * windows, each closed by the first step that ends after a third of the time; chars/s per window is
  * steps × B × T over the window's time, and the median is reported. Sampling: batch 1, temperature
- * 1.0, a 20,000-character warm-up, then three runs of 2,000 characters; median chars/s. The peers
+ * 1.0, a warm-up of 20,000 characters (or 5 s, whichever ends first: a large model samples slowly), then
+ * three runs of {@code --sample-chars} (2,000) characters; median chars/s. The peers
  * warm up with 100 characters; the JVM needs more before its JIT has compiled the sampling loop
  * (after 100 characters the first timed run was 2-3x slower than the next), and a long-running
  * application samples at the warmed-up rate.
@@ -46,7 +47,7 @@ import picocli.CommandLine.Option;
  * the memory used. The limit is the float32 floating-point work per training character divided by
  * the rate {@code Nd4j.gemm} reaches on 2048×2048 FLOAT matrices in this process ({@link BenchmarkProbes#gemmGflops},
  * median of {@value #PEAK_REPEATS} products, measured once per run). Work per character
- * ({@link #forwardFlopsPerChar}): forward = Σ over layers of 2·G·H·(in + H), with G = 1 (vanilla),
+ * ({@link BenchRun#forwardFlopsPerChar}): forward = Σ over layers of 2·G·H·(in + H), with G = 1 (vanilla),
  * 4 (LSTM) or 3 (GRU) gate blocks and in = H for layers above the first, 0 for a one-hot first layer
  * (its input product is a row gather, not a product), plus 2·H·V for the output layer;
  * training = 3 × forward (the backward pass is two products of the forward's size). Element-wise work
@@ -62,6 +63,11 @@ import picocli.CommandLine.Option;
  * {@code sample_weight_mb_per_char} the weights those products read per character and
  * {@code sample_product_gbps} the rate they were read at. The 2-layer LSTM at 512 reads 12.6 MB per
  * character, from L3 on this machine, so its limit is the memory bandwidth of two cores.
+ *
+ * <p>{@code --cell --hidden --layers --seq --batch --embed} override every configuration's sizes, as
+ * the same options of {@code torch_charrnn.py} do; {@code --vocab N} benches on a generated text of N
+ * distinct characters ({@link BenchText}); {@code --sweep} runs a grid beside the reference
+ * ({@link BenchSweep}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and sampling characters per second for the benchmark configurations "
@@ -78,10 +84,6 @@ final class BenchCommand implements Callable<Integer> {
     /** The benchmark configurations. */
     enum Config { C1, C2, C3 }
 
-    static final int WINDOWS = 3;
-    static final int SAMPLE_CHARS = 2000;
-    static final int SAMPLE_WARMUP_CHARS = 20_000;
-    static final int SAMPLE_REPEATS = 3;
     static final int PEAK_SIZE = 2048;
     static final int PEAK_REPEATS = 5;
     static final int STARTUP_RUNS = 5;
@@ -110,6 +112,64 @@ final class BenchCommand implements Callable<Integer> {
                     + "the configuration's.")
     CellType cell;
 
+    @Option(names = "--hidden", paramLabel = "H",
+            description = "Hidden units per layer for every configuration (default: the configuration's: 100 for C1, "
+                    + "512 for C2 and C3).")
+    Integer hidden;
+
+    @Option(names = "--layers", paramLabel = "N",
+            description = "Layers for every configuration (default: the configuration's: 1 for C1 and C2, 2 for C3).")
+    Integer layers;
+
+    @Option(names = "--seq", paramLabel = "T",
+            description = "Characters per BPTT window for every configuration (default: 25 for C1, 100 for C2 and C3).")
+    Integer seq;
+
+    @Option(names = "--batch", paramLabel = "B",
+            description = "Parallel streams for every configuration (default: 1 for C1, 64 for C2 and C3).")
+    Integer batch;
+
+    @Option(names = "--embed",
+            description = "A learned character embedding of H dimensions as input instead of one-hot "
+                    + "(torch_charrnn.py's --embed).")
+    boolean embed;
+
+    @Option(names = "--vocab", paramLabel = "N",
+            description = "Instead of --text: a generated text of N distinct characters (" + BenchText.MIN_VOCAB + ".."
+                    + BenchText.MAX_VOCAB + "; 1,000,000 characters, Zipf-distributed, fixed seed: ASCII, then CJK). "
+                    + "With --sweep: only the vocabulary points of that size.")
+    Integer vocab;
+
+    @Option(names = "--sample-chars", paramLabel = "N", defaultValue = "2000",
+            description = "Characters per timed sampling run (default: ${DEFAULT-VALUE}).")
+    int sampleChars;
+
+    @Option(names = "--sweep", paramLabel = "SIZES", split = ",",
+            description = "Instead of configurations: run this command and the PyTorch reference alternately, each "
+                    + "in its own process, over the grid of issue 22 for the sizes given (hidden, batch, seq, vocab), "
+                    + "and write sweep.csv, sweep.png and sweep.log to --out. --cell, --hidden, --layers, --seq, "
+                    + "--batch, --vocab and --embed keep only the points with those values; --seconds is per point "
+                    + "and program; --text (a plain file) replaces the generated 65-character text of the groups "
+                    + "other than vocab.")
+    List<BenchSweep.Group> sweep;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "1",
+            description = "With --sweep: alternating runs of both programs per point (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-sweep",
+            description = "With --sweep: the folder of the CSV, the plot, the log and the generated texts "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--reference", paramLabel = "SCRIPT", defaultValue = "../shared/bench/torch_charrnn.py",
+            description = "With --sweep: the PyTorch reference (default: ${DEFAULT-VALUE}).")
+    Path reference;
+
+    @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3",
+            description = "With --sweep: the Python that runs the reference (default: ${DEFAULT-VALUE}).")
+    String python;
+
     @Option(names = "--peak",
             description = "Measure the GEMM peak (Nd4j.gemm, FLOAT, 2048x2048, median of " + PEAK_REPEATS
                     + ") and print it as one line 'PEAK {json}'; alone, runs no configuration.")
@@ -126,8 +186,40 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        CommandLine cl = spec.commandLine();
         if (!(seconds > 0 && Double.isFinite(seconds))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be > 0, got " + seconds);
+            throw new CommandLine.ParameterException(cl, "--seconds must be > 0, got " + seconds);
+        }
+        if (hidden != null && hidden < 1) {
+            throw new CommandLine.ParameterException(cl, "--hidden must be >= 1, got " + hidden);
+        }
+        if (layers != null && layers < 1) {
+            throw new CommandLine.ParameterException(cl, "--layers must be >= 1, got " + layers);
+        }
+        if (seq != null && seq < 1) {
+            throw new CommandLine.ParameterException(cl, "--seq must be >= 1, got " + seq);
+        }
+        if (batch != null && batch < 1) {
+            throw new CommandLine.ParameterException(cl, "--batch must be >= 1, got " + batch);
+        }
+        if (sampleChars < 1) {
+            throw new CommandLine.ParameterException(cl, "--sample-chars must be >= 1, got " + sampleChars);
+        }
+        if (vocab != null && (vocab < BenchText.MIN_VOCAB || vocab > BenchText.MAX_VOCAB)) {
+            throw new CommandLine.ParameterException(cl, "--vocab must be " + BenchText.MIN_VOCAB + " to "
+                    + BenchText.MAX_VOCAB + " distinct characters, got " + vocab);
+        }
+        if (sweep != null) {
+            return sweep(cl, err);
+        }
+        for (String o : List.of("--repeats", "--out", "--reference", "--python")) {
+            if (cl.getParseResult().hasMatchedOption(o)) {
+                throw new CommandLine.ParameterException(cl, o + " only applies to --sweep, which was not given");
+            }
+        }
+        if (vocab != null && text != null) {
+            throw new CommandLine.ParameterException(cl, "--vocab generates the text: give --vocab or --text, not "
+                    + "both (got --vocab " + vocab + " and --text " + text + ")");
         }
         boolean noConfigs = configs == null || configs.isEmpty();
         double peak = Double.NaN;
@@ -138,10 +230,16 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         List<Config> todo = noConfigs ? List.of(Config.C1, Config.C2) : configs;
-        Path textPath = DefaultCorpus.orDefault(text);
-        err.println("bench: reading " + textPath);
-        err.flush();
-        String all = Texts.read(textPath);
+        String all;
+        if (vocab != null) {
+            err.println("bench: generating a text of " + vocab + " distinct characters");
+            all = BenchText.of(vocab);
+        } else {
+            Path textPath = DefaultCorpus.orDefault(text);
+            err.println("bench: reading " + textPath);
+            err.flush();
+            all = Texts.read(textPath);
+        }
         Vocabulary vocabulary = Vocabulary.fromText(all);
         // Train on the first 90 % (the peers' split); no validation part, so no validation pass.
         int cut = all.offsetByCodePoints(0, (int) (all.codePointCount(0, all.length()) * 0.9));
@@ -161,10 +259,57 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (Config c : todo) {
             ProcessMemory.resetHeapPeaks();
-            JsonObject result = run(c, vocabulary, train, err, peak);
+            JsonObject result = BenchRun.run(c, shape(c), vocabulary, train, seed, seconds, sampleChars, err, peak);
             out.println("RESULT " + result);
             out.flush();
         }
+        return 0;
+    }
+
+    private BenchRun.Shape shape(Config c) {
+        return BenchRun.Shape.of(c, cell, hidden, layers, seq, batch, embed);
+    }
+
+    /** {@code --sweep}: every check before the first run, then the grid's points in order. */
+    private int sweep(CommandLine cl, PrintWriter err) throws IOException, InterruptedException {
+        if (peakOnly || startup || (configs != null && !configs.isEmpty())) {
+            throw new CommandLine.ParameterException(cl, "--sweep runs its own grid (C3's optimizer at each point's "
+                    + "sizes): it cannot be combined with --config, --peak or --startup");
+        }
+        if (text != null && !Files.isRegularFile(text)) {
+            throw new CommandLine.ParameterException(cl, "--text must be a plain text file with --sweep (the "
+                    + "reference reads it too), got " + text);
+        }
+        if (!Files.isRegularFile(reference)) {
+            throw new CommandLine.ParameterException(cl, "--reference must be the PyTorch reference script "
+                    + "torch_charrnn.py, got " + reference + ", which is not a file");
+        }
+        if (python.contains("/") && !Files.isExecutable(Path.of(python))) {
+            throw new CommandLine.ParameterException(cl, "--python must be an executable Python, got " + python);
+        }
+        if (repeats < 1) {
+            throw new CommandLine.ParameterException(cl, "--repeats must be >= 1, got " + repeats);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(cl, "--out must be a folder, got " + out + ", which is a file");
+        }
+        if (Files.exists(out.resolve("sweep.csv"))) {
+            throw new CommandLine.ParameterException(cl, "--out must not hold a sweep already (it would be replaced), "
+                    + "got " + out + ", which has sweep.csv: give another folder, or move that one away");
+        }
+        int textVocab = text == null ? 65 : Vocabulary.fromText(Texts.read(text)).size();
+        List<BenchSweep.Point> points = BenchSweep.filter(BenchSweep.grid(sweep, textVocab), cell, hidden, layers, seq,
+                batch, vocab, embed);
+        if (points.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "no point of the grid for " + sweep + " has the sizes given ("
+                    + String.join(" ", cl.getParseResult().expandedArgs()) + ")");
+        }
+        err.printf(Locale.ROOT, "bench: sweep of %d points x 2 programs x %d, %.0f s of training each, into %s%n",
+                points.size(), repeats, seconds, out);
+        err.flush();
+        new BenchSweep(out, text, reference, python, seconds, sampleChars, repeats, seed, err).run(points);
+        err.println("bench: wrote " + out.resolve("sweep.csv") + " and " + out.resolve("sweep.png"));
+        err.flush();
         return 0;
     }
 
@@ -172,10 +317,10 @@ final class BenchCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "bench: GEMM peak, Nd4j.gemm FLOAT %d^2, %d products%n", PEAK_SIZE, PEAK_REPEATS);
         err.flush();
         double[] runs = BenchmarkProbes.gemmGflops(PEAK_SIZE, PEAK_REPEATS);
-        double peak = median(runs);
+        double peak = BenchRun.median(runs);
         JsonObject j = new JsonObject();
-        j.addProperty("gemm_gflops_median", round1(peak));
-        j.add("gemm_gflops_runs", array(runs));
+        j.addProperty("gemm_gflops_median", BenchRun.round1(peak));
+        j.add("gemm_gflops_runs", BenchRun.array(runs));
         j.addProperty("n", PEAK_SIZE);
         j.addProperty("dtype", "float32");
         j.addProperty("openblas_coretype", BenchmarkProbes.openBlasCoreType());
@@ -186,11 +331,12 @@ final class BenchCommand implements Callable<Integer> {
 
     private JsonObject startup(Config c, Vocabulary vocabulary, PrintWriter err) throws IOException,
             InterruptedException {
-        CellType cellType = cell != null ? cell : c == Config.C3 ? CellType.LSTM : CellType.RNN;
-        int hidden = c == Config.C1 ? 100 : 512;
-        int layers = c == Config.C3 ? 2 : 1;
-        RnnModel model = RnnModel.builder().cell(cellType).hidden(hidden).layers(layers).seed(seed)
-                .vocabulary(vocabulary).build();
+        BenchRun.Shape s = shape(c);
+        CellType cellType = s.cell();
+        int hidden = s.hidden();
+        int layers = s.layers();
+        RnnModel model = RnnModel.builder().cell(cellType).hidden(hidden).layers(layers).embedding(s.embedding())
+                .seed(seed).vocabulary(vocabulary).build();
         Path dir = Files.createTempDirectory("charrnn-startup");
         Path file = dir.resolve("model.charrnn");
         try {
@@ -220,7 +366,7 @@ final class BenchCommand implements Callable<Integer> {
                     Arrays.toString(Arrays.stream(runs).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
             JsonObject j = new JsonObject();
             j.addProperty("config", c.name());
-            j.addProperty("first_char_seconds_median", Math.round(median(runs) * 1000) / 1000.0);
+            j.addProperty("first_char_seconds_median", Math.round(BenchRun.median(runs) * 1000) / 1000.0);
             JsonArray a = new JsonArray();
             for (double x : runs) {
                 a.add(Math.round(x * 1000) / 1000.0);
@@ -237,166 +383,5 @@ final class BenchCommand implements Callable<Integer> {
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
         }
-    }
-
-    /**
-     * @return float32 operations of one forward step per character: Σ_l 2·G·H·(in_l + H) + 2·H·V,
-     *     in_0 = 0 for one-hot input (a row gather), in_l = H above
-     */
-    static double forwardFlopsPerChar(CellType cell, int hidden, int layers, int vocab) {
-        int gates = switch (cell) {
-            case RNN -> 1;
-            case LSTM -> 4;
-            case GRU -> 3;
-        };
-        double flops = 2.0 * hidden * vocab;
-        for (int l = 0; l < layers; l++) {
-            int in = l == 0 ? 0 : hidden;
-            flops += 2.0 * gates * hidden * (in + hidden);
-        }
-        return flops;
-    }
-
-    private JsonObject run(Config c, Vocabulary vocabulary, Corpus train, PrintWriter err, double peak) {
-        boolean c1 = c == Config.C1;
-        boolean c3 = c == Config.C3;
-        int layers = c3 ? 2 : 1;
-        CellType cell = this.cell != null ? this.cell : c3 ? CellType.LSTM : CellType.RNN;
-        double learningRate = c3 ? 2e-3 : 1e-3;
-        int hidden = c1 ? 100 : 512;
-        int seq = c1 ? 25 : 100;
-        int batch = c1 ? 1 : 64;
-        int warmupSteps = c1 ? 50 : 3;
-        RnnModel model = RnnModel.builder().cell(cell).hidden(hidden).layers(layers).seed(seed).vocabulary(vocabulary)
-                .build();
-        Trainer.Builder base = Trainer.builder().sequenceLength(seq).batchSize(batch).seed(seed);
-        if (c1) {
-            base.optimizer(Optimizer.adagrad(0.1)).gradientClipValue(5).gradientClipNorm(Double.POSITIVE_INFINITY);
-        } else {
-            base.optimizer(Optimizer.adam(learningRate)).gradientClipNorm(5);
-        }
-
-        err.printf(Locale.ROOT, "bench %s: %d-layer %s H=%d T=%d B=%d one-hot, %d warm-up steps%n", c, layers,
-                cell == CellType.RNN ? "vanilla tanh" : cell.name(), hidden, seq, batch, warmupSteps);
-        err.flush();
-        // A throw-away run of the warm-up steps estimates the step time (and warms the JIT); the
-        // measured run then does its own warm-up steps, untimed, and the timed windows after them, in
-        // one training run. Its time limit leaves room for the step that closes the last window:
-        // the windows are measured by the listener, not by the limit.
-        TrainingResult probe = base.steps(warmupSteps).build().train(model, train);
-        double warmSeconds = probe.elapsed().toNanos() / 1e9;
-        double stepSeconds = warmSeconds / warmupSteps;
-        BenchWindows windows = new BenchWindows(warmupSteps, seconds / WINDOWS, (long) seq * batch);
-        Duration limit = Duration.ofNanos((long) ((2 * warmSeconds + seconds + 3 * stepSeconds + 0.1) * 1e9));
-        TrainingResult timed = Trainer.builder().sequenceLength(seq).batchSize(batch).seed(seed)
-                .optimizer(c1 ? Optimizer.adagrad(0.1) : Optimizer.adam(learningRate))
-                .gradientClipValue(c1 ? 5 : Double.POSITIVE_INFINITY)
-                .gradientClipNorm(c1 ? Double.POSITIVE_INFINITY : 5)
-                .timeLimit(limit).listener(windows).build().train(model, train);
-        double[] trainCps = windows.charsPerSecond();
-        err.printf(Locale.ROOT, "bench %s: training %s chars/s (steps per window %s), last loss %.4f%n", c,
-                Arrays.toString(round(trainCps)), windows.steps(), windows.lastLoss);
-        err.flush();
-
-        Sampler sampler = Sampler.builder(timed.model()).strategy(SamplingStrategy.temperature(1.0)).build();
-        SplittableRandom rng = new SplittableRandom(seed);
-        sampler.generate("", SAMPLE_WARMUP_CHARS, rng);
-        double[] sampleCps = new double[SAMPLE_REPEATS];
-        String sample = "";
-        for (int r = 0; r < SAMPLE_REPEATS; r++) {
-            long t0 = System.nanoTime();
-            sample = sampler.generate("", SAMPLE_CHARS, rng);
-            sampleCps[r] = SAMPLE_CHARS / ((System.nanoTime() - t0) / 1e9);
-        }
-        err.printf(Locale.ROOT, "bench %s: sampling %s chars/s%n", c, Arrays.toString(round(sampleCps)));
-        err.flush();
-        BenchmarkProbes.samplingProductNanosPerChar(timed.model(), SAMPLE_CHARS); // warm-up
-        double[] productNanos = new double[SAMPLE_REPEATS];
-        for (int r = 0; r < SAMPLE_REPEATS; r++) {
-            productNanos[r] = BenchmarkProbes.samplingProductNanosPerChar(timed.model(), SAMPLE_CHARS);
-        }
-        double sampleLimitCps = 1e9 / median(productNanos);
-        long productBytes = BenchmarkProbes.samplingProductBytesPerChar(timed.model());
-
-        JsonObject j = new JsonObject();
-        j.addProperty("config", c.name());
-        j.addProperty("train_cps_median", finiteOrNull(round1(median(trainCps))));
-        j.addProperty("sample_cps_median", finiteOrNull(round1(median(sampleCps))));
-        j.add("train_cps_windows", array(trainCps));
-        j.add("sample_cps_runs", array(sampleCps));
-        j.add("steps_per_window", windows.stepsJson());
-        j.addProperty("warmup_steps", warmupSteps);
-        j.addProperty("ms_per_step", finiteOrNull(Math.round(1e6 * seq * batch / median(trainCps)) / 1000.0));
-        j.addProperty("hidden", hidden);
-        j.addProperty("seq", seq);
-        j.addProperty("batch", batch);
-        j.addProperty("layers", layers);
-        j.addProperty("cell", cell.name().toLowerCase(Locale.ROOT));
-        j.addProperty("input", "one-hot");
-        j.addProperty("vocab", vocabulary.size());
-        j.addProperty("last_train_loss", finiteOrNull(windows.lastLoss));
-        j.addProperty("loss", "mean nats/char");
-        j.addProperty("mode", "throughput");
-        j.addProperty("sample_text", sample.substring(0, sample.offsetByCodePoints(0,
-                Math.min(120, sample.codePointCount(0, sample.length())))));
-        j.addProperty("java", System.getProperty("java.version"));
-        j.addProperty("kernel", System.getProperty("charrnn.kernel", "auto"));
-        j.addProperty("peer", "charrnn");
-        double trainFlops = 3 * forwardFlopsPerChar(cell, hidden, layers, vocabulary.size());
-        double limitCps = peak * 1e9 / trainFlops;
-        j.addProperty("train_flops_per_char", Math.round(trainFlops));
-        j.addProperty("gemm_peak_gflops", finiteOrNull(round1(peak)));
-        j.addProperty("train_limit_cps", finiteOrNull(round1(limitCps)));
-        j.addProperty("train_limit_fraction", finiteOrNull(Math.round(1000 * median(trainCps) / limitCps) / 1000.0));
-        j.addProperty("sample_limit_cps", finiteOrNull(round1(sampleLimitCps)));
-        j.addProperty("sample_limit_fraction",
-                finiteOrNull(Math.round(1000 * median(sampleCps) / sampleLimitCps) / 1000.0));
-        j.addProperty("sample_weight_mb_per_char", Math.round(productBytes / 1e4) / 100.0);
-        j.addProperty("sample_product_gbps", finiteOrNull(round1(productBytes * sampleLimitCps / 1e9)));
-        long rss = ProcessMemory.peakResidentKiB();
-        double heapPeak = ProcessMemory.heapPeakBytes() / 1048576.0;
-        double heapMax = Runtime.getRuntime().maxMemory() / 1048576.0;
-        j.addProperty("peak_rss_mb", rss < 0 ? null : round1(rss / 1024.0));
-        j.addProperty("heap_peak_mb", round1(heapPeak));
-        j.addProperty("heap_max_mb", round1(heapMax));
-        err.printf(Locale.ROOT, "bench %s: %.0f%% of the GEMM-bound limit %.0f chars/s (%.2f MFLOP/char at %.1f GFLOP/s); "
-                        + "peak RSS %s MiB, peak heap %.0f of %.0f MiB%n", c, 100 * median(trainCps) / limitCps, limitCps,
-                trainFlops / 1e6, peak, rss < 0 ? "?" : String.format(Locale.ROOT, "%.0f", rss / 1024.0), heapPeak,
-                heapMax);
-        err.printf(Locale.ROOT, "bench %s: sampling at %.0f%% of the product-bound limit %.0f chars/s (%.2f MB of "
-                + "weights per char at %.1f GB/s)%n", c, 100 * median(sampleCps) / sampleLimitCps, sampleLimitCps,
-                productBytes / 1e6, productBytes * sampleLimitCps / 1e9);
-        err.flush();
-        return j;
-    }
-
-    private static double median(double[] xs) {
-        if (xs.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    private static double round1(double x) {
-        return Math.round(x * 10) / 10.0;
-    }
-
-    private static double[] round(double[] xs) {
-        return Arrays.stream(xs).map(BenchCommand::round1).toArray();
-    }
-
-    private static JsonArray array(double[] xs) {
-        JsonArray a = new JsonArray();
-        for (double x : xs) {
-            a.add(round1(x));
-        }
-        return a;
-    }
-
-    private static Double finiteOrNull(double x) {
-        return Double.isFinite(x) ? x : null;
     }
 }

@@ -27,7 +27,7 @@ final class BenchWindows implements TrainingListener {
 
     @Override
     public void onStep(StepSummary s) {
-        if (cps.size() == BenchCommand.WINDOWS) {
+        if (cps.size() == BenchRun.WINDOWS) {
             return;
         }
         lastLoss = s.loss();
@@ -53,7 +53,7 @@ final class BenchWindows implements TrainingListener {
     }
 
     double[] charsPerSecond() {
-        if (cps.size() < BenchCommand.WINDOWS && lastStep > windowStartStep) {
+        if (cps.size() < BenchRun.WINDOWS && lastStep > windowStartStep) {
             close((lastNanos - windowStartNanos) / 1e9); // the limit ended a window early
         }
         return cps.stream().mapToDouble(Double::doubleValue).toArray();

@@ -37,11 +37,11 @@ class BenchCommandTest {
     @Test
     void forwardFlops_followTheDocumentedFormula() {
         // vanilla: recurrent 2·H·H plus output 2·H·V; the one-hot input product is a gather, not counted
-        assertEquals(2.0 * (512 * 512 + 512 * 65), BenchCommand.forwardFlopsPerChar(CellType.RNN, 512, 1, 65));
+        assertEquals(2.0 * (512 * 512 + 512 * 65), BenchRun.forwardFlopsPerChar(CellType.RNN, 512, 1, 65, 0));
         // 2-layer LSTM: 4 gate blocks; layer 1 also multiplies its H inputs
         assertEquals(2.0 * 4 * 512 * 512 + 2.0 * 4 * 512 * (512 + 512) + 2.0 * 512 * 65,
-                BenchCommand.forwardFlopsPerChar(CellType.LSTM, 512, 2, 65));
-        assertEquals(2.0 * 3 * 100 * 100 + 2.0 * 100 * 65, BenchCommand.forwardFlopsPerChar(CellType.GRU, 100, 1, 65));
+                BenchRun.forwardFlopsPerChar(CellType.LSTM, 512, 2, 65, 0));
+        assertEquals(2.0 * 3 * 100 * 100 + 2.0 * 100 * 65, BenchRun.forwardFlopsPerChar(CellType.GRU, 100, 1, 65, 0));
     }
 
     @Test
@@ -75,7 +75,7 @@ class BenchCommandTest {
         assertTrue(result.get("train_cps_median").getAsDouble() > 0, out);
         assertTrue(result.get("sample_cps_median").getAsDouble() > 0, out);
         assertEquals(peak.get("gemm_gflops_median").getAsDouble(), result.get("gemm_peak_gflops").getAsDouble());
-        double flops = 3 * BenchCommand.forwardFlopsPerChar(CellType.GRU, 100, 1, 7);
+        double flops = 3 * BenchRun.forwardFlopsPerChar(CellType.GRU, 100, 1, 7, 0);
         assertEquals(Math.round(flops), result.get("train_flops_per_char").getAsLong());
         double peakGflops = result.get("gemm_peak_gflops").getAsDouble();
         double limit = peakGflops * 1e9 / flops;
@@ -95,5 +95,27 @@ class BenchCommandTest {
         }
         assertTrue(result.get("heap_peak_mb").getAsDouble() > 0, out);
         assertTrue(result.get("heap_max_mb").getAsDouble() >= result.get("heap_peak_mb").getAsDouble(), out);
+    }
+
+    @Test
+    void sizeOverridesAndVocab_benchThoseSizes_onAGeneratedText() {
+        // the embedding's product counts as a first-layer input of H
+        assertEquals(2.0 * 4 * 16 * (16 + 16) * 2 + 2.0 * 16 * 300,
+                BenchRun.forwardFlopsPerChar(CellType.LSTM, 16, 2, 300, 16));
+        String out = run("bench", "--config", "C1", "--cell", "lstm", "--hidden", "16", "--layers", "2", "--seq", "10",
+                "--batch", "2", "--embed", "--vocab", "300", "--sample-chars", "50", "--seconds", "1.5")[0];
+        JsonObject result = line(out, "RESULT");
+        assertEquals("lstm", result.get("cell").getAsString());
+        assertEquals(16, result.get("hidden").getAsInt());
+        assertEquals(2, result.get("layers").getAsInt());
+        assertEquals(10, result.get("seq").getAsInt());
+        assertEquals(2, result.get("batch").getAsInt());
+        assertEquals(300, result.get("vocab").getAsInt());
+        assertEquals(50, result.get("sample_chars").getAsInt());
+        assertEquals("embedding", result.get("input").getAsString());
+        assertEquals(Math.round(3 * BenchRun.forwardFlopsPerChar(CellType.LSTM, 16, 2, 300, 16)),
+                result.get("train_flops_per_char").getAsLong());
+        assertTrue(result.get("train_cps_median").getAsDouble() > 0, out);
+        assertTrue(result.get("sample_cps_median").getAsDouble() > 0, out);
     }
 }
