@@ -274,7 +274,7 @@ public final class RnnStepper {
             for (int b = 0; b < rows; b++) {
                 Arrays.fill(y[b], from, to, 0f);
             }
-            accumulate(h[l], w.out[l], y, rows, from, to);
+            RowWeights.timesRows(h[l], w.out[l], y, rows, from, to);
         }
     }
 
@@ -380,31 +380,5 @@ public final class RnnStepper {
     /** @return the number of rows */
     public int batch() {
         return batch;
-    }
-
-    /** {@code y[b] += x[b]·M} restricted to the columns {@code [from, to)}, for the first {@code rows} rows. */
-    static void accumulate(float[][] x, float[][] m, float[][] y, int rows, int from, int to) {
-        int k = 0;
-        int len = m.length;
-        for (; k + 3 < len; k += 4) {
-            float[] w0 = m[k];
-            float[] w1 = m[k + 1];
-            float[] w2 = m[k + 2];
-            float[] w3 = m[k + 3];
-            for (int b = 0; b < rows; b++) {
-                float[] xb = x[b];
-                RowWeights.axpy4(xb[k], w0, xb[k + 1], w1, xb[k + 2], w2, xb[k + 3], w3, y[b], from, to);
-            }
-        }
-        for (; k < len; k++) {
-            for (int b = 0; b < rows; b++) {
-                float s = x[b][k];
-                float[] wk = m[k];
-                float[] yb = y[b];
-                for (int j = from; j < to; j++) {
-                    yb[j] += s * wk[j];
-                }
-            }
-        }
     }
 }
