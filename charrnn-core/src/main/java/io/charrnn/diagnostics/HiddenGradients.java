@@ -1,5 +1,6 @@
 package io.charrnn.diagnostics;
 
+import io.charrnn.internal.cells.CellEquations;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
@@ -12,10 +13,10 @@ import io.charrnn.model.CellType;
  * layer above with every other state held fixed; for the LSTM that means {@code c_t} is held, as
  * backpropagation through time does.
  *
- * <p>A plain-Java float64 forward and backward written apart from the training kernels, over the
- * equations of {@link CellType} with exact {@code tanh} and sigmoid, so that it also serves as an
- * independent reference: one sequence, batch 1, zero initial state. O(T·L·G·H·(H + in)) time,
- * O(T·L·G·H) memory. Not thread-safe (one instance per call).
+ * <p>A plain-Java float64 forward and backward through time, one sequence, batch 1, zero initial
+ * state; each cell's step, forward and backward, is {@link CellEquations}' (exact {@code tanh} and
+ * sigmoid), the products are the loops here. O(T·L·G·H·(H + in)) time, O(T·L·G·H) memory. Not
+ * thread-safe (one instance per call).
  */
 final class HiddenGradients {
     /** The curve: {@code hidden[l][t]}, {@code cell[l][t]} (LSTM only, else null) and the loss in nats. */
@@ -38,8 +39,9 @@ final class HiddenGradients {
     // forward records, [t][l][...]
     private double[][][] hs; // h_t
     private double[][][] cs; // LSTM c_t
+    private double[][][] tcs; // LSTM tanh(c_t)
     private double[][][] gates; // activated gates: RNN {h}, LSTM {i f g o}, GRU {r z n}
-    private double[][][] recurrentN; // GRU: h_{t-1}·Whn + bhn
+    private double[][][] recurrent; // GRU: h_{t-1}·Wh + bh
 
     public HiddenGradients(ParameterLayout layout, float[] parameters) {
         this.cell = layout.cell();
@@ -110,48 +112,19 @@ final class HiddenGradients {
                 double[] a = gates[t][l];
                 switch (cell) {
                     case RNN -> {
-                        for (int k = 0; k < h; k++) {
-                            da[k] = dh[k] * (tanh ? 1 - a[k] * a[k] : a[k] > 0 ? 1 : 0);
-                        }
+                        System.arraycopy(dh, 0, da, 0, h);
+                        CellEquations.rnnBackward(a, 0, da, 0, h, tanh);
                     }
                     case LSTM -> {
-                        double[] c = cs[t][l];
                         double[] cPrev = t > 0 ? cs[t - 1][l] : new double[h];
-                        double[] dc = new double[h];
-                        for (int k = 0; k < h; k++) {
-                            double i = a[k];
-                            double f = a[h + k];
-                            double gg = a[2 * h + k];
-                            double o = a[3 * h + k];
-                            double tc = Math.tanh(c[k]);
-                            dc[k] = dcNext[l][k] + dh[k] * o * (1 - tc * tc);
-                            da[k] = dc[k] * gg * i * (1 - i);
-                            da[h + k] = dc[k] * cPrev[k] * f * (1 - f);
-                            da[2 * h + k] = dc[k] * i * (1 - gg * gg);
-                            da[3 * h + k] = dh[k] * tc * o * (1 - o);
-                            dcNext[l][k] = dc[k] * f;
-                        }
+                        double[] dc = new double[h]; // ∂L/∂c_t
+                        CellEquations.lstmBackward(a, cPrev, tcs[t][l], 0, dh, dcNext[l], da, dc, 1, h);
                         cellNorms[l][t] = norm(dc);
                     }
                     case GRU -> {
                         double[] hPrev = t > 0 ? hs[t - 1][l] : new double[h];
-                        double[] rn = recurrentN[t][l];
                         dah = new double[g];
-                        for (int k = 0; k < h; k++) {
-                            double r = a[k];
-                            double z = a[h + k];
-                            double n = a[2 * h + k];
-                            double dn = dh[k] * (1 - z) * (1 - n * n);
-                            double dz = dh[k] * (hPrev[k] - n) * z * (1 - z);
-                            double dr = dn * rn[k] * r * (1 - r);
-                            da[k] = dr;
-                            da[h + k] = dz;
-                            da[2 * h + k] = dn;
-                            dah[k] = dr;
-                            dah[h + k] = dz;
-                            dah[2 * h + k] = dn * r;
-                            dhPrev[k] = dh[k] * z;
-                        }
+                        CellEquations.gruBackward(a, recurrent[t][l], hPrev, dh, da, dah, dhPrev, 1, h);
                     }
                     default -> throw new IllegalStateException("internal error: unknown cell " + cell);
                 }
@@ -201,8 +174,9 @@ final class HiddenGradients {
         int steps = codes.length;
         hs = new double[steps][layers][];
         cs = cell == CellType.LSTM ? new double[steps][layers][] : null;
+        tcs = cell == CellType.LSTM ? new double[steps][layers][] : null;
         gates = new double[steps][layers][];
-        recurrentN = cell == CellType.GRU ? new double[steps][layers][] : null;
+        recurrent = cell == CellType.GRU ? new double[steps][layers][] : null;
         for (int t = 0; t < steps; t++) {
             double[] below = embedding == null ? null : embedding[codes[t]];
             for (int l = 0; l < layers; l++) {
@@ -213,45 +187,27 @@ final class HiddenGradients {
                 } else {
                     accumulate(below, wx[l], ax);
                 }
-                double[] ah = biasH == null ? ax : biasH[l].clone();
+                double[] ah = cell == CellType.GRU ? new double[g] : ax; // the GRU adds bh itself
                 accumulate(hPrev, wh[l], ah);
                 double[] hNew = new double[h];
                 switch (cell) {
                     case RNN -> {
-                        for (int k = 0; k < h; k++) {
-                            hNew[k] = tanh ? Math.tanh(ax[k]) : Math.max(0, ax[k]);
-                        }
-                        gates[t][l] = hNew.clone();
+                        CellEquations.rnnForward(ax, 0, h, tanh);
+                        System.arraycopy(ax, 0, hNew, 0, h);
                     }
                     case LSTM -> {
                         double[] cPrev = t > 0 ? cs[t - 1][l] : new double[h];
-                        double[] c = new double[h];
-                        for (int k = 0; k < h; k++) {
-                            ax[k] = sigmoid(ax[k]);
-                            ax[h + k] = sigmoid(ax[h + k]);
-                            ax[2 * h + k] = Math.tanh(ax[2 * h + k]);
-                            ax[3 * h + k] = sigmoid(ax[3 * h + k]);
-                            c[k] = ax[h + k] * cPrev[k] + ax[k] * ax[2 * h + k];
-                            hNew[k] = ax[3 * h + k] * Math.tanh(c[k]);
-                        }
-                        cs[t][l] = c;
-                        gates[t][l] = ax;
+                        cs[t][l] = new double[h];
+                        tcs[t][l] = new double[h];
+                        CellEquations.lstmForward(ax, cPrev, cs[t][l], 0, tcs[t][l], 0, hNew, 1, h);
                     }
                     case GRU -> {
-                        double[] rn = new double[h];
-                        for (int k = 0; k < h; k++) {
-                            ax[k] = sigmoid(ax[k] + ah[k]);
-                            ax[h + k] = sigmoid(ax[h + k] + ah[h + k]);
-                            rn[k] = ah[2 * h + k];
-                            ax[2 * h + k] = Math.tanh(ax[2 * h + k] + ax[k] * rn[k]);
-                            double z = ax[h + k];
-                            hNew[k] = (1 - z) * ax[2 * h + k] + z * hPrev[k];
-                        }
-                        recurrentN[t][l] = rn;
-                        gates[t][l] = ax;
+                        CellEquations.gruForward(ax, ah, biasH[l], hPrev, hNew, 1, h);
+                        recurrent[t][l] = ah;
                     }
                     default -> throw new IllegalStateException("internal error: unknown cell " + cell);
                 }
+                gates[t][l] = ax;
                 if (l == pLayer && t == pStep) {
                     hNew[pUnit] += eps;
                 }
@@ -262,10 +218,6 @@ final class HiddenGradients {
         double[] logits = by.clone();
         accumulate(hs[steps - 1][layers - 1], wy, logits);
         return logits;
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
     }
 
     /** {@code y += x·M}. */

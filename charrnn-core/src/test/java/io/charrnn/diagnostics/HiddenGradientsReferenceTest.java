@@ -1,5 +1,6 @@
 package io.charrnn.diagnostics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.charrnn.internal.cells.ParameterLayout;
@@ -11,7 +12,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The float64 gradient-through-time's forward pass (its loss) against the reference cells. */
+/**
+ * The float64 gradient through time's forward pass, {@link io.charrnn.internal.cells.CellEquations}
+ * between its products, against the reference cells: its loss, and the activated gates of every
+ * layer at every step.
+ */
 class HiddenGradientsReferenceTest {
 
     @ParameterizedTest
@@ -26,9 +31,14 @@ class HiddenGradientsReferenceTest {
         }
         int[] codes = rng.ints(8, 0, 6).toArray();
         CellReference reference = new CellReference(layout, p);
+        HiddenGradients gradients = new HiddenGradients(layout, p);
+        double[][][] gates = {gradients.gates(codes, 0), gradients.gates(codes, 1)};
         double[] logits = null;
         for (int t = 0; t < codes.length - 1; t++) {
             logits = reference.step(codes[t]);
+            for (int l = 0; l < 2; l++) {
+                assertArrayEquals(reference.gates(l), gates[l][t], 1e-12, "gates of layer " + l + " at step " + t);
+            }
         }
         double expected = CellReference.crossEntropy(logits, codes[codes.length - 1]);
         double actual = new HiddenGradients(layout, p).compute(Arrays.copyOf(codes, codes.length - 1),

@@ -6,14 +6,15 @@ import io.charrnn.model.CellType;
 import io.charrnn.model.ModelConfig;
 
 /**
- * The one reference definition of every cell's step, written straight from {@link CellType}'s
+ * An independent reference of every cell's step, written straight from {@link CellType}'s
  * equations: one unit at a time, float64, exact {@code tanh} and σ, batch 1, no dropout. Nothing
- * in it is shared with the engine but the parameter layout. The engine's specialisations (the
- * sampling stepper, the Java and ND4J training kernels in float and double, the float64 gradient
- * through time) are tested against it ({@code internal.cells.CellReferenceTest},
- * {@code diagnostics.HiddenGradientsReferenceTest}); their backward passes are tested against
- * finite differences of their forward ones (the gradient checks), so they follow the same
- * definition. A new cell type is a new case here first.
+ * in it is shared with the engine but the parameter layout, so it checks the engine's one
+ * definition, {@code internal.cells.CellEquations} (through the float64 gradient through time,
+ * {@code diagnostics.HiddenGradientsReferenceTest}), and the float32 paths built on its
+ * specialisation (the sampling stepper and the training kernels,
+ * {@code internal.cells.CellReferenceTest}). Backward steps are tested against finite differences
+ * of forward ones ({@code CellEquationsTest}, the gradient checks). A new cell type is a new case
+ * here first.
  */
 public final class CellReference {
     private final ModelConfig config;

@@ -10,8 +10,8 @@ import java.util.Arrays;
  *
  * <p>Every product is an "axpy over rows" on {@link RowWeights} (see there for why: several times
  * faster than offsets into a flat buffer on JDK 17), four rows per pass over the output; {@code W·x}
- * products use rows of {@code Wᵀ}; tanh is {@link FastTanh}. Backward runs the recurrence first and
- * then the weight gradients of all time rows, four rows per pass over each gradient row
+ * products use rows of {@code Wᵀ}; the cell's own step, forward and backward, is
+ * {@link FloatCells}'. Backward runs the recurrence first and then the weight gradients of all time rows, four rows per pass over each gradient row
  * ({@link RowWeights#addOuterRows}). With clipping in a vectorised loop, these halved C1's step (figures: docs/engine.md).
  * Each call copies the flat parameters into rows and the row gradients back out, little against the
  * step's arithmetic. Not thread-safe.
@@ -155,7 +155,7 @@ public final class JavaRnnKernel implements Kernel {
                 if (inputs[r] != resetCode) {
                     RowWeights.rowTimesMatrix(hl[r], w.wh[l], a);
                 }
-                activate(a);
+                FloatCells.rnnForward(a, 0, a.length, tanh);
             }
         }
         float[][] top = hs[layers - 1];
@@ -166,15 +166,6 @@ public final class JavaRnnKernel implements Kernel {
         }
     }
 
-    private void activate(float[] a) {
-        if (tanh) {
-            FastTanh.apply(a, a.length);
-        } else {
-            for (int i = 0; i < a.length; i++) {
-                a[i] = Math.max(a[i], 0f);
-            }
-        }
-    }
 
     /** Softmax per row, loss, and (unless scale is NaN) scale·(p − onehot) in place. */
     private double softmaxLoss(int[] targets, float scale) {
@@ -233,18 +224,7 @@ public final class JavaRnnKernel implements Kernel {
                 if (r + batch < rows && (skip == null || !skip[r + batch])) {
                     RowWeights.rowTimesMatrix(dl[r + batch], w.whT[l], da); // dh_t += Wh·da_{t+1}
                 }
-                float[] h = hl[r + batch];
-                if (tanh) {
-                    for (int k = 0; k < da.length; k++) {
-                        da[k] *= 1f - h[k] * h[k];
-                    }
-                } else {
-                    for (int k = 0; k < da.length; k++) {
-                        if (h[k] <= 0f) {
-                            da[k] = 0f;
-                        }
-                    }
-                }
+                FloatCells.rnnBackward(hl[r + batch], da, 0, da.length, tanh); // da_t = dh_t ⊙ f'(a_t)
             }
             RowWeights.addOuterRows(hl, 0, dl, rows, g.wh[l], skip); // dWh += h_{t-1}ᵀ·da_t
             for (int r = 0; r < rows; r++) {

@@ -2,11 +2,8 @@ package io.charrnn.internal.cells;
 
 import io.charrnn.internal.nd.Blas;
 import io.charrnn.internal.nd.NdRuntime;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -61,10 +58,8 @@ abstract class NdKernelBase implements NdKernel {
     final INDArray[] hIn; // rows of h_0..h_{T-1}
     final INDArray[] hOut; // rows of h_1..h_T
     final INDArray[][] hStep; // [l][t], t = 0..T
-    private final INDArray indexArray; // INT [TB]
     int[] indices = new int[0];
-    private float[][] floatSums; // scatterAddRows' accumulators, [V][width], on first use
-    private double[][] doubleSums;
+    private final RowScatter scatter; // the one-hot input and embedding gradients
     int resetCode = -1; // vocabulary index that starts a stream from zero state, or -1
     INDArray[] hPrev; // per layer [TB, H]: h_{t-1} with reset rows zeroed (only with a reset code)
     INDArray[][] hPrevStep;
@@ -89,7 +84,7 @@ abstract class NdKernelBase implements NdKernel {
         this.probs = Nd4j.create(dtype, rows, vocab);
         this.logits = Nd4j.create(dtype, rows, vocab);
         this.ones = Nd4j.ones(dtype, 1, rows);
-        this.indexArray = Nd4j.create(DataType.INT, rows);
+        this.scatter = new RowScatter(dtype, rows);
         wx = new INDArray[layers];
         wh = new INDArray[layers];
         bias = new INDArray[layers];
@@ -262,11 +257,11 @@ abstract class NdKernelBase implements NdKernel {
             blas.gemm(dz, wx[l], dBelow, false, true, 1.0, 0.0); // into the layer below
             undrop(l - 1, dBelow);
         } else if (embedding == null) {
-            scatterAddRows(gWx[0], dz);
+            scatter.addRows(gWx[0], dz, indices);
         } else {
             blas.gemm(embedded, dz, gWx[0], true, false, 1.0, 0.0);
             blas.gemm(dz, wx[0], dEmbedded, false, true, 1.0, 0.0);
-            scatterAddRows(gEmbedding, dEmbedded);
+            scatter.addRows(gEmbedding, dEmbedded, indices);
         }
     }
 
@@ -363,74 +358,6 @@ abstract class NdKernelBase implements NdKernel {
         if (inputs.length != rows || targets.length != rows) {
             throw new IllegalStateException("internal error: batch of " + inputs.length + " inputs and "
                     + targets.length + " targets, expected " + rows);
-        }
-    }
-
-    /**
-     * target = 0, then target[indices[r]] += updates[r] for every row r (rows of absent codes stay 0).
-     * On the CPU this runs in Java over the host buffers: libnd4j's {@code scatter_add} is locked,
-     * as the indices repeat, and took a noticeable share of a C2 step (docs/engine.md).
-     */
-    private void scatterAddRows(INDArray target, INDArray updates) {
-        if (!NdRuntime.isCpuBackend() || target.ordering() != 'c' || updates.ordering() != 'c'
-                || target.stride(1) != 1 || updates.stride(1) != 1 || target.stride(0) != target.columns()
-                || updates.stride(0) != updates.columns()) {
-            target.assign(0);
-            indexArray.data().setData(indices);
-            // lock = true: indices repeat, and without the lock libnd4j's parallel loop races
-            Nd4j.exec(DynamicCustomOp.builder("scatter_add")
-                    .addInputs(target, indexArray, updates)
-                    .addOutputs(target)
-                    .addBooleanArguments(true)
-                    .build());
-            return;
-        }
-        int width = (int) target.columns();
-        int codes = (int) target.rows();
-        int from = (int) updates.offset();
-        int to = (int) target.offset();
-        if (dtype == DataType.FLOAT) {
-            if (floatSums == null || floatSums.length != codes || floatSums[0].length != width) {
-                floatSums = new float[codes][width];
-            }
-            float[][] sums = floatSums;
-            for (float[] s : sums) {
-                java.util.Arrays.fill(s, 0f);
-            }
-            float[] row = new float[width];
-            FloatBuffer u = updates.data().asNioFloat();
-            for (int r = 0; r < indices.length; r++) {
-                u.get(from + r * width, row, 0, width);
-                float[] s = sums[indices[r]];
-                for (int j = 0; j < width; j++) {
-                    s[j] += row[j];
-                }
-            }
-            FloatBuffer t = target.data().asNioFloat();
-            for (int c = 0; c < codes; c++) {
-                t.put(to + c * width, sums[c], 0, width);
-            }
-        } else {
-            if (doubleSums == null || doubleSums.length != codes || doubleSums[0].length != width) {
-                doubleSums = new double[codes][width];
-            }
-            double[][] sums = doubleSums;
-            for (double[] s : sums) {
-                java.util.Arrays.fill(s, 0.0);
-            }
-            double[] row = new double[width];
-            DoubleBuffer u = updates.data().asNioDouble();
-            for (int r = 0; r < indices.length; r++) {
-                u.get(from + r * width, row, 0, width);
-                double[] s = sums[indices[r]];
-                for (int j = 0; j < width; j++) {
-                    s[j] += row[j];
-                }
-            }
-            DoubleBuffer t = target.data().asNioDouble();
-            for (int c = 0; c < codes; c++) {
-                t.put(to + c * width, sums[c], 0, width);
-            }
         }
     }
 }

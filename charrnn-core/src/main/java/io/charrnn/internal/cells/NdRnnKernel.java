@@ -178,8 +178,8 @@ public final class NdRnnKernel extends NdKernelBase {
     /**
      * tanh of step {@code t}'s rows of layer {@code l}, in place. On the CPU backend in FLOAT, the
      * block is copied to the heap, the bias added (the forward pass leaves it out there) and run
-     * through {@link FastTanh} (about ten times faster than libnd4j's single-threaded op); otherwise
-     * libnd4j's exact {@code Tanh}.
+     * through {@link FloatCells}' vanilla step with {@link FastTanh} (about ten times faster than
+     * libnd4j's single-threaded op); otherwise libnd4j's exact {@code Tanh}.
      */
     private void tanh(int l, int t) {
         INDArray block = hStep[l][t];
@@ -190,7 +190,7 @@ public final class NdRnnKernel extends NdKernelBase {
             for (int i = 0; i < n; i++) {
                 scratch[i] += biasRows[i];
             }
-            FastTanh.apply(scratch, n);
+            FloatCells.rnnForward(scratch, 0, n, true);
             buffer.put(t * n, scratch, 0, n);
         } else {
             Nd4j.exec(new Tanh(block, block));
@@ -256,10 +256,7 @@ public final class NdRnnKernel extends NdKernelBase {
         FloatBuffer dh = delta[l].data().asNioFloat();
         hs[l].data().asNioFloat().get((t + 1) * n, scratch, 0, n); // hOut's block t
         dh.get(t * n, scratch2, 0, n);
-        for (int i = 0; i < n; i++) {
-            float y = scratch[i];
-            scratch2[i] *= 1f - y * y;
-        }
+        FloatCells.rnnBackward(scratch, scratch2, 0, n, true);
         dh.put(t * n, scratch2, 0, n);
     }
 

@@ -53,8 +53,10 @@ public final class RnnStepper {
     private final float[][][][] prod; // [l][part][b][G·H + G·H or V]
     private final float[][][] up; // [l][b][G·H or V]: the rest of prod, from column G·H, gathered
     private final int[] cut; // [l]
-    private final float[][] a; // [b][G·H], pre-activations
-    private final float[][] ah; // GRU: [b][3H], h·Wh + bh
+    private final int gates; // G
+    private final float[][][] a; // [b][gate][H]: pre-activations, then activations
+    private final float[][][] ah; // GRU: [b][gate][H]: h·Wh + bh
+    private final float[] tc; // LSTM: tanh(c_t) of one row
     private final int[] oneCode = new int[1];
     private final float[][] oneLogits = new float[1][];
     private final boolean splittable;
@@ -103,8 +105,10 @@ public final class RnnStepper {
             int half = total / 2;
             cut[l] = total >= 64 ? half - half % 16 : half;
         }
-        this.a = new float[batch][width];
-        this.ah = w.cell == CellType.GRU ? new float[batch][width] : null;
+        this.gates = width / hidden;
+        this.a = new float[batch][gates][hidden];
+        this.ah = w.cell == CellType.GRU ? new float[batch][gates][hidden] : null;
+        this.tc = w.cell == CellType.LSTM ? new float[hidden] : null;
         this.splittable = split != null ? split && hidden >= 2
                 : splitThreads() > 1 && (long) width * hidden >= SPLIT_MIN_WORK;
     }
@@ -270,7 +274,7 @@ public final class RnnStepper {
             for (int b = 0; b < rows; b++) {
                 Arrays.fill(y[b], from, to, 0f);
             }
-            accumulate(h[l], w.out[l], y, rows, from, to);
+            RowWeights.timesRows(h[l], w.out[l], y, rows, from, to);
         }
     }
 
@@ -289,102 +293,57 @@ public final class RnnStepper {
     }
 
     /**
-     * Layer {@code l}'s pre-activations into {@code a} (and the GRU's {@code ah}): bias plus input,
-     * then the recurrent term computed at the previous step.
+     * Layer {@code l}'s pre-activations into {@code a} (and the GRU's {@code ah}), one array per
+     * gate: bias plus input, then the recurrent term computed at the previous step.
      */
     private void preActivations(int l, int[] codes, int rows) {
         float[] bias = w.bias[l];
         float[][] r0 = prod[l][0];
         float[][] r1 = prod[l][1];
         int k = Math.min(cut[l], width);
+        int n = hidden;
         float[][] below = l == 0 ? null : gatherUp(l - 1, rows);
         for (int b = 0; b < rows; b++) {
             float[] in = l == 0 ? w.input[codes[b]] : below[b];
-            float[] ab = a[b];
-            for (int j = 0; j < width; j++) {
-                ab[j] = bias[j] + in[j];
-            }
-            float[] target = ah == null ? ab : ah[b];
-            if (ah != null) {
-                System.arraycopy(w.biasH[l], 0, target, 0, width);
-            }
+            float[][] target = ah == null ? a[b] : ah[b];
             float[] p0 = r0[b];
             float[] p1 = r1[b];
-            for (int j = 0; j < k; j++) {
-                target[j] += p0[j];
-            }
-            for (int j = k; j < width; j++) {
-                target[j] += p1[j];
-            }
-        }
-    }
-
-    /** Layer {@code l}'s new state from the pre-activations in {@code a}, into {@code hNext[l]}. */
-    private void activate(int l, int rows) {
-        int n = hidden;
-        if (w.cell == CellType.LSTM) {
-            lstm(l, a, rows, 0, n);
-        } else if (w.cell == CellType.GRU) {
-            gru(l, a, ah, rows, 0, n);
-        } else {
-            for (int b = 0; b < rows; b++) {
-                float[] ab = a[b];
-                float[] hl = hNext[l][b];
-                if (w.tanh) {
-                    FastTanh.apply(ab, 0, n);
-                    System.arraycopy(ab, 0, hl, 0, n);
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        hl[j] = Math.max(ab[j], 0f);
-                    }
+            for (int g = 0; g < gates; g++) {
+                float[] ag = a[b][g];
+                int o = g * n;
+                for (int j = 0; j < n; j++) {
+                    ag[j] = bias[o + j] + in[o + j];
+                }
+                float[] tg = target[g];
+                if (ah != null) {
+                    System.arraycopy(w.biasH[l], o, tg, 0, n);
+                }
+                int split = Math.max(0, Math.min(n, k - o)); // columns below the cut come from part 0
+                for (int j = 0; j < split; j++) {
+                    tg[j] += p0[o + j];
+                }
+                for (int j = split; j < n; j++) {
+                    tg[j] += p1[o + j];
                 }
             }
         }
     }
 
-    /** The LSTM's gates over a = [i f g o] pre-activations of units [from, to), updating c and hNext. */
-    private void lstm(int l, float[][] a, int rows, int from, int to) {
+    /** Layer {@code l}'s new state from the pre-activations in {@code a}: {@link FloatCells}' step, into {@code hNext[l]}. */
+    private void activate(int l, int rows) {
         int n = hidden;
         for (int b = 0; b < rows; b++) {
-            float[] ab = a[b];
-            float[] cb = c[l][b];
+            float[][] ab = a[b];
             float[] hb = hNext[l][b];
-            FastTanh.sigmoid(ab, from, to);
-            FastTanh.sigmoid(ab, n + from, n + to);
-            FastTanh.apply(ab, 2 * n + from, 2 * n + to);
-            FastTanh.sigmoid(ab, 3 * n + from, 3 * n + to);
-            for (int j = from; j < to; j++) {
-                cb[j] = ab[n + j] * cb[j] + ab[j] * ab[2 * n + j];
-                hb[j] = cb[j];
-            }
-            FastTanh.apply(hb, from, to);
-            for (int j = from; j < to; j++) {
-                hb[j] *= ab[3 * n + j];
-            }
-        }
-    }
-
-    /** The GRU's gates over a = x·Wx + bx and ah = h·Wh + bh of units [from, to), updating hNext. */
-    private void gru(int l, float[][] a, float[][] ah, int rows, int from, int to) {
-        int n = hidden;
-        for (int b = 0; b < rows; b++) {
-            float[] ab = a[b];
-            float[] hr = ah[b];
-            float[] hOld = h[l][b];
-            float[] hb = hNext[l][b];
-            for (int j = from; j < to; j++) {
-                ab[j] += hr[j];
-                ab[n + j] += hr[n + j];
-            }
-            FastTanh.sigmoid(ab, from, to);
-            FastTanh.sigmoid(ab, n + from, n + to);
-            for (int j = from; j < to; j++) {
-                ab[2 * n + j] += ab[j] * hr[2 * n + j];
-            }
-            FastTanh.apply(ab, 2 * n + from, 2 * n + to);
-            for (int j = from; j < to; j++) {
-                float z = ab[n + j];
-                hb[j] = (1 - z) * ab[2 * n + j] + z * hOld[j];
+            if (w.cell == CellType.LSTM) {
+                float[] cb = c[l][b];
+                FloatCells.lstmForward(ab[0], ab[1], ab[2], ab[3], cb, cb, tc, hb, 0, n);
+            } else if (w.cell == CellType.GRU) {
+                float[][] hh = ah[b];
+                FloatCells.gruForward(ab[0], ab[1], ab[2], hh[0], hh[1], hh[2], h[l][b], hb, 0, n);
+            } else {
+                FloatCells.rnnForward(ab[0], 0, n, w.tanh);
+                System.arraycopy(ab[0], 0, hb, 0, n);
             }
         }
     }
@@ -421,31 +380,5 @@ public final class RnnStepper {
     /** @return the number of rows */
     public int batch() {
         return batch;
-    }
-
-    /** {@code y[b] += x[b]·M} restricted to the columns {@code [from, to)}, for the first {@code rows} rows. */
-    static void accumulate(float[][] x, float[][] m, float[][] y, int rows, int from, int to) {
-        int k = 0;
-        int len = m.length;
-        for (; k + 3 < len; k += 4) {
-            float[] w0 = m[k];
-            float[] w1 = m[k + 1];
-            float[] w2 = m[k + 2];
-            float[] w3 = m[k + 3];
-            for (int b = 0; b < rows; b++) {
-                float[] xb = x[b];
-                RowWeights.axpy4(xb[k], w0, xb[k + 1], w1, xb[k + 2], w2, xb[k + 3], w3, y[b], from, to);
-            }
-        }
-        for (; k < len; k++) {
-            for (int b = 0; b < rows; b++) {
-                float s = x[b][k];
-                float[] wk = m[k];
-                float[] yb = y[b];
-                for (int j = from; j < to; j++) {
-                    yb[j] += s * wk[j];
-                }
-            }
-        }
     }
 }

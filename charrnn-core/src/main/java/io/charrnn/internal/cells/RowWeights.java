@@ -230,4 +230,34 @@ final class RowWeights {
             }
         }
     }
+
+    /**
+     * {@code y[b] += x[b]·M} restricted to the columns {@code [from, to)}, for the first {@code rows}
+     * rows: four rows of M at a time ({@link #axpy4}), each block applied to every row of the batch
+     * while it is in L1 (the sampling stepper's products).
+     */
+    static void timesRows(float[][] x, float[][] m, float[][] y, int rows, int from, int to) {
+        int k = 0;
+        int len = m.length;
+        for (; k + 3 < len; k += 4) {
+            float[] w0 = m[k];
+            float[] w1 = m[k + 1];
+            float[] w2 = m[k + 2];
+            float[] w3 = m[k + 3];
+            for (int b = 0; b < rows; b++) {
+                float[] xb = x[b];
+                axpy4(xb[k], w0, xb[k + 1], w1, xb[k + 2], w2, xb[k + 3], w3, y[b], from, to);
+            }
+        }
+        for (; k < len; k++) {
+            for (int b = 0; b < rows; b++) {
+                float s = x[b][k];
+                float[] wk = m[k];
+                float[] yb = y[b];
+                for (int j = from; j < to; j++) {
+                    yb[j] += s * wk[j];
+                }
+            }
+        }
+    }
 }

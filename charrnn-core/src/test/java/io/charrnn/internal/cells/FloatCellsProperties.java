@@ -7,9 +7,15 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-/** The float gate math (one zero-based array per gate) against the exact double math over [B, G·H] rows. */
-class GateMathProperties {
+/**
+ * The float32 specialisation of every cell's step ({@link FloatCells}: one zero-based array per
+ * gate, {@link FastTanh}) against the one definition ({@link CellEquations}: float64 over
+ * [B, G·H] rows, exact tanh), on the same float-representable inputs. Tolerances: 2e-6 absolute
+ * and relative forward (FastTanh's 3.7e-7 through a few products), 1e-5 backward.
+ */
+class FloatCellsProperties {
     private static final double TOL = 2e-6;
+    private static final double BACKWARD_TOL = 1e-5;
 
     private static double[] random(SplittableRandom rng, int n, double scale) {
         double[] a = new double[n];
@@ -55,11 +61,11 @@ class GateMathProperties {
         double[] c = new double[n];
         double[] tc = new double[n];
         double[] h = new double[n];
-        GateMath.lstmForward(z, cPrev, c, 0, tc, 0, h, batch, hidden);
+        CellEquations.lstmForward(z, cPrev, c, 0, tc, 0, h, batch, hidden);
         float[] cf = new float[n];
         float[] tcf = new float[n];
         float[] hf = new float[n];
-        GateMath.lstmForward(a[0], a[1], a[2], a[3], floats(cPrev), cf, tcf, hf, 0, n);
+        FloatCells.lstmForward(a[0], a[1], a[2], a[3], floats(cPrev), cf, tcf, hf, 0, n);
         for (int k = 0; k < 4; k++) {
             assertClose(gate(z, k, 4, batch, hidden), a[k], TOL, TOL, "activation of gate " + k);
         }
@@ -69,15 +75,15 @@ class GateMathProperties {
 
         double[] dz = new double[4 * n];
         double[] dc = dcNext.clone();
-        GateMath.lstmBackward(z, cPrev, tc, 0, dh, dc, dz, batch, hidden);
+        CellEquations.lstmBackward(z, cPrev, tc, 0, dh, dc, dz, null, batch, hidden);
         float[][] dzf = new float[4][n];
         float[] dcf = floats(dcNext);
-        GateMath.lstmBackward(a[0], a[1], a[2], a[3], floats(cPrev), tcf, floats(dh), dcf, dzf[0], dzf[1], dzf[2],
+        FloatCells.lstmBackward(a[0], a[1], a[2], a[3], floats(cPrev), tcf, floats(dh), dcf, dzf[0], dzf[1], dzf[2],
                 dzf[3], 0, n);
         for (int k = 0; k < 4; k++) {
-            assertClose(gate(dz, k, 4, batch, hidden), dzf[k], 1e-5, 1e-5, "gradient of gate " + k);
+            assertClose(gate(dz, k, 4, batch, hidden), dzf[k], BACKWARD_TOL, BACKWARD_TOL, "gradient of gate " + k);
         }
-        assertClose(floats(dc), dcf, 1e-5, 1e-5, "dL/dc_{t-1}");
+        assertClose(floats(dc), dcf, BACKWARD_TOL, BACKWARD_TOL, "dL/dc_{t-1}");
     }
 
     @Property(tries = 60)
@@ -104,9 +110,14 @@ class GateMathProperties {
             }
         }
         double[] h = new double[n];
-        GateMath.gruForward(x, hr, bh, hPrev, h, batch, hidden);
+        CellEquations.gruForward(x, hr, bh, hPrev, h, batch, hidden);
         float[] hf = new float[n];
-        GateMath.gruForward(a[0], a[1], a[2], hh[0], hh[1], hh[2], bRep[0], bRep[1], bRep[2], floats(hPrev), hf, 0, n);
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < n; i++) {
+                hh[k][i] += bRep[k][i]; // the float routine takes h·Wh + bh
+            }
+        }
+        FloatCells.gruForward(a[0], a[1], a[2], hh[0], hh[1], hh[2], floats(hPrev), hf, 0, n);
         for (int k = 0; k < 3; k++) {
             assertClose(gate(x, k, 3, batch, hidden), a[k], TOL, TOL, "activation of gate " + k);
         }
@@ -116,15 +127,33 @@ class GateMathProperties {
         double[] dx = new double[3 * n];
         double[] dhr = new double[3 * n];
         double[] dPrev = new double[n];
-        GateMath.gruBackward(x, hr, hPrev, dh, dx, dhr, dPrev, batch, hidden);
+        CellEquations.gruBackward(x, hr, hPrev, dh, dx, dhr, dPrev, batch, hidden);
         float[][] df = new float[4][n];
         float[] dPrevF = new float[n];
-        GateMath.gruBackward(a[0], a[1], a[2], hh[2], floats(hPrev), floats(dh), df[0], df[1], df[2], df[3], dPrevF,
+        FloatCells.gruBackward(a[0], a[1], a[2], hh[2], floats(hPrev), floats(dh), df[0], df[1], df[2], df[3], dPrevF,
                 0, n);
         for (int k = 0; k < 3; k++) {
-            assertClose(gate(dx, k, 3, batch, hidden), df[k], 1e-5, 1e-5, "x-side gradient of gate " + k);
+            assertClose(gate(dx, k, 3, batch, hidden), df[k], BACKWARD_TOL, BACKWARD_TOL, "x-side gradient of gate " + k);
         }
-        assertClose(gate(dhr, 2, 3, batch, hidden), df[3], 1e-5, 1e-5, "dL/d(h·Whn + bhn)");
-        assertClose(floats(dPrev), dPrevF, 1e-5, 1e-5, "direct dL/dh_{t-1}");
+        assertClose(gate(dhr, 2, 3, batch, hidden), df[3], BACKWARD_TOL, BACKWARD_TOL, "dL/d(h·Whn + bhn)");
+        assertClose(floats(dPrev), dPrevF, BACKWARD_TOL, BACKWARD_TOL, "direct dL/dh_{t-1}");
+    }
+
+    @Property(tries = 60)
+    void vanillaFloatMatchesExactDouble(@ForAll @IntRange(min = 1, max = 150) int n, @ForAll boolean tanh,
+                                        @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] a = random(rng, n, 6);
+        double[] dh = random(rng, n, 1);
+        float[] af = floats(a);
+        CellEquations.rnnForward(a, 0, n, tanh);
+        FloatCells.rnnForward(af, 0, n, tanh);
+        assertClose(floats(a), af, TOL, TOL, "h");
+
+        double[] da = dh.clone();
+        float[] daf = floats(dh);
+        CellEquations.rnnBackward(a, 0, da, 0, n, tanh);
+        FloatCells.rnnBackward(af, daf, 0, n, tanh);
+        assertClose(floats(da), daf, BACKWARD_TOL, BACKWARD_TOL, "dL/da");
     }
 }
