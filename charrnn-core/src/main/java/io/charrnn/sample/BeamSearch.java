@@ -2,6 +2,7 @@ package io.charrnn.sample;
 
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.internal.cells.StepperWeights;
+import io.charrnn.internal.check.Check;
 import io.charrnn.text.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,9 +14,7 @@ final class BeamSearch {
     }
 
     static List<Beam> run(StepperWeights weights, Vocabulary vocabulary, int[] prime, int length, int width) {
-        if (width < 1) {
-            throw new IllegalArgumentException("width must be >= 1, got " + width);
-        }
+        Check.atLeast("width", width, 1);
         int v = vocabulary.size();
         RnnStepper current = new RnnStepper(weights, width);
         RnnStepper next = new RnnStepper(weights, width);

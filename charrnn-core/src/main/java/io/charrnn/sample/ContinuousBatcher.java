@@ -3,6 +3,7 @@ package io.charrnn.sample;
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.internal.cells.StepperWeights;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -95,10 +96,7 @@ public final class ContinuousBatcher implements AutoCloseable {
      */
     public static Builder builder(RnnModel model) {
         Objects.requireNonNull(model, "model");
-        if (!model.isBound()) {
-            throw new IllegalArgumentException("cannot batch a model with no vocabulary and no weights: train it on "
-                    + "a corpus first (or build it with .vocabulary(v) for random weights)");
-        }
+        Check.bound(model.isBound(), "batch");
         return new Builder(model);
     }
 
@@ -495,10 +493,7 @@ public final class ContinuousBatcher implements AutoCloseable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder rows(int rows) {
-            if (rows < 1 || rows > MAX_ROWS) {
-                throw new IllegalArgumentException("rows must be from 1 to " + MAX_ROWS + ", got " + rows);
-            }
-            this.rows = rows;
+            this.rows = Check.inRange("rows", rows, 1, MAX_ROWS);
             return this;
         }
 
@@ -509,10 +504,7 @@ public final class ContinuousBatcher implements AutoCloseable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder queue(int queue) {
-            if (queue < 0 || queue > 100_000) {
-                throw new IllegalArgumentException("queue must be from 0 to 100000, got " + queue);
-            }
-            this.queue = queue;
+            this.queue = Check.inRange("queue", queue, 0, 100_000);
             return this;
         }
 

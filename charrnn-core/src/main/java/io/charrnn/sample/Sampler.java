@@ -3,6 +3,7 @@ package io.charrnn.sample;
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.internal.cells.StepperWeights;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.util.ArrayList;
@@ -65,10 +66,7 @@ public final class Sampler {
      */
     public static Builder builder(RnnModel model) {
         Objects.requireNonNull(model, "model");
-        if (!model.isBound()) {
-            throw new IllegalArgumentException("cannot sample from a model with no vocabulary and no weights: "
-                    + "train it on a corpus first (or build it with .vocabulary(v) for random weights)");
-        }
+        Check.bound(model.isBound(), "sample from");
         return new Builder(model);
     }
 
@@ -185,9 +183,7 @@ public final class Sampler {
      * @throws IllegalArgumentException if the count is out of range or the prime is not encodable
      */
     public List<Sample> generateBatch(GenerationOptions options, int count, RandomGenerator rng) {
-        if (count < 1 || count > MAX_BATCH) {
-            throw new IllegalArgumentException("count must be in [1, " + MAX_BATCH + "], got " + count);
-        }
+        Check.inRange("count", count, 1, MAX_BATCH);
         Objects.requireNonNull(options, "options");
         if ((long) count * options.length() > MAX_BATCH_CHARACTERS) {
             throw new IllegalArgumentException("count × length must be at most " + MAX_BATCH_CHARACTERS
@@ -277,9 +273,7 @@ public final class Sampler {
      * @throws IllegalArgumentException if an argument is out of range or the prime is not encodable
      */
     public List<Beam> beamSearch(String prime, int length, int width) {
-        if (width < 1 || width > MAX_BEAM_WIDTH) {
-            throw new IllegalArgumentException("width must be in [1, " + MAX_BEAM_WIDTH + "], got " + width);
-        }
+        Check.inRange("width", width, 1, MAX_BEAM_WIDTH);
         if ((long) width * length > MAX_BEAM_CELLS) {
             throw new IllegalArgumentException("width × length must be at most " + MAX_BEAM_CELLS
                     + " (the search keeps a back-pointer for each), got " + width + " × " + length);
@@ -299,10 +293,7 @@ public final class Sampler {
     }
 
     private static int checkLength(int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("length must be >= 0, got " + length);
-        }
-        return length;
+        return Check.atLeast("length", length, 0);
     }
 
     private static GenerationOptions options(String prime, int length) {

@@ -311,10 +311,10 @@ class ContinuousBatcherTest {
     void settings_areChecked() {
         IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
                 () -> ContinuousBatcher.builder(LSTM).rows(0));
-        assertEquals("rows must be from 1 to 1024, got 0", rows.getMessage());
+        assertEquals("rows must be in [1, 1024], got 0", rows.getMessage());
         IllegalArgumentException queue = assertThrows(IllegalArgumentException.class,
                 () -> ContinuousBatcher.builder(LSTM).queue(-1));
-        assertEquals("queue must be from 0 to 100000, got -1", queue.getMessage());
+        assertEquals("queue must be in [0, 100000], got -1", queue.getMessage());
         RnnModel other = RnnModel.builder().hidden(8).vocabulary(VOCABULARY).seed(1).build();
         try (ContinuousBatcher batcher = ContinuousBatcher.builder(other).build()) {
             IllegalArgumentException model = assertThrows(IllegalArgumentException.class,

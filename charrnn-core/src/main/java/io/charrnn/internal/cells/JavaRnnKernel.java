@@ -1,5 +1,6 @@
 package io.charrnn.internal.cells;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.Activation;
 import java.util.Arrays;
 
@@ -34,9 +35,8 @@ public final class JavaRnnKernel implements Kernel {
     private int resetCode = -1;
 
     public JavaRnnKernel(ParameterLayout layout, int steps, int batch) {
-        if (steps < 1 || batch < 1) {
-            throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + " and " + batch);
-        }
+        Check.atLeast("steps", steps, 1);
+        Check.atLeast("batch", batch, 1);
         this.tanh = layout.config().activation() == Activation.TANH;
         this.steps = steps;
         this.batch = batch;

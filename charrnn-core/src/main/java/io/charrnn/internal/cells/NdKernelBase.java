@@ -1,5 +1,6 @@
 package io.charrnn.internal.cells;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.internal.nd.Blas;
 import io.charrnn.internal.nd.NdRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,9 +69,8 @@ abstract class NdKernelBase implements NdKernel {
     private INDArray[] dropped; // per layer [TB, H]: hOut ⊙ mask, what the layer above or the decoder reads
 
     NdKernelBase(ParameterLayout layout, int steps, int batch, DataType dtype) {
-        if (steps < 1 || batch < 1) {
-            throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + " and " + batch);
-        }
+        Check.atLeast("steps", steps, 1);
+        Check.atLeast("batch", batch, 1);
         this.layout = layout;
         this.steps = steps;
         this.batch = batch;
@@ -147,9 +147,7 @@ abstract class NdKernelBase implements NdKernel {
 
     @Override
     public void dropout(double rate, long seed) {
-        if (!(rate >= 0 && rate < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
-        }
+        Check.fraction("dropout", rate);
         dropRate = rate;
         if (rate == 0) {
             return;

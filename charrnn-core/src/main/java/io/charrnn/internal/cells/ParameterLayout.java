@@ -1,5 +1,6 @@
 package io.charrnn.internal.cells;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.CellType;
 import io.charrnn.model.ModelConfig;
 import java.util.ArrayList;
@@ -43,9 +44,7 @@ public final class ParameterLayout {
     private final int size;
 
     public ParameterLayout(ModelConfig config, int vocabularySize) {
-        if (vocabularySize < 1) {
-            throw new IllegalArgumentException("vocabulary size must be >= 1, got " + vocabularySize);
-        }
+        Check.atLeast("vocabulary size", vocabularySize, 1);
         this.config = config;
         this.vocabularySize = vocabularySize;
         List<Tensor> list = new ArrayList<>();
