@@ -5,6 +5,8 @@ import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -109,6 +111,50 @@ public final class DataParallel {
     }
 
     /**
+     * @param count local steps of a round of periodic averaging, {@code >= 1}
+     * @return the plans of the next {@code count} steps, fewer where a step or epoch limit ends the run
+     */
+    public List<StepPlan> nextSteps(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        return run.plans(count);
+    }
+
+    /** @return copies of the optimizer's moments (e.g. Adam's {@code m}, {@code v}), flat like the weights */
+    public Map<String, float[]> optimizerMoments() {
+        return run.moments();
+    }
+
+    /** @return the optimizer's scalar state (e.g. Adam's powers of its betas) */
+    public Map<String, Double> optimizerScalars() {
+        return run.scalars();
+    }
+
+    /**
+     * Completes a round of periodic averaging (local SGD): each shard took the round's steps from
+     * the same weights and optimizer state with {@link ShardWorker#localSteps}; this installs the
+     * averages of their weights and moments, records each step's loss and tells the listeners, and
+     * validates, samples and checkpoints if a step of the round was due to (at the round's end).
+     *
+     * @param lossSums per step of the round, the sum over the shards of {@link LocalRound#lossSums()}
+     * @param weights the average of the shards' weights
+     * @param moments the average of the shards' moments
+     * @param scalars the optimizer's scalars after the round (equal on every shard)
+     * @param startNanos when the round started ({@link System#nanoTime()})
+     * @param hiddenState the hidden state of all streams now; asked for only by a checkpoint
+     * @throws TrainingDivergedException if a loss is not finite
+     */
+    public void applyAverage(double[] lossSums, float[] weights, Map<String, float[]> moments,
+                             Map<String, Double> scalars, long startNanos, Supplier<float[]> hiddenState) {
+        if (weights.length != spec.parameterCount()) {
+            throw new IllegalArgumentException("weights must have " + spec.parameterCount() + " values, got "
+                    + weights.length);
+        }
+        run.applyRound(lossSums.clone(), weights, moments, scalars, startNanos, hiddenState);
+    }
+
+    /**
      * Ends the run: writes the stop checkpoint if a {@link TrainingControl} stopped it and one is
      * configured, and returns the result as {@link Trainer#train} does.
      *
@@ -189,8 +235,7 @@ public final class DataParallel {
 
         private DataParallel create(RnnModel model, CheckpointData data) {
             TrainingRun run = new TrainingRun(trainer, model, new EngineText(text, validation), data, control);
-            ShardSpec spec = new ShardSpec(model.config(), text.vocabulary().size(), trainer.sequenceLength(),
-                    trainer.batchSize(), run.resetCode(), trainer.seed());
+            ShardSpec spec = new ShardSpec(model.config(), text.vocabulary().size(), trainer, run.resetCode());
             return new DataParallel(run, spec);
         }
     }

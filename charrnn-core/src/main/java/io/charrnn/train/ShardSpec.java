@@ -48,9 +48,19 @@ public final class ShardSpec implements Serializable {
     private final int resetCode;
     /** the run's seed */
     private final long seed;
+    /** the optimizer's kind: 0 SGD, 1 Adagrad, 2 RMSProp, 3 Adam */
+    private final int optimizerKind;
+    /** the optimizer's components, in its record's order */
+    private final double[] optimizerValues;
+    /** the gradient clip value */
+    private final double clipValue;
+    /** the gradient clip norm */
+    private final double clipNorm;
+    /** the decoupled weight decay */
+    private final double weightDecay;
     private transient ParameterLayout layout;
 
-    ShardSpec(ModelConfig c, int vocabularySize, int sequenceLength, int batchSize, int resetCode, long seed) {
+    ShardSpec(ModelConfig c, int vocabularySize, Trainer trainer, int resetCode) {
         this.cell = c.cell();
         this.activation = c.activation();
         this.hidden = c.hidden();
@@ -61,10 +71,50 @@ public final class ShardSpec implements Serializable {
         this.dropout = c.dropout();
         this.forgetBias = c.forgetBias();
         this.vocabularySize = vocabularySize;
-        this.sequenceLength = sequenceLength;
-        this.batchSize = batchSize;
+        this.sequenceLength = trainer.sequenceLength();
+        this.batchSize = trainer.batchSize();
         this.resetCode = resetCode;
-        this.seed = seed;
+        this.seed = trainer.seed();
+        Optimizer o = trainer.optimizer();
+        if (o instanceof Optimizer.Sgd g) {
+            optimizerKind = 0;
+            optimizerValues = new double[] {g.learningRate(), g.momentum()};
+        } else if (o instanceof Optimizer.Adagrad g) {
+            optimizerKind = 1;
+            optimizerValues = new double[] {g.learningRate(), g.epsilon()};
+        } else if (o instanceof Optimizer.RmsProp r) {
+            optimizerKind = 2;
+            optimizerValues = new double[] {r.learningRate(), r.decay(), r.epsilon()};
+        } else {
+            Optimizer.Adam a = (Optimizer.Adam) o;
+            optimizerKind = 3;
+            optimizerValues = new double[] {a.learningRate(), a.beta1(), a.beta2(), a.epsilon()};
+        }
+        this.clipValue = trainer.gradientClipValue();
+        this.clipNorm = trainer.gradientClipNorm();
+        this.weightDecay = trainer.weightDecay();
+    }
+
+    Optimizer optimizer() {
+        double[] v = optimizerValues;
+        return switch (optimizerKind) {
+            case 0 -> new Optimizer.Sgd(v[0], v[1]);
+            case 1 -> new Optimizer.Adagrad(v[0], v[1]);
+            case 2 -> new Optimizer.RmsProp(v[0], v[1], v[2]);
+            default -> new Optimizer.Adam(v[0], v[1], v[2], v[3]);
+        };
+    }
+
+    double clipValue() {
+        return clipValue;
+    }
+
+    double clipNorm() {
+        return clipNorm;
+    }
+
+    double weightDecay() {
+        return weightDecay;
     }
 
     /** @return characters per window, T */
@@ -97,6 +147,25 @@ public final class ShardSpec implements Serializable {
             throw new IllegalArgumentException("a shard holds 1 to batchSize (" + batchSize + ") streams, got " + streams);
         }
         return new ShardWorker(this, streams);
+    }
+
+    /**
+     * Scores a shard of the validation split as {@link Trainer} validates: the split's codes cut
+     * into {@code b} streams of {@code len} predictions, read in windows of {@code sequenceLength}
+     * with the state carried; a shard holds consecutive streams.
+     *
+     * @param weights the flat weights
+     * @param codes the shard's codes: {@code streams · len + 1} of them, from its first stream's start
+     * @param streams the shard's streams
+     * @return {summed nats, characters scored}
+     * @throws IllegalArgumentException if {@code streams} does not divide the predictions
+     */
+    public double[] sumLoss(float[] weights, int[] codes, int streams) {
+        if (streams < 1 || (codes.length - 1) % streams != 0) {
+            throw new IllegalArgumentException("codes must hold streams × length + 1 values, got " + codes.length
+                    + " for " + streams + " streams");
+        }
+        return io.charrnn.internal.cells.Kernels.sumLoss(layout(), weights, codes, sequenceLength, streams, resetCode);
     }
 
     /**

@@ -88,6 +88,54 @@ public final class ShardWorker implements AutoCloseable {
         return new ShardResult(sum, gradient, kernel.state());
     }
 
+    /**
+     * Takes a round of local steps on the shard alone (periodic averaging, local SGD): each step's
+     * gradient is that of the shard's mean loss, clipped, and applied with the trainer's optimizer,
+     * weight decay and the plan's rate, from the given weights and optimizer state.
+     *
+     * @param weights the round's starting weights; not changed
+     * @param moments the optimizer's moments at the round's start ({@link DataParallel#optimizerMoments()}); not changed
+     * @param scalars the optimizer's scalars at the round's start
+     * @param plans the round's steps ({@link DataParallel#nextSteps})
+     * @param codes per step, the shard's codes as {@link #compute} takes them
+     * @param hiddenState the shard's hidden state at the round's start, or null for zero state
+     * @return each step's summed loss, and the weights, optimizer state and hidden state after the round
+     * @throws IllegalArgumentException if the plans and codes differ in number or an array is wrong
+     */
+    public LocalRound localSteps(float[] weights, java.util.Map<String, float[]> moments,
+                                 java.util.Map<String, Double> scalars, java.util.List<StepPlan> plans, int[][] codes,
+                                 float[] hiddenState) {
+        if (plans.size() != codes.length) {
+            throw new IllegalArgumentException("one window of codes per plan: " + plans.size() + " plans, "
+                    + codes.length + " windows");
+        }
+        float[] params = weights.clone();
+        Updater updater = Updater.create(spec.optimizer(), params.length);
+        updater.restoreMoments(moments);
+        updater.restoreScalars(scalars);
+        int[][] matrices = TrainingRun.matrices(spec.layout());
+        double[] sums = new double[plans.size()];
+        float[] state = hiddenState;
+        float[] gradient = new float[params.length];
+        double shardScale = (double) spec.batchSize() / streams; // from the global mean to the shard's mean
+        for (int i = 0; i < plans.size(); i++) {
+            StepPlan plan = plans.get(i);
+            ShardResult r = compute(params, plan, codes[i], state);
+            sums[i] = r.lossSum();
+            state = r.hiddenState();
+            float[] g = r.gradient();
+            for (int j = 0; j < g.length; j++) {
+                gradient[j] = (float) (g[j] * shardScale);
+            }
+            Clipping.clip(gradient, spec.clipValue(), spec.clipNorm());
+            TrainingRun.decay(params, matrices, plan.learningRate(), spec.weightDecay());
+            updater.update(params, gradient, plan.learningRate());
+        }
+        java.util.Map<String, float[]> after = new java.util.LinkedHashMap<>();
+        updater.moments().forEach((k, v) -> after.put(k, v.clone()));
+        return new LocalRound(sums, params, after, java.util.Map.copyOf(updater.scalars()), state);
+    }
+
     /** Frees the kernel. */
     @Override
     public void close() {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -135,8 +136,7 @@ final class TrainingRun {
         this.trainingText = text.fingerprint();
         this.resetCode = config.resetCodePoint < 0 ? -1 : text.vocabulary().indexOf(config.resetCodePoint);
         this.charsPerStep = config.sequenceLength * config.batchSize;
-        this.matrices = layout.tensors().stream().filter(t -> !t.vector())
-                .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
+        this.matrices = matrices(layout);
         this.smooth = Math.log(text.vocabulary().size());
         this.deadline = config.timeLimit == null ? Long.MAX_VALUE : startNanos + config.timeLimit.toNanos();
         if (resume != null) {
@@ -367,15 +367,104 @@ final class TrainingRun {
     }
 
     private void update(float[] grads, double lr) {
-        if (config.weightDecay > 0) {
-            float shrink = (float) (1 - lr * config.weightDecay);
+        decay(params, matrices, lr, config.weightDecay);
+        updater.update(params, grads, lr);
+    }
+
+    /** @return {offset, size} of each weight matrix of a layout, for weight decay */
+    static int[][] matrices(ParameterLayout layout) {
+        return layout.tensors().stream().filter(t -> !t.vector())
+                .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
+    }
+
+    /** Decoupled weight decay: weight matrices (not biases) shrink by {@code lr · decay · w}. */
+    static void decay(float[] params, int[][] matrices, double lr, double weightDecay) {
+        if (weightDecay > 0) {
+            float shrink = (float) (1 - lr * weightDecay);
             for (int[] m : matrices) {
                 for (int i = m[0]; i < m[0] + m[1]; i++) {
                     params[i] *= shrink;
                 }
             }
         }
-        updater.update(params, grads, lr);
+    }
+
+    /**
+     * Completes a round of local steps ({@link DataParallel#applyAverage}): records each step's loss
+     * and tells the listeners, installs the averaged weights and optimizer state, then validates,
+     * samples and checkpoints if any step of the round was due to.
+     */
+    void applyRound(double[] lossSums, float[] weights, Map<String, float[]> moments, Map<String, Double> scalars,
+                    long t0, Supplier<float[]> hiddenState) {
+        boolean validateDue = false;
+        boolean sampleDue = false;
+        boolean checkpointDue = false;
+        for (double lossSum : lossSums) {
+            double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
+            loss = lossSum / charsPerStep;
+            step++;
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException(step, epoch, loss, lastFinite);
+            }
+            lastFinite = loss;
+            smooth = 0.999 * smooth + 0.001 * loss;
+            losses.add((float) loss);
+            smoothLosses.add((float) smooth);
+            boolean epochEnded = ++window == windowsPerEpoch;
+            if (epochEnded) {
+                window = 0;
+                epoch++;
+            }
+            long t1 = System.nanoTime();
+            StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss, smooth,
+                    Double.NaN, lr, charsPerStep * lossSums.length / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
+            for (TrainingListener l : config.listeners) {
+                l.onStep(summary);
+            }
+            validateDue |= text.validates() && (epochEnded || (config.validateEvery > 0 && step % config.validateEvery == 0));
+            sampleDue |= config.sampleEvery > 0 && step % config.sampleEvery == 0;
+            checkpointDue |= config.checkpointEvery > 0 && step % config.checkpointEvery == 0;
+        }
+        System.arraycopy(weights, 0, params, 0, params.length);
+        updater.restoreMoments(moments);
+        updater.restoreScalars(scalars);
+        if (validateDue) {
+            early = validate();
+        }
+        if (sampleDue) {
+            sample();
+        }
+        if (checkpointDue) {
+            checkpoint(hiddenState.get(), config.checkpointDirectory);
+        }
+    }
+
+    /** @return copies of the optimizer's moments */
+    Map<String, float[]> moments() {
+        Map<String, float[]> copy = new java.util.LinkedHashMap<>();
+        updater.moments().forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    /** @return the optimizer's scalar state */
+    Map<String, Double> scalars() {
+        return Map.copyOf(updater.scalars());
+    }
+
+    /** @return the plans of the next {@code count} steps (fewer if a step or epoch limit comes first) */
+    List<StepPlan> plans(int count) {
+        List<StepPlan> plans = new ArrayList<>();
+        int e = epoch;
+        int w = window;
+        for (long s = step; plans.size() < count && s < config.steps && e < config.epochs; s++) {
+            plans.add(new StepPlan(s + 1, e, w, BatchSource.resetsState(config.batching, w, config.chunkWindows),
+                    config.schedule.rate(config.optimizer.learningRate(), e)));
+            if (++w == windowsPerEpoch) {
+                w = 0;
+                e++;
+            }
+        }
+        return plans;
     }
 
     private double validationLoss(float[] weights) {

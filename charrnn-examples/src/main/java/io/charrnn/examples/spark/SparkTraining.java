@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -23,8 +24,9 @@ import org.apache.spark.broadcast.Broadcast;
  * weights, every partition computes the gradient of its shard of the {@code B} streams (their hidden
  * states and file positions travel with the shards), {@code treeAggregate} sums the gradients and
  * the driver applies the update through the {@link Trainer}'s optimizer, clipping, schedule,
- * listeners, validation and checkpoints ({@link DataParallel}). The text is read by the executors
- * from any Hadoop path; the driver never holds it.
+ * listeners, validation and checkpoints ({@link DataParallel}). Or, with {@link Builder#averageEvery},
+ * by periodic averaging: {@code k} local steps per partition between averages of the weights. The
+ * text is read by the executors from any Hadoop path; the driver never holds it.
  *
  * <pre>{@code
  * TrainingResult r = SparkTraining.builder(sc, trainer).partitions(8).build().train(model, "hdfs:///corpus.txt");
@@ -38,8 +40,11 @@ public final class SparkTraining {
     private final double validationFraction;
     private final TrainingControl control;
     private final long failFirstAttemptAt;
+    private final int averageEvery;
+    private ShardTask validationTask; // the run's, while it runs
 
     private SparkTraining(Builder b) {
+        this.averageEvery = b.averageEvery;
         this.sc = b.sc;
         this.trainer = b.trainer;
         this.partitions = b.partitions;
@@ -107,13 +112,37 @@ public final class SparkTraining {
     }
 
     private DataParallel.Builder builder(Text t) {
-        return DataParallel.builder(trainer, t.training()).control(control);
+        DataParallel.Builder b = DataParallel.builder(trainer, t.training()).control(control);
+        int length = t.index().validationLength;
+        if (length >= 2) {
+            b.validation(length, weights -> validationLoss(t.index(), weights));
+        }
+        return b;
+    }
+
+    /** The validation split scored as {@code Trainer} scores it, its streams spread over the partitions. */
+    private double validationLoss(TextIndex index, float[] weights) {
+        long predictions = index.validationLength - 1L;
+        int streams = (int) Math.max(1, Math.min(trainer.batchSize(), predictions / trainer.sequenceLength()));
+        long len = predictions / streams;
+        int shards = Math.min(partitions, streams);
+        List<int[]> ranges = new ArrayList<>();
+        for (int p = 0; p < shards; p++) {
+            ranges.add(new int[] {(int) ((long) streams * p / shards), (int) ((long) streams * (p + 1) / shards)});
+        }
+        Broadcast<float[]> w = sc.broadcast(weights);
+        ShardTask task = validationTask;
+        double[] sum = sc.parallelize(ranges, shards).map(r -> task.validate(w.value(), r[0], r[1], len))
+                .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+        w.destroy();
+        return sum[0] / sum[1];
     }
 
     private TrainingResult run(Text t, DataParallel run) {
         ShardSpec spec = run.shardSpec();
         String id = UUID.randomUUID().toString();
         ShardTask task = new ShardTask(id, t.index(), spec, failFirstAttemptAt);
+        validationTask = task;
         List<Shard> shards = new ArrayList<>();
         float[] state = run.initialHiddenState();
         int b = trainer.batchSize();
@@ -124,6 +153,20 @@ public final class SparkTraining {
         }
         List<Shard>[] current = new List[] {shards};
         try {
+            while (averageEvery > 0 && run.hasNextStep()) {
+                long t0 = System.nanoTime();
+                List<StepPlan> plans = run.nextSteps(averageEvery);
+                ShardTask.Plans serial = ShardTask.Plans.of(plans);
+                Broadcast<ShardTask.Start> start = sc.broadcast(new ShardTask.Start(run.weights(),
+                        new HashMap<>(run.optimizerMoments()), new HashMap<>(run.optimizerScalars())));
+                ShardTask.Average sum = sc.parallelize(current[0], partitions).treeAggregate(new ShardTask.Average(),
+                        (acc, shard) -> acc.add(task.round(shard, start.value(), serial)), ShardTask.Average::add, 2);
+                start.destroy();
+                List<Shard> next = new ArrayList<>(sum.shards);
+                next.sort(Comparator.comparingInt(Shard::index));
+                current[0] = next;
+                run.applyAverage(sum.lossSums, sum.weights, sum.moments, sum.scalars, t0, () -> joined(spec, current[0]));
+            }
             while (run.hasNextStep()) {
                 long t0 = System.nanoTime();
                 StepPlan plan = run.nextStep();
@@ -165,6 +208,7 @@ public final class SparkTraining {
         private double validationFraction = 0.1;
         private TrainingControl control = new TrainingControl();
         private long failFirstAttemptAt = -1;
+        private int averageEvery;
 
         private Builder(JavaSparkContext sc, Trainer trainer) {
             this.sc = Objects.requireNonNull(sc, "sc");
@@ -217,6 +261,24 @@ public final class SparkTraining {
          */
         public Builder control(TrainingControl control) {
             this.control = Objects.requireNonNull(control, "control");
+            return this;
+        }
+
+        /**
+         * Periodic averaging (local SGD, as DL4J's parameter averaging) instead of synchronous
+         * steps: every partition takes {@code k} steps on its shard alone with its own copy of the
+         * optimizer, then the driver averages the weights and optimizer moments (weighted by
+         * streams) and broadcasts them: one exchange per {@code k} steps. Validation and
+         * checkpoints fall at the ends of rounds.
+         *
+         * @param k local steps between averages, {@code >= 1}
+         * @return this builder
+         */
+        public Builder averageEvery(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("averageEvery must be >= 1, got " + k);
+            }
+            this.averageEvery = k;
             return this;
         }
 

@@ -188,4 +188,27 @@ class SparkTrainingTest {
                 () -> spark(t).resume(checkpoints.resolve("checkpoint-000000002.charrnn"), other.toString()));
         assertTrue(vocabulary.getMessage().contains("vocabulary"), vocabulary.getMessage());
     }
+
+    @Test
+    void periodicAveragingOnOnePartitionIsOneMachineAndOnTwoLearns() throws IOException {
+        List<Double> one = new ArrayList<>();
+        TrainingResult expected = trainer(one).build().train(model(), corpus());
+        List<Double> single = new ArrayList<>();
+        TrainingResult averaged = SparkTraining.builder(sc, trainer(single).build()).partitions(1).blockBytes(4096)
+                .averageEvery(5).build().train(model(), text.toString());
+        // one shard's local steps are the single machine's steps: same kernel shape, same update order
+        assertEquals(one, single);
+        assertEquals(expected.model().trainingInfo(), averaged.model().trainingInfo());
+        expected.model().weights().forEach((k, v) -> assertArrayEquals(v, averaged.model().weights().get(k), k));
+        assertEquals(expected.model(), averaged.model());
+
+        List<Double> two = new ArrayList<>();
+        TrainingResult local = SparkTraining.builder(sc, trainer(two).build()).partitions(2).blockBytes(4096)
+                .averageEvery(4).build().train(model(), text.toString());
+        assertEquals(STEPS, local.steps());
+        assertEquals(STEPS, two.size());
+        double firstRound = (two.get(0) + two.get(1) + two.get(2) + two.get(3)) / 4;
+        double lastRound = (two.get(STEPS - 4) + two.get(STEPS - 3) + two.get(STEPS - 2) + two.get(STEPS - 1)) / 4;
+        assertTrue(lastRound < firstRound - 0.1, "averaged local steps should learn: " + two);
+    }
 }
