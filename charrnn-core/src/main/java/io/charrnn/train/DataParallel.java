@@ -241,7 +241,7 @@ public final class DataParallel {
     }
 
     /** A text the engine holds. */
-    private record EngineText(TrainingText text, ToDoubleFunction<float[]> validation) implements TrainingRun.Text {
+    private record EngineText(TrainingText text, ToDoubleFunction<float[]> validation) implements RunText {
         @Override
         public Vocabulary vocabulary() {
             return text.vocabulary();

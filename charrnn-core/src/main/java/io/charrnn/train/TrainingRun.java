@@ -1,6 +1,5 @@
 package io.charrnn.train;
 
-import io.charrnn.internal.access.CorpusAccess;
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.Kernel;
 import io.charrnn.internal.cells.Kernels;
@@ -12,7 +11,6 @@ import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
-import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -31,57 +29,9 @@ import java.util.function.Supplier;
  * and {@link #apply applied}; {@link #finish} gives the result.
  */
 final class TrainingRun {
-    /** What a run knows of its text: enough to plan steps, check a resume and validate. */
-    interface Text {
-        /** @return the vocabulary the codes are in */
-        Vocabulary vocabulary();
-
-        /** @return the training split's length in codes */
-        int trainingLength();
-
-        /** @return {@link TrainingRun#fingerprint} of the training split */
-        String fingerprint();
-
-        /** @return whether {@link #validationLoss} has a validation split to score */
-        boolean validates();
-
-        /** @return the mean validation loss per character of {@code weights} */
-        double validationLoss(ParameterLayout layout, float[] weights, int steps, int batch, int resetCode);
-    }
-
-    /** A corpus on this machine. */
-    record CorpusText(Corpus corpus, Codes training, Codes validation, String fingerprint) implements Text {
-        static CorpusText of(Corpus corpus) {
-            Codes training = CorpusAccess.codes(corpus, Corpus.Split.TRAIN);
-            return new CorpusText(corpus, training, CorpusAccess.codes(corpus, Corpus.Split.VALIDATION),
-                    TrainingRun.fingerprint(training));
-        }
-
-        @Override
-        public Vocabulary vocabulary() {
-            return corpus.vocabulary();
-        }
-
-        @Override
-        public int trainingLength() {
-            return training.length();
-        }
-
-        @Override
-        public boolean validates() {
-            return validation.length() >= 2;
-        }
-
-        @Override
-        public double validationLoss(ParameterLayout layout, float[] weights, int steps, int batch, int resetCode) {
-            double[] sum = Kernels.sumLoss(layout, weights, validation, steps, batch, resetCode);
-            return sum[0] / sum[1];
-        }
-    }
-
     private final Trainer config;
     private final RnnModel start;
-    private final Text text;
+    private final RunText text;
     private final ParameterLayout layout;
     private final float[] params;
     private final float[] grads;
@@ -118,10 +68,10 @@ final class TrainingRun {
     private StopReason stopReason;
 
     TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume, TrainingControl control) {
-        this(config, model, CorpusText.of(corpus), resume, control);
+        this(config, model, RunText.CorpusText.of(corpus), resume, control);
     }
 
-    TrainingRun(Trainer config, RnnModel model, Text text, CheckpointData resume, TrainingControl control) {
+    TrainingRun(Trainer config, RnnModel model, RunText text, CheckpointData resume, TrainingControl control) {
         this.config = config;
         this.control = control;
         this.start = model;
@@ -205,7 +155,7 @@ final class TrainingRun {
         int[] inputs = new int[charsPerStep];
         int[] targets = new int[charsPerStep];
         double dropout = start.config().dropout();
-        BatchSource batches = new BatchSource(config.batching, ((CorpusText) text).training(), config.sequenceLength,
+        BatchSource batches = new BatchSource(config.batching, ((RunText.CorpusText) text).training(), config.sequenceLength,
                 config.batchSize, config.chunkWindows, config.seed);
         try (Kernel kernel = Kernels.forTraining(layout, config.sequenceLength, config.batchSize)) {
             kernel.resetBefore(resetCode);
