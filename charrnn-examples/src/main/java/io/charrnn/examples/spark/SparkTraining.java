@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -151,7 +152,7 @@ public final class SparkTraining {
             int to = (int) ((long) b * (p + 1) / partitions);
             shards.add(Shard.of(p, from, to, spec.sliceState(state, from, to)));
         }
-        List<Shard>[] current = new List[] {shards};
+        AtomicReference<List<Shard>> current = new AtomicReference<>(shards);
         try {
             while (averageEvery > 0 && run.hasNextStep()) {
                 long t0 = System.nanoTime();
@@ -159,13 +160,13 @@ public final class SparkTraining {
                 ShardTask.Plans serial = ShardTask.Plans.of(plans);
                 Broadcast<ShardTask.Start> start = sc.broadcast(new ShardTask.Start(run.weights(),
                         new HashMap<>(run.optimizerMoments()), new HashMap<>(run.optimizerScalars())));
-                ShardTask.Average sum = sc.parallelize(current[0], partitions).treeAggregate(new ShardTask.Average(),
+                ShardTask.Average sum = sc.parallelize(current.get(), partitions).treeAggregate(new ShardTask.Average(),
                         (acc, shard) -> acc.add(task.round(shard, start.value(), serial)), ShardTask.Average::add, 2);
                 start.destroy();
                 List<Shard> next = new ArrayList<>(sum.shards);
                 next.sort(Comparator.comparingInt(Shard::index));
-                current[0] = next;
-                run.applyAverage(sum.lossSums, sum.weights, sum.moments, sum.scalars, t0, () -> joined(spec, current[0]));
+                current.set(next);
+                run.applyAverage(sum.lossSums, sum.weights, sum.moments, sum.scalars, t0, () -> joined(spec, current.get()));
             }
             while (run.hasNextStep()) {
                 long t0 = System.nanoTime();
@@ -175,16 +176,16 @@ public final class SparkTraining {
                 int epoch = plan.epoch();
                 int window = plan.window();
                 boolean resets = plan.resetsState();
-                ShardTask.Sum sum = sc.parallelize(current[0], partitions).treeAggregate(new ShardTask.Sum(),
+                ShardTask.Sum sum = sc.parallelize(current.get(), partitions).treeAggregate(new ShardTask.Sum(),
                         (acc, shard) -> acc.add(task.step(shard, weights.value(), step, epoch, window, resets)),
                         ShardTask.Sum::merge, 2);
                 weights.destroy();
                 List<Shard> next = new ArrayList<>(sum.shards);
                 next.sort(Comparator.comparingInt(Shard::index));
-                current[0] = next;
-                run.apply(sum.lossSum, sum.gradient, t0, () -> joined(spec, current[0]));
+                current.set(next);
+                run.apply(sum.lossSum, sum.gradient, t0, () -> joined(spec, current.get()));
             }
-            return run.finish(() -> joined(spec, current[0]));
+            return run.finish(() -> joined(spec, current.get()));
         } finally {
             Workers.release(id); // local mode; executors' workers go with their JVMs
             Streams.close(t.index().path);
