@@ -68,7 +68,7 @@ final class TrainingRun {
     private StopReason stopReason;
 
     TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume, TrainingControl control) {
-        this(config, model, RunText.CorpusText.of(corpus), resume, control);
+        this(config, model, CorpusText.of(corpus), resume, control);
     }
 
     TrainingRun(Trainer config, RnnModel model, RunText text, CheckpointData resume, TrainingControl control) {
@@ -155,7 +155,7 @@ final class TrainingRun {
         int[] inputs = new int[charsPerStep];
         int[] targets = new int[charsPerStep];
         double dropout = start.config().dropout();
-        BatchSource batches = new BatchSource(config.batching, ((RunText.CorpusText) text).training(), config.sequenceLength,
+        BatchSource batches = new BatchSource(config.batching, ((CorpusText) text).training(), config.sequenceLength,
                 config.batchSize, config.chunkWindows, config.seed);
         try (Kernel kernel = Kernels.forTraining(layout, config.sequenceLength, config.batchSize)) {
             kernel.resetBefore(resetCode);
