@@ -6,7 +6,8 @@ Usage: tools/spark/measure.sh > figures.txt; tools/spark/scaling.py figures.txt
 Inputs, from the measurement (local mode, one machine):
   r      single-machine training speed of C3 (chars/s), the per-machine compute rate
   a, b   the exchange's fixed cost (ms) and cost per parameter byte (ms/byte): a straight line
-         through the C2 and C3 exchange times of local[2] (serialisation, scheduling; no network)
+         through the C2 and C3 exchange times of local[1] (one broadcast and one gradient:
+         serialisation and scheduling, no network), the slope kept >= 0
 Assumptions, stated in docs/spark.md:
   - compute per character is proportional to the parameter count (6 flops per parameter and
     character), at the same BLAS efficiency on every machine, so the 4-layer LSTM 1024 runs at
@@ -45,10 +46,10 @@ def main():
                                     local2=float(m.group(5)), x1=float(m.group(6)), x2=float(m.group(7)))
     c2, c3 = rows["C2"], rows["C3"]
     s2, s3 = 4 * c2["params"], 4 * c3["params"]
-    b = (c3["x2"] - c2["x2"]) / (s3 - s2)  # ms per byte
-    a = max(0.0, c2["x2"] - b * s2)  # ms
+    b = max(0.0, (c3["x1"] - c2["x1"]) / (s3 - s2))  # ms per byte
+    a = max(0.0, c2["x1"] - b * s2)  # ms
     r3 = c3["single"]
-    print(f"calibration: exchange = {a:.1f} ms + {b * 1e6:.2f} ms/MB (local[2], C2 and C3); "
+    print(f"calibration: exchange = {a:.1f} ms + {b * 1e6:.2f} ms/MB (local[1], C2 and C3); "
           f"C3 compute rate r = {r3:,.0f} chars/s; network W = 10 Gb/s")
     models = {"C3 (2x LSTM 512, %.1f M params)" % (c3["params"] / 1e6): c3["params"],
               "4-layer LSTM 1024 (%.1f M params)" % (params_lstm(1024, 4) / 1e6): params_lstm(1024, 4)}
