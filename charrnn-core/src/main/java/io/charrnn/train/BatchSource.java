@@ -37,11 +37,31 @@ final class BatchSource {
         int predictions = codes.length() - 1;
         this.streamLength = predictions / batch;
         this.chunkCount = predictions / (steps * chunkWindows);
-        this.windowsPerEpoch = switch (batching) {
-            case STREAMS -> streamLength / steps;
+        this.windowsPerEpoch = windowsPerEpoch(batching, codes.length(), steps, batch, chunkWindows);
+    }
+
+    /** @return the windows of one epoch over a training split of {@code length} codes */
+    static int windowsPerEpoch(Batching batching, int length, int steps, int batch, int chunkWindows) {
+        int predictions = length - 1;
+        return switch (batching) {
+            case STREAMS -> predictions / batch / steps;
             case RANDOM_WINDOWS -> predictions / (steps * batch);
-            case SHUFFLED_CHUNKS -> chunkCount / batch * chunkWindows;
+            case SHUFFLED_CHUNKS -> predictions / (steps * chunkWindows) / batch * chunkWindows;
         };
+    }
+
+    /** @return whether every stream starts from zero state at this window ({@link #fill}'s answer) */
+    static boolean resetsState(Batching batching, int window, int chunkWindows) {
+        return switch (batching) {
+            case STREAMS -> window == 0;
+            case RANDOM_WINDOWS -> true;
+            case SHUFFLED_CHUNKS -> window % chunkWindows == 0;
+        };
+    }
+
+    /** @return where stream {@code stream} starts in the training split, for {@link Batching#STREAMS} */
+    static long streamStart(int length, int batch, int stream) {
+        return (long) stream * ((length - 1) / batch);
     }
 
     /**

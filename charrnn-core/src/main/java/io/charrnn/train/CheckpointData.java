@@ -13,20 +13,25 @@ record CheckpointData(
         RnnModel model,
         String signature,
         String trainingText, // length and CRC-32 of the training split's codes
-        long step,
-        int epoch,
-        int window,
-        double smoothLoss,
-        double lastFiniteLoss,
-        double bestLoss,
-        long bestStep,
-        int badValidations,
-        float[] bestParameters, // null when no validation has run
-        Map<String, float[]> moments,
-        Map<String, Double> optimizerScalars,
+        Progress progress,
+        EarlyStopping earlyStopping,
+        OptimizerState optimizer,
         float[] hiddenState,
-        long historyFirstStep,
-        float[] losses,
-        float[] smoothLosses,
-        List<ValidationSummary> validations) {
+        History history) {
+
+    /** Where the run stands: counters, data cursor and losses. */
+    record Progress(long step, int epoch, int window, double smoothLoss, double lastFiniteLoss) {
+    }
+
+    /** The best validation so far; {@code bestParameters} is null when no validation has run. */
+    record EarlyStopping(double bestLoss, long bestStep, int badValidations, float[] bestParameters) {
+    }
+
+    /** The optimizer's moments (flat like the parameters) and scalar counters. */
+    record OptimizerState(Map<String, float[]> moments, Map<String, Double> scalars) {
+    }
+
+    /** Every step's loss from {@code firstStep} on, and every validation pass. */
+    record History(long firstStep, float[] losses, float[] smoothLosses, List<ValidationSummary> validations) {
+    }
 }

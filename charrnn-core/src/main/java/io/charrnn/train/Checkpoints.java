@@ -44,20 +44,20 @@ final class Checkpoints {
         t.addProperty("checkpointVersion", VERSION);
         t.addProperty("signature", d.signature());
         t.addProperty("trainingText", d.trainingText());
-        t.addProperty("step", d.step());
-        t.addProperty("epoch", d.epoch());
-        t.addProperty("window", d.window());
-        t.add("smoothLoss", JsonFields.lossValue(d.smoothLoss()));
-        t.add("lastFiniteLoss", JsonFields.lossValue(d.lastFiniteLoss()));
-        t.add("bestLoss", JsonFields.lossValue(d.bestLoss()));
-        t.addProperty("bestStep", d.bestStep());
-        t.addProperty("badValidations", d.badValidations());
-        t.addProperty("historyFirstStep", d.historyFirstStep());
+        t.addProperty("step", d.progress().step());
+        t.addProperty("epoch", d.progress().epoch());
+        t.addProperty("window", d.progress().window());
+        t.add("smoothLoss", JsonFields.lossValue(d.progress().smoothLoss()));
+        t.add("lastFiniteLoss", JsonFields.lossValue(d.progress().lastFiniteLoss()));
+        t.add("bestLoss", JsonFields.lossValue(d.earlyStopping().bestLoss()));
+        t.addProperty("bestStep", d.earlyStopping().bestStep());
+        t.addProperty("badValidations", d.earlyStopping().badValidations());
+        t.addProperty("historyFirstStep", d.history().firstStep());
         JsonObject scalars = new JsonObject();
-        d.optimizerScalars().forEach((k, v) -> scalars.add(k, JsonFields.lossValue(v)));
+        d.optimizer().scalars().forEach((k, v) -> scalars.add(k, JsonFields.lossValue(v)));
         t.add("optimizerScalars", scalars);
         JsonArray validations = new JsonArray();
-        for (ValidationSummary v : d.validations()) {
+        for (ValidationSummary v : d.history().validations()) {
             JsonObject o = new JsonObject();
             o.addProperty("step", v.step());
             o.addProperty("epoch", v.epoch());
@@ -67,13 +67,13 @@ final class Checkpoints {
         }
         t.add("validations", validations);
         Map<String, float[]> arrays = new LinkedHashMap<>();
-        d.moments().forEach((name, values) -> arrays.put(MOMENT_PREFIX + name + ".npy", values));
+        d.optimizer().moments().forEach((name, values) -> arrays.put(MOMENT_PREFIX + name + ".npy", values));
         arrays.put(HIDDEN, d.hiddenState());
-        if (d.bestParameters() != null) {
-            arrays.put(BEST, d.bestParameters());
+        if (d.earlyStopping().bestParameters() != null) {
+            arrays.put(BEST, d.earlyStopping().bestParameters());
         }
-        arrays.put(LOSSES, d.losses());
-        arrays.put(SMOOTH, d.smoothLosses());
+        arrays.put(LOSSES, d.history().losses());
+        arrays.put(SMOOTH, d.history().smoothLosses());
         ModelArchive.write(file, ModelAccess.stored(d.model()), Map.of(TRAINER, t), arrays);
     }
 
@@ -131,11 +131,15 @@ final class Checkpoints {
             throw f.problem("the loss history must hold steps " + firstStep + ".." + step + ", found " + losses.length
                     + " losses and " + smooth.length + " smoothed losses");
         }
-        return new CheckpointData(ModelAccess.fromStored(c.model()), f.string(t, "signature", w), f.string(t, "trainingText", w), step,
+        CheckpointData.Progress progress = new CheckpointData.Progress(step,
                 (int) f.integer(t, "epoch", 0, Integer.MAX_VALUE, w), (int) f.integer(t, "window", 0, Integer.MAX_VALUE, w),
-                f.loss(t, "smoothLoss", w), f.loss(t, "lastFiniteLoss", w), f.loss(t, "bestLoss", w),
-                f.integer(t, "bestStep", -1, Long.MAX_VALUE, w), (int) f.integer(t, "badValidations", 0, Integer.MAX_VALUE, w),
-                best, moments, scalars, hidden, firstStep, losses, smooth, validations);
+                f.loss(t, "smoothLoss", w), f.loss(t, "lastFiniteLoss", w));
+        CheckpointData.EarlyStopping early = new CheckpointData.EarlyStopping(f.loss(t, "bestLoss", w),
+                f.integer(t, "bestStep", -1, Long.MAX_VALUE, w),
+                (int) f.integer(t, "badValidations", 0, Integer.MAX_VALUE, w), best);
+        return new CheckpointData(ModelAccess.fromStored(c.model()), f.string(t, "signature", w),
+                f.string(t, "trainingText", w), progress, early, new CheckpointData.OptimizerState(moments, scalars),
+                hidden, new CheckpointData.History(firstStep, losses, smooth, validations));
     }
 
     private static float[] require(ModelArchive.Contents c, JsonFields f, String name) throws IOException {

@@ -2,6 +2,7 @@ package io.charrnn.train;
 
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Corpus;
+import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,34 +177,45 @@ public final class Trainer {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(control, "control");
+        CheckpointData data = readCheckpoint(checkpoint);
+        checkCorpus(data.model(), corpus);
+        return new TrainingRun(this, data.model(), corpus, data, control).run();
+    }
+
+    /** @return the checkpoint, if this trainer's settings are those it was written with */
+    CheckpointData readCheckpoint(Path checkpoint) throws IOException {
+        Objects.requireNonNull(checkpoint, "checkpoint");
         CheckpointData data = Checkpoints.read(checkpoint);
         if (!data.signature().equals(signature())) {
             throw new IllegalArgumentException("the checkpoint was written with other training settings; resume with "
                     + "the same ones.\n  checkpoint: " + data.signature() + "\n  this trainer: " + signature());
         }
-        checkCorpus(data.model(), corpus);
-        return new TrainingRun(this, data.model(), corpus, data, control).run();
+        return data;
     }
 
     private void checkCorpus(RnnModel model, Corpus corpus) {
-        if (model.isBound() && !model.vocabulary().orElseThrow().equals(corpus.vocabulary())) {
-            throw new IllegalArgumentException("corpus vocabulary (" + corpus.vocabulary().size()
+        checkText(model, corpus.vocabulary(), corpus.length(Corpus.Split.TRAIN), corpus.length(Corpus.Split.VALIDATION));
+    }
+
+    /** Checks a model and a text of this vocabulary and split lengths before a run. */
+    void checkText(RnnModel model, Vocabulary vocabulary, int trainLength, long validationLength) {
+        if (model.isBound() && !model.vocabulary().orElseThrow().equals(vocabulary)) {
+            throw new IllegalArgumentException("corpus vocabulary (" + vocabulary.size()
                     + " code points) differs from the model's (" + model.vocabulary().orElseThrow().size()
                     + "); build both from one Vocabulary");
         }
-        if (corpus.vocabulary().size() < 2) {
+        if (vocabulary.size() < 2) {
             throw new IllegalArgumentException("the corpus vocabulary must have at least 2 characters for there to be "
-                    + "anything to predict, got 1: " + io.charrnn.text.Vocabulary.describe(
-                    corpus.vocabulary().codePointAt(0)));
+                    + "anything to predict, got 1: " + Vocabulary.describe(vocabulary.codePointAt(0)));
         }
-        BatchSource.checkFits(batching, corpus.length(Corpus.Split.TRAIN), sequenceLength, batchSize, chunkWindows);
-        if (resetCodePoint >= 0 && !corpus.vocabulary().contains(resetCodePoint)) {
-            throw new IllegalArgumentException("resetStateAt " + io.charrnn.text.Vocabulary.describe(resetCodePoint)
-                    + " must be in the corpus vocabulary (" + corpus.vocabulary().size() + " code points)");
+        BatchSource.checkFits(batching, trainLength, sequenceLength, batchSize, chunkWindows);
+        if (resetCodePoint >= 0 && !vocabulary.contains(resetCodePoint)) {
+            throw new IllegalArgumentException("resetStateAt " + Vocabulary.describe(resetCodePoint)
+                    + " must be in the corpus vocabulary (" + vocabulary.size() + " code points)");
         }
-        if (patience > 0 && corpus.length(Corpus.Split.VALIDATION) < 2) {
+        if (patience > 0 && validationLength < 2) {
             throw new IllegalArgumentException("patience (" + patience + ") needs a validation split, but the corpus has "
-                    + corpus.length(Corpus.Split.VALIDATION) + " validation characters; split it with "
+                    + validationLength + " validation characters; split it with "
                     + "corpus.withSplit(validation, test)");
         }
     }

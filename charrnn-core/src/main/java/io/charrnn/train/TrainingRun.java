@@ -1,6 +1,5 @@
 package io.charrnn.train;
 
-import io.charrnn.internal.access.CorpusAccess;
 import io.charrnn.internal.access.ModelAccess;
 import io.charrnn.internal.cells.Kernel;
 import io.charrnn.internal.cells.Kernels;
@@ -19,20 +18,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
-/** One call of {@link Trainer#train} or {@link Trainer#resume}: the only mutable copy of the weights. */
+/**
+ * One call of {@link Trainer#train} or {@link Trainer#resume}, or one {@link DataParallel} run: the
+ * only mutable copy of the weights. A run is a sequence of steps, each {@link #plan planned}, its
+ * gradient computed by whoever holds the text (one kernel here in {@link #run()}, shards elsewhere)
+ * and {@link #apply applied}; {@link #finish} gives the result.
+ */
 final class TrainingRun {
     private final Trainer config;
     private final RnnModel start;
-    private final Corpus corpus;
+    private final RunText text;
     private final ParameterLayout layout;
     private final float[] params;
     private final float[] grads;
     private final Updater updater;
-    private final BatchSource batches;
-    private final Codes validationCodes;
+    private final int windowsPerEpoch;
     private final int charsPerStep;
     private final int[][] matrices; // {offset, size} of each weight matrix, for weight decay
     private final String trainingText; // fingerprint of the training split, kept in checkpoints
@@ -58,27 +63,33 @@ final class TrainingRun {
     private final List<Path> checkpoints = new ArrayList<>();
 
     private long checkpointedStep = -1; // the step of the last checkpoint written by this call
+    private final long startNanos = System.nanoTime();
+    private final long deadline;
+    private boolean early;
+    private StopReason stopReason;
 
     TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume, TrainingControl control) {
+        this(config, model, CorpusText.of(corpus), resume, control);
+    }
+
+    TrainingRun(Trainer config, RnnModel model, RunText text, CheckpointData resume, TrainingControl control) {
         this.config = config;
         this.control = control;
         this.start = model;
-        this.corpus = corpus;
+        this.text = text;
         ModelEngine engine = ModelAccess.engine(model);
         this.layout = engine.layout();
         this.params = engine.copyOfParameters();
         this.grads = new float[params.length];
         this.updater = Updater.create(config.optimizer, params.length);
-        Codes trainCodes = CorpusAccess.codes(corpus, Corpus.Split.TRAIN);
-        this.batches = new BatchSource(config.batching, trainCodes, config.sequenceLength, config.batchSize,
-                config.chunkWindows, config.seed);
-        this.validationCodes = CorpusAccess.codes(corpus, Corpus.Split.VALIDATION);
-        this.trainingText = fingerprint(trainCodes);
-        this.resetCode = config.resetCodePoint < 0 ? -1 : corpus.vocabulary().indexOf(config.resetCodePoint);
+        this.windowsPerEpoch = BatchSource.windowsPerEpoch(config.batching, text.trainingLength(), config.sequenceLength,
+                config.batchSize, config.chunkWindows);
+        this.trainingText = text.fingerprint();
+        this.resetCode = config.resetCodePoint < 0 ? -1 : text.vocabulary().indexOf(config.resetCodePoint);
         this.charsPerStep = config.sequenceLength * config.batchSize;
-        this.matrices = layout.tensors().stream().filter(t -> !t.vector())
-                .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
-        this.smooth = Math.log(corpus.vocabulary().size());
+        this.matrices = matrices(layout);
+        this.smooth = Math.log(text.vocabulary().size());
+        this.deadline = config.timeLimit == null ? Long.MAX_VALUE : startNanos + config.timeLimit.toNanos();
         if (resume != null) {
             checkResumable(resume, model);
         }
@@ -86,24 +97,27 @@ final class TrainingRun {
             historyFirstStep = 1;
             stepAtStart = 0;
         } else {
-            step = resume.step();
-            stepAtStart = resume.step();
-            epoch = resume.epoch();
-            window = resume.window();
-            smooth = resume.smoothLoss();
-            lastFinite = resume.lastFiniteLoss();
-            loss = resume.lastFiniteLoss();
-            bestLoss = resume.bestLoss();
-            bestStep = resume.bestStep();
-            badValidations = resume.badValidations();
-            bestParams = resume.bestParameters();
-            updater.restoreMoments(resume.moments());
-            updater.restoreScalars(resume.optimizerScalars());
+            CheckpointData.Progress p = resume.progress();
+            step = p.step();
+            stepAtStart = p.step();
+            epoch = p.epoch();
+            window = p.window();
+            smooth = p.smoothLoss();
+            lastFinite = p.lastFiniteLoss();
+            loss = p.lastFiniteLoss();
+            CheckpointData.EarlyStopping e = resume.earlyStopping();
+            bestLoss = e.bestLoss();
+            bestStep = e.bestStep();
+            badValidations = e.badValidations();
+            bestParams = e.bestParameters();
+            updater.restoreMoments(resume.optimizer().moments());
+            updater.restoreScalars(resume.optimizer().scalars());
             pendingState = resume.hiddenState();
-            historyFirstStep = resume.historyFirstStep();
-            losses.addAll(resume.losses());
-            smoothLosses.addAll(resume.smoothLosses());
-            validations.addAll(resume.validations());
+            CheckpointData.History h = resume.history();
+            historyFirstStep = h.firstStep();
+            losses.addAll(h.losses());
+            smoothLosses.addAll(h.smoothLosses());
+            validations.addAll(h.validations());
         }
     }
 
@@ -125,9 +139,9 @@ final class TrainingRun {
                     + trainingText + ", the checkpoint's had " + resume.trainingText() + "; resume on the same text "
                     + "and split");
         }
-        if (resume.window() >= batches.windowsPerEpoch()) {
-            throw new IllegalArgumentException("the checkpoint's data position (window " + resume.window()
-                    + ") lies beyond an epoch of " + batches.windowsPerEpoch() + " windows");
+        if (resume.progress().window() >= windowsPerEpoch) {
+            throw new IllegalArgumentException("the checkpoint's data position (window " + resume.progress().window()
+                    + ") lies beyond an epoch of " + windowsPerEpoch + " windows");
         }
         int state = layout.stateSize(config.batchSize);
         if (resume.hiddenState().length != state) {
@@ -137,81 +151,120 @@ final class TrainingRun {
         }
     }
 
+    /** Runs every step on this machine, one kernel over all streams. */
     TrainingResult run() {
-        long startNanos = System.nanoTime();
-        long deadline = config.timeLimit == null ? Long.MAX_VALUE : startNanos + config.timeLimit.toNanos();
-        long firstStep = step;
         int[] inputs = new int[charsPerStep];
         int[] targets = new int[charsPerStep];
-        boolean early = false;
         double dropout = start.config().dropout();
-        StopReason reason;
+        BatchSource batches = new BatchSource(config.batching, ((CorpusText) text).training(), config.sequenceLength,
+                config.batchSize, config.chunkWindows, config.seed);
         try (Kernel kernel = Kernels.forTraining(layout, config.sequenceLength, config.batchSize)) {
             kernel.resetBefore(resetCode);
             if (pendingState != null) {
                 kernel.restoreState(pendingState);
             }
-            while (step < config.steps && epoch < config.epochs && System.nanoTime() < deadline && !early
-                    && !control.isStopRequested()) {
+            while (hasNext()) {
                 long t0 = System.nanoTime();
                 if (batches.fill(epoch, window, inputs, targets)) {
                     kernel.resetState();
                 }
-                double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
                 if (dropout > 0) {
                     kernel.dropout(dropout, Kernels.dropoutSeed(config.seed, step)); // fresh masks, by step
                 }
-                loss = kernel.trainStep(params, inputs, targets, 1.0 / charsPerStep, grads) / charsPerStep;
-                step++;
-                double norm = Clipping.clip(grads, config.clipValue, config.clipNorm);
-                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                    throw new TrainingDivergedException(step, epoch, Double.isFinite(loss) ? norm : loss, lastFinite);
-                }
-                lastFinite = loss;
-                update(lr);
-                smooth = 0.999 * smooth + 0.001 * loss;
-                losses.add((float) loss);
-                smoothLosses.add((float) smooth);
-                boolean epochEnded = ++window == batches.windowsPerEpoch();
-                if (epochEnded) {
-                    window = 0;
-                    epoch++;
-                }
-                long t1 = System.nanoTime();
-                StepSummary summary = new StepSummary(step, epoch, window / (double) batches.windowsPerEpoch(), loss,
-                        smooth, norm, lr, charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
-                for (TrainingListener l : config.listeners) {
-                    l.onStep(summary);
-                }
-                if (validationCodes.length() >= 2 && (epochEnded
-                        || (config.validateEvery > 0 && step % config.validateEvery == 0))) {
-                    early = validate();
-                }
-                if (config.sampleEvery > 0 && step % config.sampleEvery == 0) {
-                    sample();
-                }
-                if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
-                    checkpoint(kernel, config.checkpointDirectory);
-                }
+                double sum = kernel.trainStep(params, inputs, targets, 1.0 / charsPerStep, grads);
+                apply(sum, grads, t0, kernel::state);
             }
-            requireFiniteWeights();
-            reason = early ? StopReason.EARLY_STOPPING : step >= config.steps ? StopReason.STEPS
-                    : epoch >= config.epochs ? StopReason.EPOCHS : control.isStopRequested() && System.nanoTime() < deadline
-                    ? StopReason.REQUESTED : StopReason.TIME_LIMIT;
-            if (reason == StopReason.REQUESTED && config.stopCheckpointDirectory != null && step > stepAtStart
-                    && checkpointedStep != step) {
-                try {
-                    java.nio.file.Files.createDirectories(config.stopCheckpointDirectory);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not create the checkpoint directory "
-                            + config.stopCheckpointDirectory + ": " + e.getMessage(), e);
-                }
-                checkpoint(kernel, config.stopCheckpointDirectory);
-            }
+            stop(kernel::state);
         }
+        return finish();
+    }
+
+    /** @return whether the run takes another step: no limit reached, no early stop, no stop asked */
+    boolean hasNext() {
+        return step < config.steps && epoch < config.epochs && System.nanoTime() < deadline && !early
+                && !control.isStopRequested();
+    }
+
+    /** @return what the next step reads and at which rate it learns */
+    StepPlan plan() {
+        return new StepPlan(step + 1, epoch, window, BatchSource.resetsState(config.batching, window,
+                config.chunkWindows), config.schedule.rate(config.optimizer.learningRate(), epoch));
+    }
+
+    /**
+     * Completes a step whose summed loss and gradient are computed: clips, decays and updates the
+     * weights, advances the counters, tells the listeners, validates, samples and checkpoints when due.
+     *
+     * @param lossSum the summed cross-entropy of the step's T·B predictions
+     * @param gradient the gradient of {@code lossSum / (T·B)}, overwritten
+     * @param t0 when the step started ({@link System#nanoTime()})
+     * @param hiddenState the carried hidden state after the step, asked for only by a checkpoint
+     * @return the step's summary
+     */
+    StepSummary apply(double lossSum, float[] gradient, long t0, Supplier<float[]> hiddenState) {
+        double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
+        loss = lossSum / charsPerStep;
+        step++;
+        double norm = Clipping.clip(gradient, config.clipValue, config.clipNorm);
+        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            throw new TrainingDivergedException(step, epoch, Double.isFinite(loss) ? norm : loss, lastFinite);
+        }
+        lastFinite = loss;
+        update(gradient, lr);
+        smooth = 0.999 * smooth + 0.001 * loss;
+        losses.add((float) loss);
+        smoothLosses.add((float) smooth);
+        boolean epochEnded = ++window == windowsPerEpoch;
+        if (epochEnded) {
+            window = 0;
+            epoch++;
+        }
+        long t1 = System.nanoTime();
+        StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss,
+                smooth, norm, lr, charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
+        for (TrainingListener l : config.listeners) {
+            l.onStep(summary);
+        }
+        if (text.validates() && (epochEnded || (config.validateEvery > 0 && step % config.validateEvery == 0))) {
+            early = validate();
+        }
+        if (config.sampleEvery > 0 && step % config.sampleEvery == 0) {
+            sample();
+        }
+        if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
+            checkpoint(hiddenState.get(), config.checkpointDirectory);
+        }
+        return summary;
+    }
+
+    /** Ends the stepping: checks the weights and writes the stop checkpoint when one is due. */
+    void stop(Supplier<float[]> hiddenState) {
+        requireFiniteWeights();
+        stopReason = reason();
+        if (stopReason == StopReason.REQUESTED && config.stopCheckpointDirectory != null && step > stepAtStart
+                && checkpointedStep != step) {
+            try {
+                java.nio.file.Files.createDirectories(config.stopCheckpointDirectory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not create the checkpoint directory "
+                        + config.stopCheckpointDirectory + ": " + e.getMessage(), e);
+            }
+            checkpoint(hiddenState.get(), config.stopCheckpointDirectory);
+        }
+    }
+
+    private StopReason reason() {
+        return early ? StopReason.EARLY_STOPPING : step >= config.steps ? StopReason.STEPS
+                : epoch >= config.epochs ? StopReason.EPOCHS : control.isStopRequested() && System.nanoTime() < deadline
+                ? StopReason.REQUESTED : StopReason.TIME_LIMIT;
+    }
+
+    /** @return the result, after {@link #stop} */
+    TrainingResult finish() {
+        StopReason reason = stopReason;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         OptionalDouble lastValidation = OptionalDouble.empty();
-        if (validationCodes.length() >= 2) {
+        if (text.validates()) {
             ValidationSummary last = validations.isEmpty() ? null : validations.get(validations.size() - 1);
             lastValidation = OptionalDouble.of(last != null && last.step() == step ? last.loss() : validationLoss(params));
         }
@@ -224,9 +277,36 @@ final class TrainingRun {
         RnnModel trained = RunCurve.attach(history,
  snapshot(finalParams, validation.orElse(Double.NaN)), start,
                 step);
-        double cps = (step - firstStep) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        double cps = (step - stepAtStart) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason,
                 useBest ? bestStep : step, lastValidation);
+    }
+
+    /** @return the live weights (read only) */
+    float[] parameters() {
+        return params;
+    }
+
+    /** @return the hidden state to carry into the first step (a resume's), or null for zero state */
+    float[] initialState() {
+        return pendingState == null ? null : pendingState.clone();
+    }
+
+    ParameterLayout layout() {
+        return layout;
+    }
+
+    int resetCode() {
+        return resetCode;
+    }
+
+    int windowsPerEpoch() {
+        return windowsPerEpoch;
+    }
+
+    /** @return a model of the current weights with this run's training info */
+    RnnModel current() {
+        return snapshot(params, Double.NaN);
     }
 
     /** An update can overflow the weights while the loss that led to it was finite. */
@@ -238,22 +318,109 @@ final class TrainingRun {
         }
     }
 
-    private void update(double lr) {
-        if (config.weightDecay > 0) {
-            float shrink = (float) (1 - lr * config.weightDecay);
+    private void update(float[] grads, double lr) {
+        decay(params, matrices, lr, config.weightDecay);
+        updater.update(params, grads, lr);
+    }
+
+    /** @return {offset, size} of each weight matrix of a layout, for weight decay */
+    static int[][] matrices(ParameterLayout layout) {
+        return layout.tensors().stream().filter(t -> !t.vector())
+                .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
+    }
+
+    /** Decoupled weight decay: weight matrices (not biases) shrink by {@code lr · decay · w}. */
+    static void decay(float[] params, int[][] matrices, double lr, double weightDecay) {
+        if (weightDecay > 0) {
+            float shrink = (float) (1 - lr * weightDecay);
             for (int[] m : matrices) {
                 for (int i = m[0]; i < m[0] + m[1]; i++) {
                     params[i] *= shrink;
                 }
             }
         }
-        updater.update(params, grads, lr);
+    }
+
+    /**
+     * Completes a round of local steps ({@link DataParallel#applyAverage}): records each step's loss
+     * and tells the listeners, installs the averaged weights and optimizer state, then validates,
+     * samples and checkpoints if any step of the round was due to.
+     */
+    void applyRound(double[] lossSums, float[] weights, Map<String, float[]> moments, Map<String, Double> scalars,
+                    long t0, Supplier<float[]> hiddenState) {
+        boolean validateDue = false;
+        boolean sampleDue = false;
+        boolean checkpointDue = false;
+        for (double lossSum : lossSums) {
+            double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
+            loss = lossSum / charsPerStep;
+            step++;
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException(step, epoch, loss, lastFinite);
+            }
+            lastFinite = loss;
+            smooth = 0.999 * smooth + 0.001 * loss;
+            losses.add((float) loss);
+            smoothLosses.add((float) smooth);
+            boolean epochEnded = ++window == windowsPerEpoch;
+            if (epochEnded) {
+                window = 0;
+                epoch++;
+            }
+            long t1 = System.nanoTime();
+            StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss, smooth,
+                    Double.NaN, lr, charsPerStep * lossSums.length / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
+            for (TrainingListener l : config.listeners) {
+                l.onStep(summary);
+            }
+            validateDue |= text.validates() && (epochEnded || (config.validateEvery > 0 && step % config.validateEvery == 0));
+            sampleDue |= config.sampleEvery > 0 && step % config.sampleEvery == 0;
+            checkpointDue |= config.checkpointEvery > 0 && step % config.checkpointEvery == 0;
+        }
+        System.arraycopy(weights, 0, params, 0, params.length);
+        updater.restoreMoments(moments);
+        updater.restoreScalars(scalars);
+        if (validateDue) {
+            early = validate();
+        }
+        if (sampleDue) {
+            sample();
+        }
+        if (checkpointDue) {
+            checkpoint(hiddenState.get(), config.checkpointDirectory);
+        }
+    }
+
+    /** @return copies of the optimizer's moments */
+    Map<String, float[]> moments() {
+        Map<String, float[]> copy = new java.util.LinkedHashMap<>();
+        updater.moments().forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    /** @return the optimizer's scalar state */
+    Map<String, Double> scalars() {
+        return Map.copyOf(updater.scalars());
+    }
+
+    /** @return the plans of the next {@code count} steps (fewer if a step or epoch limit comes first) */
+    List<StepPlan> plans(int count) {
+        List<StepPlan> plans = new ArrayList<>();
+        int e = epoch;
+        int w = window;
+        for (long s = step; plans.size() < count && s < config.steps && e < config.epochs; s++) {
+            plans.add(new StepPlan(s + 1, e, w, BatchSource.resetsState(config.batching, w, config.chunkWindows),
+                    config.schedule.rate(config.optimizer.learningRate(), e)));
+            if (++w == windowsPerEpoch) {
+                w = 0;
+                e++;
+            }
+        }
+        return plans;
     }
 
     private double validationLoss(float[] weights) {
-        double[] sum = Kernels.sumLoss(layout, weights, validationCodes, config.sequenceLength, config.batchSize,
-                resetCode);
-        return sum[0] / sum[1];
+        return text.validationLoss(layout, weights, config.sequenceLength, config.batchSize, resetCode);
     }
 
     /** @return whether early stopping ends the run */
@@ -280,7 +447,7 @@ final class TrainingRun {
 
     private void sample() {
         requireFiniteWeights();
-        RnnModel now = ModelAccess.create(start.config(), corpus.vocabulary(), params.clone());
+        RnnModel now = ModelAccess.create(start.config(), text.vocabulary(), params.clone());
         String text = Sampler.builder(now).strategy(SamplingStrategy.temperature(config.sampleTemperature)).build()
                 .generate("", config.sampleLength, new SplittableRandom(config.seed ^ step));
         SampleSummary summary = new SampleSummary(step, text);
@@ -296,15 +463,18 @@ final class TrainingRun {
         long previousChars = start.trainingInfo().map(TrainingInfo::characters).orElse(0L);
         TrainingInfo info = new TrainingInfo(previousSteps + newSteps, previousChars + newSteps * charsPerStep, loss,
                 validation, config.toString());
-        return ModelAccess.create(start.config(), corpus.vocabulary(), weights.clone()).withTrainingInfo(info);
+        return ModelAccess.create(start.config(), text.vocabulary(), weights.clone()).withTrainingInfo(info);
     }
 
-    private void checkpoint(Kernel kernel, Path directory) {
+    private void checkpoint(float[] hiddenState, Path directory) {
         requireFiniteWeights();
         RnnModel model = snapshot(params, Double.NaN);
-        CheckpointData data = new CheckpointData(model, config.signature(), trainingText, step, epoch, window, smooth, lastFinite,
-                bestLoss, bestStep, badValidations, bestParams, updater.moments(), updater.scalars(), kernel.state(),
-                historyFirstStep, losses.toArray(), smoothLosses.toArray(), List.copyOf(validations));
+        CheckpointData data = new CheckpointData(model, config.signature(), trainingText,
+                new CheckpointData.Progress(step, epoch, window, smooth, lastFinite),
+                new CheckpointData.EarlyStopping(bestLoss, bestStep, badValidations, bestParams),
+                new CheckpointData.OptimizerState(updater.moments(), updater.scalars()), hiddenState,
+                new CheckpointData.History(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
+                        List.copyOf(validations)));
         Path file = directory.resolve(String.format("checkpoint-%09d.charrnn", step));
         try {
             Checkpoints.write(data, file);

@@ -64,14 +64,13 @@ class CheckpointFuzzTest {
         assertEquals(a.model(), b.model());
         assertEquals(a.signature(), b.signature());
         assertEquals(a.trainingText(), b.trainingText());
-        assertEquals(a.step(), b.step());
-        assertEquals(a.window(), b.window());
+        assertEquals(a.progress(), b.progress());
         assertArrayEquals(a.hiddenState(), b.hiddenState());
-        assertArrayEquals(a.losses(), b.losses());
-        assertArrayEquals(a.bestParameters(), b.bestParameters());
-        assertEquals(a.moments().keySet(), b.moments().keySet());
-        a.moments().forEach((k, v) -> assertArrayEquals(v, b.moments().get(k)));
-        assertEquals(a.validations(), b.validations());
+        assertArrayEquals(a.history().losses(), b.history().losses());
+        assertArrayEquals(a.earlyStopping().bestParameters(), b.earlyStopping().bestParameters());
+        assertEquals(a.optimizer().moments().keySet(), b.optimizer().moments().keySet());
+        a.optimizer().moments().forEach((k, v) -> assertArrayEquals(v, b.optimizer().moments().get(k)));
+        assertEquals(a.history().validations(), b.history().validations());
     }
 
     /** Reads a damaged checkpoint; anything but its data or a clear ModelFormatException fails. */
