@@ -131,10 +131,15 @@ public final class SparkTrain implements Callable<Integer> {
                     : spark.train(RnnModel.builder().cell(cell).hidden(hidden).layers(layers).seed(seed).build(), text);
             ModelFiles.save(r.model(), out);
             System.out.printf(Locale.ROOT, "trained %d steps (%s) in %s: loss %.4f, validation %s, %,.0f chars/s; saved %s%n",
-                    r.steps(), r.stopReason(), r.elapsed(), r.smoothLoss(),
+                    r.steps(), r.stopReason(), minutesSeconds(r.elapsed()), r.smoothLoss(),
                     r.validationLoss().isPresent() ? String.format(Locale.ROOT, "%.4f", r.validationLoss().getAsDouble())
                             : "-", r.charactersPerSecond(), out);
         }
         return 0;
+    }
+
+    private static String minutesSeconds(java.time.Duration d) {
+        long tenths = d.toMillis() / 100;
+        return String.format(Locale.ROOT, "%d:%02d.%d", tenths / 600, tenths / 10 % 60, tenths % 10);
     }
 }
