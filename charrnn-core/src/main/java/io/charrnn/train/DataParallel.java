@@ -217,7 +217,7 @@ public final class DataParallel {
          */
         public DataParallel start(RnnModel model) {
             Objects.requireNonNull(model, "model");
-            trainer.checkText(model, text.vocabulary(), text.length(), validationLength);
+            RunChecks.checkText(trainer, model, text.vocabulary(), text.length(), validationLength);
             return create(model.withVocabulary(text.vocabulary()), null);
         }
 
@@ -228,8 +228,8 @@ public final class DataParallel {
          * @throws IllegalArgumentException if the settings or the text differ from the checkpoint's
          */
         public DataParallel resume(Path checkpoint) throws IOException {
-            CheckpointData data = trainer.readCheckpoint(checkpoint);
-            trainer.checkText(data.model(), text.vocabulary(), text.length(), validationLength);
+            CheckpointData data = RunChecks.readCheckpoint(trainer, checkpoint);
+            RunChecks.checkText(trainer, data.model(), text.vocabulary(), text.length(), validationLength);
             return create(data.model(), data);
         }
 
