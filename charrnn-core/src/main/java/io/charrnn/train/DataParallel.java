@@ -1,6 +1,7 @@
 package io.charrnn.train;
 
 import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
@@ -115,9 +116,7 @@ public final class DataParallel {
      * @return the plans of the next {@code count} steps, fewer where a step or epoch limit ends the run
      */
     public List<StepPlan> nextSteps(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be >= 1, got " + count);
-        }
+        Check.atLeast("count", count, 1);
         return run.plans(count);
     }
 
