@@ -373,9 +373,7 @@ public final class Trainer {
          */
         public Builder timeLimit(Duration limit) {
             Objects.requireNonNull(limit, "limit");
-            if (limit.isNegative() || limit.isZero()) {
-                throw new IllegalArgumentException("timeLimit must be > 0, got " + limit);
-            }
+            Check.argument(!limit.isNegative() && !limit.isZero(), "timeLimit must be > 0, got %s", limit);
             this.timeLimit = limit;
             return this;
         }
@@ -386,9 +384,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder gradientClipValue(double value) {
-            if (!(value > 0)) {
-                throw new IllegalArgumentException("gradientClipValue must be > 0 (infinity for none), got " + value);
-            }
+            Check.argument(value > 0, "gradientClipValue must be > 0 (infinity for none), got %s", value);
             this.clipValue = value;
             return this;
         }
@@ -399,9 +395,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder gradientClipNorm(double maxNorm) {
-            if (!(maxNorm > 0)) {
-                throw new IllegalArgumentException("gradientClipNorm must be > 0 (infinity for none), got " + maxNorm);
-            }
+            Check.argument(maxNorm > 0, "gradientClipNorm must be > 0 (infinity for none), got %s", maxNorm);
             this.clipNorm = maxNorm;
             return this;
         }
@@ -457,10 +451,8 @@ public final class Trainer {
          * @return this builder
          */
         public Builder sampleEvery(long steps, int length, double temperature) {
-            if (steps < 1 || length < 1) {
-                throw new IllegalArgumentException("sampleEvery steps and length must be >= 1, got " + steps + " and "
-                        + length);
-            }
+            Check.argument(steps >= 1 && length >= 1, "sampleEvery steps and length must be >= 1, got %s and %s", steps,
+                    length);
             this.sampleTemperature = Check.positive("temperature", temperature);
             this.sampleEvery = steps;
             this.sampleLength = length;
@@ -498,9 +490,8 @@ public final class Trainer {
          */
         public Builder checkpointOnStop(Path directory) {
             Objects.requireNonNull(directory, "directory");
-            if (Files.exists(directory) && !Files.isDirectory(directory)) {
-                throw new IllegalArgumentException("checkpointOnStop needs a directory, got the file " + directory);
-            }
+            Check.argument(!Files.exists(directory) || Files.isDirectory(directory),
+                    "checkpointOnStop needs a directory, got the file %s", directory);
             this.stopCheckpointDirectory = directory;
             return this;
         }
@@ -523,9 +514,8 @@ public final class Trainer {
          * @return this builder
          */
         public Builder resetStateAt(int codePoint) {
-            if (!Character.isValidCodePoint(codePoint)) {
-                throw new IllegalArgumentException("resetStateAt must be a valid code point, got " + codePoint);
-            }
+            Check.argument(Character.isValidCodePoint(codePoint), "resetStateAt must be a valid code point, got %s",
+                    codePoint);
             this.resetCodePoint = codePoint;
             return this;
         }
