@@ -19,6 +19,29 @@ record CheckpointData(
         float[] hiddenState,
         History history) {
 
+    /**
+     * Checks that a run can continue from this checkpoint.
+     *
+     * @param text the fingerprint of the run's training split
+     * @param windowsPerEpoch the run's windows per epoch
+     * @param stateSize the run's hidden state size (layers × batchSize × hidden, × 2 for an LSTM)
+     * @param lstm whether the model is an LSTM
+     */
+    void checkResumes(String text, int windowsPerEpoch, int stateSize, boolean lstm) {
+        if (!trainingText.equals(text)) {
+            throw new IllegalArgumentException("the corpus differs from the checkpoint's: its training split has "
+                    + text + ", the checkpoint's had " + trainingText + "; resume on the same text and split");
+        }
+        if (progress.window() >= windowsPerEpoch) {
+            throw new IllegalArgumentException("the checkpoint's data position (window " + progress.window()
+                    + ") lies beyond an epoch of " + windowsPerEpoch + " windows");
+        }
+        if (hiddenState.length != stateSize) {
+            throw new IllegalArgumentException("the checkpoint's hidden state must have layers × batchSize × hidden"
+                    + (lstm ? " × 2 (h and c)" : "") + " = " + stateSize + " values, found " + hiddenState.length);
+        }
+    }
+
     /** Where the run stands: counters, data cursor and losses. */
     record Progress(long step, int epoch, int window, double smoothLoss, double lastFiniteLoss) {
     }

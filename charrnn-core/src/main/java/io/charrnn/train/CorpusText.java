@@ -12,7 +12,19 @@ record CorpusText(Corpus corpus, Codes training, Codes validation, String finger
     static CorpusText of(Corpus corpus) {
         Codes training = CorpusAccess.codes(corpus, Corpus.Split.TRAIN);
         return new CorpusText(corpus, training, CorpusAccess.codes(corpus, Corpus.Split.VALIDATION),
-                TrainingRun.fingerprint(training));
+                fingerprint(training));
+    }
+
+    /** @return length and CRC-32 of a code sequence, to recognise the corpus of a checkpoint */
+    static String fingerprint(int[] codes) {
+        return fingerprint(Codes.of(codes));
+    }
+
+    /** @return length and CRC-32 of the codes as big-endian ints, read in blocks */
+    static String fingerprint(Codes codes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        codes.checksum(crc);
+        return "length=" + codes.length() + " crc32=" + Long.toHexString(crc.getValue());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.charrnn.train;
 
 import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
@@ -115,9 +116,7 @@ public final class DataParallel {
      * @return the plans of the next {@code count} steps, fewer where a step or epoch limit ends the run
      */
     public List<StepPlan> nextSteps(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be >= 1, got " + count);
-        }
+        Check.atLeast("count", count, 1);
         return run.plans(count);
     }
 
@@ -217,7 +216,7 @@ public final class DataParallel {
          */
         public DataParallel start(RnnModel model) {
             Objects.requireNonNull(model, "model");
-            trainer.checkText(model, text.vocabulary(), text.length(), validationLength);
+            RunChecks.checkText(trainer, model, text.vocabulary(), text.length(), validationLength);
             return create(model.withVocabulary(text.vocabulary()), null);
         }
 
@@ -228,8 +227,8 @@ public final class DataParallel {
          * @throws IllegalArgumentException if the settings or the text differ from the checkpoint's
          */
         public DataParallel resume(Path checkpoint) throws IOException {
-            CheckpointData data = trainer.readCheckpoint(checkpoint);
-            trainer.checkText(data.model(), text.vocabulary(), text.length(), validationLength);
+            CheckpointData data = RunChecks.readCheckpoint(trainer, checkpoint);
+            RunChecks.checkText(trainer, data.model(), text.vocabulary(), text.length(), validationLength);
             return create(data.model(), data);
         }
 

@@ -1,5 +1,7 @@
 package io.charrnn.train;
 
+import io.charrnn.internal.check.Check;
+
 /**
  * How the learning rate changes with completed epochs. Immutable values.
  *
@@ -42,10 +44,8 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
          * @throws IllegalArgumentException naming the first component out of range and its value
          */
         public StepDecay {
-            checkFactor(factor);
-            if (everyEpochs < 1) {
-                throw new IllegalArgumentException("everyEpochs must be >= 1, got " + everyEpochs);
-            }
+            Check.share("factor", factor);
+            Check.atLeast("everyEpochs", everyEpochs, 1);
         }
 
         @Override
@@ -71,10 +71,8 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
          * @throws IllegalArgumentException naming the first component out of range and its value
          */
         public ExponentialDecay {
-            checkFactor(factor);
-            if (startEpoch < 1) {
-                throw new IllegalArgumentException("startEpoch must be >= 1, got " + startEpoch);
-            }
+            Check.share("factor", factor);
+            Check.atLeast("startEpoch", startEpoch, 1);
         }
 
         @Override
@@ -106,11 +104,5 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
      */
     static LearningRateSchedule exponentialDecay(double factor, int startEpoch) {
         return new ExponentialDecay(factor, startEpoch);
-    }
-
-    private static void checkFactor(double factor) {
-        if (!(factor > 0 && factor <= 1)) {
-            throw new IllegalArgumentException("factor must be in (0, 1], got " + factor);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.charrnn.train;
 
 import io.charrnn.internal.cells.ParameterLayout;
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.Activation;
 import io.charrnn.model.CellType;
 import io.charrnn.model.ModelConfig;
@@ -143,9 +144,7 @@ public final class ShardSpec implements Serializable {
      * @throws IllegalArgumentException if {@code streams} is out of range
      */
     public ShardWorker worker(int streams) {
-        if (streams < 1 || streams > batchSize) {
-            throw new IllegalArgumentException("a shard holds 1 to batchSize (" + batchSize + ") streams, got " + streams);
-        }
+        Check.inRange("streams", streams, 1, batchSize);
         return new ShardWorker(this, streams);
     }
 

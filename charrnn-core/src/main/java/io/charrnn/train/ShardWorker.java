@@ -113,7 +113,7 @@ public final class ShardWorker implements AutoCloseable {
         Updater updater = Updater.create(spec.optimizer(), params.length);
         updater.restoreMoments(moments);
         updater.restoreScalars(scalars);
-        int[][] matrices = TrainingRun.matrices(spec.layout());
+        int[][] matrices = WeightDecay.matrices(spec.layout());
         double[] sums = new double[plans.size()];
         float[] state = hiddenState;
         float[] gradient = new float[params.length];
@@ -128,7 +128,7 @@ public final class ShardWorker implements AutoCloseable {
                 gradient[j] = (float) (g[j] * shardScale);
             }
             Clipping.clip(gradient, spec.clipValue(), spec.clipNorm());
-            TrainingRun.decay(params, matrices, plan.learningRate(), spec.weightDecay());
+            WeightDecay.decay(params, matrices, plan.learningRate(), spec.weightDecay());
             updater.update(params, gradient, plan.learningRate());
         }
         java.util.Map<String, float[]> after = new java.util.LinkedHashMap<>();

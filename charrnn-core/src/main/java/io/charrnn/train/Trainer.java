@@ -1,8 +1,8 @@
 package io.charrnn.train;
 
+import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Corpus;
-import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +140,7 @@ public final class Trainer {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(control, "control");
-        checkCorpus(model, corpus);
+        RunChecks.checkCorpus(this, model, corpus);
         return new TrainingRun(this, model.withVocabulary(corpus.vocabulary()), corpus, null, control).run();
     }
 
@@ -177,47 +177,9 @@ public final class Trainer {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(control, "control");
-        CheckpointData data = readCheckpoint(checkpoint);
-        checkCorpus(data.model(), corpus);
+        CheckpointData data = RunChecks.readCheckpoint(this, checkpoint);
+        RunChecks.checkCorpus(this, data.model(), corpus);
         return new TrainingRun(this, data.model(), corpus, data, control).run();
-    }
-
-    /** @return the checkpoint, if this trainer's settings are those it was written with */
-    CheckpointData readCheckpoint(Path checkpoint) throws IOException {
-        Objects.requireNonNull(checkpoint, "checkpoint");
-        CheckpointData data = Checkpoints.read(checkpoint);
-        if (!data.signature().equals(signature())) {
-            throw new IllegalArgumentException("the checkpoint was written with other training settings; resume with "
-                    + "the same ones.\n  checkpoint: " + data.signature() + "\n  this trainer: " + signature());
-        }
-        return data;
-    }
-
-    private void checkCorpus(RnnModel model, Corpus corpus) {
-        checkText(model, corpus.vocabulary(), corpus.length(Corpus.Split.TRAIN), corpus.length(Corpus.Split.VALIDATION));
-    }
-
-    /** Checks a model and a text of this vocabulary and split lengths before a run. */
-    void checkText(RnnModel model, Vocabulary vocabulary, int trainLength, long validationLength) {
-        if (model.isBound() && !model.vocabulary().orElseThrow().equals(vocabulary)) {
-            throw new IllegalArgumentException("corpus vocabulary (" + vocabulary.size()
-                    + " code points) differs from the model's (" + model.vocabulary().orElseThrow().size()
-                    + "); build both from one Vocabulary");
-        }
-        if (vocabulary.size() < 2) {
-            throw new IllegalArgumentException("the corpus vocabulary must have at least 2 characters for there to be "
-                    + "anything to predict, got 1: " + Vocabulary.describe(vocabulary.codePointAt(0)));
-        }
-        BatchSource.checkFits(batching, trainLength, sequenceLength, batchSize, chunkWindows);
-        if (resetCodePoint >= 0 && !vocabulary.contains(resetCodePoint)) {
-            throw new IllegalArgumentException("resetStateAt " + Vocabulary.describe(resetCodePoint)
-                    + " must be in the corpus vocabulary (" + vocabulary.size() + " code points)");
-        }
-        if (patience > 0 && validationLength < 2) {
-            throw new IllegalArgumentException("patience (" + patience + ") needs a validation split, but the corpus has "
-                    + validationLength + " validation characters; split it with "
-                    + "corpus.withSplit(validation, test)");
-        }
     }
 
     /** @return the update rule */
@@ -365,10 +327,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder chunkWindows(int windows) {
-            if (windows < 1) {
-                throw new IllegalArgumentException("chunkWindows must be >= 1, got " + windows);
-            }
-            this.chunkWindows = windows;
+            this.chunkWindows = Check.atLeast("chunkWindows", windows, 1);
             return this;
         }
 
@@ -377,10 +336,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder sequenceLength(int length) {
-            if (length < 1) {
-                throw new IllegalArgumentException("sequenceLength must be >= 1, got " + length);
-            }
-            this.sequenceLength = length;
+            this.sequenceLength = Check.atLeast("sequenceLength", length, 1);
             return this;
         }
 
@@ -389,10 +345,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder batchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batchSize must be >= 1, got " + size);
-            }
-            this.batchSize = size;
+            this.batchSize = Check.atLeast("batchSize", size, 1);
             return this;
         }
 
@@ -401,10 +354,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder steps(long steps) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-            }
-            this.steps = steps;
+            this.steps = Check.atLeast("steps", steps, 1);
             return this;
         }
 
@@ -413,10 +363,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder epochs(int epochs) {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-            }
-            this.epochs = epochs;
+            this.epochs = Check.atLeast("epochs", epochs, 1);
             return this;
         }
 
@@ -426,9 +373,7 @@ public final class Trainer {
          */
         public Builder timeLimit(Duration limit) {
             Objects.requireNonNull(limit, "limit");
-            if (limit.isNegative() || limit.isZero()) {
-                throw new IllegalArgumentException("timeLimit must be > 0, got " + limit);
-            }
+            Check.argument(!limit.isNegative() && !limit.isZero(), "timeLimit must be > 0, got %s", limit);
             this.timeLimit = limit;
             return this;
         }
@@ -439,9 +384,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder gradientClipValue(double value) {
-            if (!(value > 0)) {
-                throw new IllegalArgumentException("gradientClipValue must be > 0 (infinity for none), got " + value);
-            }
+            Check.argument(value > 0, "gradientClipValue must be > 0 (infinity for none), got %s", value);
             this.clipValue = value;
             return this;
         }
@@ -452,9 +395,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder gradientClipNorm(double maxNorm) {
-            if (!(maxNorm > 0)) {
-                throw new IllegalArgumentException("gradientClipNorm must be > 0 (infinity for none), got " + maxNorm);
-            }
+            Check.argument(maxNorm > 0, "gradientClipNorm must be > 0 (infinity for none), got %s", maxNorm);
             this.clipNorm = maxNorm;
             return this;
         }
@@ -465,10 +406,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder weightDecay(double decay) {
-            if (!(decay >= 0 && Double.isFinite(decay))) {
-                throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + decay);
-            }
-            this.weightDecay = decay;
+            this.weightDecay = Check.atLeast("weightDecay", decay, 0.0);
             return this;
         }
 
@@ -489,10 +427,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder validateEvery(long steps) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("validateEvery must be >= 1, got " + steps);
-            }
-            this.validateEvery = steps;
+            this.validateEvery = Check.atLeast("validateEvery", steps, 1);
             return this;
         }
 
@@ -503,10 +438,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder patience(int validations) {
-            if (validations < 1) {
-                throw new IllegalArgumentException("patience must be >= 1, got " + validations);
-            }
-            this.patience = validations;
+            this.patience = Check.atLeast("patience", validations, 1);
             return this;
         }
 
@@ -519,16 +451,11 @@ public final class Trainer {
          * @return this builder
          */
         public Builder sampleEvery(long steps, int length, double temperature) {
-            if (steps < 1 || length < 1) {
-                throw new IllegalArgumentException("sampleEvery steps and length must be >= 1, got " + steps + " and "
-                        + length);
-            }
-            if (!(temperature > 0 && Double.isFinite(temperature))) {
-                throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
-            }
+            Check.argument(steps >= 1 && length >= 1, "sampleEvery steps and length must be >= 1, got %s and %s", steps,
+                    length);
+            this.sampleTemperature = Check.positive("temperature", temperature);
             this.sampleEvery = steps;
             this.sampleLength = length;
-            this.sampleTemperature = temperature;
             return this;
         }
 
@@ -543,12 +470,8 @@ public final class Trainer {
          */
         public Builder checkpointEvery(long steps, Path directory) {
             Objects.requireNonNull(directory, "directory");
-            if (steps < 1) {
-                throw new IllegalArgumentException("checkpointEvery must be >= 1, got " + steps);
-            }
-            if (!Files.isDirectory(directory)) {
-                throw new IllegalArgumentException("checkpoint directory must exist, got " + directory);
-            }
+            Check.atLeast("checkpointEvery", steps, 1);
+            Check.argument(Files.isDirectory(directory), "checkpoint directory must exist, got %s", directory);
             this.checkpointEvery = steps;
             this.checkpointDirectory = directory;
             return this;
@@ -567,9 +490,8 @@ public final class Trainer {
          */
         public Builder checkpointOnStop(Path directory) {
             Objects.requireNonNull(directory, "directory");
-            if (Files.exists(directory) && !Files.isDirectory(directory)) {
-                throw new IllegalArgumentException("checkpointOnStop needs a directory, got the file " + directory);
-            }
+            Check.argument(!Files.exists(directory) || Files.isDirectory(directory),
+                    "checkpointOnStop needs a directory, got the file %s", directory);
             this.stopCheckpointDirectory = directory;
             return this;
         }
@@ -579,10 +501,7 @@ public final class Trainer {
          * @return this builder
          */
         public Builder keepCheckpoints(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("keepCheckpoints must be >= 1, got " + count);
-            }
-            this.keepCheckpoints = count;
+            this.keepCheckpoints = Check.atLeast("keepCheckpoints", count, 1);
             return this;
         }
 
@@ -595,9 +514,8 @@ public final class Trainer {
          * @return this builder
          */
         public Builder resetStateAt(int codePoint) {
-            if (!Character.isValidCodePoint(codePoint)) {
-                throw new IllegalArgumentException("resetStateAt must be a valid code point, got " + codePoint);
-            }
+            Check.argument(Character.isValidCodePoint(codePoint), "resetStateAt must be a valid code point, got %s",
+                    codePoint);
             this.resetCodePoint = codePoint;
             return this;
         }

@@ -5,15 +5,12 @@ import io.charrnn.internal.cells.Kernel;
 import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.ParameterLayout;
-import io.charrnn.internal.text.Codes;
 import io.charrnn.model.LossHistory;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,17 +47,14 @@ final class TrainingRun {
     private double smooth;
     private double loss = Double.NaN;
     private double lastFinite = Double.NaN;
-    private double bestLoss = Double.POSITIVE_INFINITY;
-    private long bestStep = -1;
-    private int badValidations;
-    private float[] bestParams;
+    private final BestValidation best;
     private float[] pendingState; // hidden state to restore into the kernel (resume)
     private final long historyFirstStep;
     private final long stepAtStart; // the step counter's value when this call began
     private final RunCurve.Floats losses = new RunCurve.Floats();
     private final RunCurve.Floats smoothLosses = new RunCurve.Floats();
     private final List<ValidationSummary> validations = new ArrayList<>();
-    private final List<Path> checkpoints = new ArrayList<>();
+    private final CheckpointFiles checkpoints;
 
     private long checkpointedStep = -1; // the step of the last checkpoint written by this call
     private final long startNanos = System.nanoTime();
@@ -87,11 +81,14 @@ final class TrainingRun {
         this.trainingText = text.fingerprint();
         this.resetCode = config.resetCodePoint < 0 ? -1 : text.vocabulary().indexOf(config.resetCodePoint);
         this.charsPerStep = config.sequenceLength * config.batchSize;
-        this.matrices = matrices(layout);
+        this.matrices = WeightDecay.matrices(layout);
         this.smooth = Math.log(text.vocabulary().size());
+        this.checkpoints = new CheckpointFiles(config.keepCheckpoints);
+        this.best = new BestValidation(config.patience, config.keepBestWeights);
         this.deadline = config.timeLimit == null ? Long.MAX_VALUE : startNanos + config.timeLimit.toNanos();
         if (resume != null) {
-            checkResumable(resume, model);
+            resume.checkResumes(trainingText, windowsPerEpoch, layout.stateSize(config.batchSize),
+                    model.config().cell() == io.charrnn.model.CellType.LSTM);
         }
         if (resume == null) {
             historyFirstStep = 1;
@@ -105,11 +102,7 @@ final class TrainingRun {
             smooth = p.smoothLoss();
             lastFinite = p.lastFiniteLoss();
             loss = p.lastFiniteLoss();
-            CheckpointData.EarlyStopping e = resume.earlyStopping();
-            bestLoss = e.bestLoss();
-            bestStep = e.bestStep();
-            badValidations = e.badValidations();
-            bestParams = e.bestParameters();
+            best.restore(resume.earlyStopping());
             updater.restoreMoments(resume.optimizer().moments());
             updater.restoreScalars(resume.optimizer().scalars());
             pendingState = resume.hiddenState();
@@ -118,36 +111,6 @@ final class TrainingRun {
             losses.addAll(h.losses());
             smoothLosses.addAll(h.smoothLosses());
             validations.addAll(h.validations());
-        }
-    }
-
-    /** @return length and CRC-32 of a code sequence, to recognise the corpus of a checkpoint */
-    static String fingerprint(int[] codes) {
-        return fingerprint(Codes.of(codes));
-    }
-
-    /** @return length and CRC-32 of the codes as big-endian ints, read in blocks */
-    static String fingerprint(Codes codes) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        codes.checksum(crc);
-        return "length=" + codes.length() + " crc32=" + Long.toHexString(crc.getValue());
-    }
-
-    private void checkResumable(CheckpointData resume, RnnModel model) {
-        if (!resume.trainingText().equals(trainingText)) {
-            throw new IllegalArgumentException("the corpus differs from the checkpoint's: its training split has "
-                    + trainingText + ", the checkpoint's had " + resume.trainingText() + "; resume on the same text "
-                    + "and split");
-        }
-        if (resume.progress().window() >= windowsPerEpoch) {
-            throw new IllegalArgumentException("the checkpoint's data position (window " + resume.progress().window()
-                    + ") lies beyond an epoch of " + windowsPerEpoch + " windows");
-        }
-        int state = layout.stateSize(config.batchSize);
-        if (resume.hiddenState().length != state) {
-            throw new IllegalArgumentException("the checkpoint's hidden state must have layers × batchSize × hidden"
-                    + (model.config().cell() == io.charrnn.model.CellType.LSTM ? " × 2 (h and c)" : "") + " = "
-                    + state + " values, found " + resume.hiddenState().length);
         }
     }
 
@@ -211,14 +174,7 @@ final class TrainingRun {
         }
         lastFinite = loss;
         update(gradient, lr);
-        smooth = 0.999 * smooth + 0.001 * loss;
-        losses.add((float) loss);
-        smoothLosses.add((float) smooth);
-        boolean epochEnded = ++window == windowsPerEpoch;
-        if (epochEnded) {
-            window = 0;
-            epoch++;
-        }
+        boolean epochEnded = advance();
         long t1 = System.nanoTime();
         StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss,
                 smooth, norm, lr, charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
@@ -237,18 +193,26 @@ final class TrainingRun {
         return summary;
     }
 
+    /** Records the step's loss and moves the data cursor on; @return whether the step ended an epoch */
+    private boolean advance() {
+        smooth = 0.999 * smooth + 0.001 * loss;
+        losses.add((float) loss);
+        smoothLosses.add((float) smooth);
+        if (++window < windowsPerEpoch) {
+            return false;
+        }
+        window = 0;
+        epoch++;
+        return true;
+    }
+
     /** Ends the stepping: checks the weights and writes the stop checkpoint when one is due. */
     void stop(Supplier<float[]> hiddenState) {
         requireFiniteWeights();
         stopReason = reason();
         if (stopReason == StopReason.REQUESTED && config.stopCheckpointDirectory != null && step > stepAtStart
                 && checkpointedStep != step) {
-            try {
-                java.nio.file.Files.createDirectories(config.stopCheckpointDirectory);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not create the checkpoint directory "
-                        + config.stopCheckpointDirectory + ": " + e.getMessage(), e);
-            }
+            CheckpointFiles.createDirectory(config.stopCheckpointDirectory);
             checkpoint(hiddenState.get(), config.stopCheckpointDirectory);
         }
     }
@@ -268,18 +232,16 @@ final class TrainingRun {
             ValidationSummary last = validations.isEmpty() ? null : validations.get(validations.size() - 1);
             lastValidation = OptionalDouble.of(last != null && last.step() == step ? last.loss() : validationLoss(params));
         }
-        boolean useBest = config.keepBestWeights && bestParams != null && lastValidation.isPresent()
-                && bestLoss < lastValidation.getAsDouble();
-        float[] finalParams = useBest ? bestParams : params;
-        OptionalDouble validation = useBest ? OptionalDouble.of(bestLoss) : lastValidation;
+        boolean useBest = config.keepBestWeights && best.parameters() != null && lastValidation.isPresent()
+                && best.loss() < lastValidation.getAsDouble();
+        float[] finalParams = useBest ? best.parameters() : params;
+        OptionalDouble validation = useBest ? OptionalDouble.of(best.loss()) : lastValidation;
         LossHistory history = RunCurve.history(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                 validations);
-        RnnModel trained = RunCurve.attach(history,
- snapshot(finalParams, validation.orElse(Double.NaN)), start,
-                step);
+        RnnModel trained = RunCurve.attach(history, snapshot(finalParams, validation.orElse(Double.NaN)), start, step);
         double cps = (step - stepAtStart) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason,
-                useBest ? bestStep : step, lastValidation);
+                useBest ? best.step() : step, lastValidation);
     }
 
     /** @return the live weights (read only) */
@@ -319,26 +281,8 @@ final class TrainingRun {
     }
 
     private void update(float[] grads, double lr) {
-        decay(params, matrices, lr, config.weightDecay);
+        WeightDecay.decay(params, matrices, lr, config.weightDecay);
         updater.update(params, grads, lr);
-    }
-
-    /** @return {offset, size} of each weight matrix of a layout, for weight decay */
-    static int[][] matrices(ParameterLayout layout) {
-        return layout.tensors().stream().filter(t -> !t.vector())
-                .map(t -> new int[] {t.offset(), t.size()}).toArray(int[][]::new);
-    }
-
-    /** Decoupled weight decay: weight matrices (not biases) shrink by {@code lr · decay · w}. */
-    static void decay(float[] params, int[][] matrices, double lr, double weightDecay) {
-        if (weightDecay > 0) {
-            float shrink = (float) (1 - lr * weightDecay);
-            for (int[] m : matrices) {
-                for (int i = m[0]; i < m[0] + m[1]; i++) {
-                    params[i] *= shrink;
-                }
-            }
-        }
     }
 
     /**
@@ -359,14 +303,7 @@ final class TrainingRun {
                 throw new TrainingDivergedException(step, epoch, loss, lastFinite);
             }
             lastFinite = loss;
-            smooth = 0.999 * smooth + 0.001 * loss;
-            losses.add((float) loss);
-            smoothLosses.add((float) smooth);
-            boolean epochEnded = ++window == windowsPerEpoch;
-            if (epochEnded) {
-                window = 0;
-                epoch++;
-            }
+            boolean epochEnded = advance();
             long t1 = System.nanoTime();
             StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss, smooth,
                     Double.NaN, lr, charsPerStep * lossSums.length / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
@@ -426,23 +363,12 @@ final class TrainingRun {
     /** @return whether early stopping ends the run */
     private boolean validate() {
         double v = validationLoss(params);
-        boolean best = v < bestLoss;
-        if (best) {
-            bestLoss = v;
-            bestStep = step;
-            badValidations = 0;
-            if (config.keepBestWeights) {
-                bestParams = params.clone();
-            }
-        } else {
-            badValidations++;
-        }
-        ValidationSummary summary = new ValidationSummary(step, epoch, v, best);
+        ValidationSummary summary = new ValidationSummary(step, epoch, v, best.record(v, step, params));
         validations.add(summary);
         for (TrainingListener l : config.listeners) {
             l.onValidation(summary);
         }
-        return config.patience > 0 && badValidations >= config.patience;
+        return best.exhausted();
     }
 
     private void sample() {
@@ -471,29 +397,12 @@ final class TrainingRun {
         RnnModel model = snapshot(params, Double.NaN);
         CheckpointData data = new CheckpointData(model, config.signature(), trainingText,
                 new CheckpointData.Progress(step, epoch, window, smooth, lastFinite),
-                new CheckpointData.EarlyStopping(bestLoss, bestStep, badValidations, bestParams),
+                best.state(),
                 new CheckpointData.OptimizerState(updater.moments(), updater.scalars()), hiddenState,
                 new CheckpointData.History(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                         List.copyOf(validations)));
-        Path file = directory.resolve(String.format("checkpoint-%09d.charrnn", step));
-        try {
-            Checkpoints.write(data, file);
-        } catch (IOException e) {
-            String message = String.valueOf(e.getMessage());
-            throw new UncheckedIOException(message.contains(file.toString()) ? "could not write the checkpoint: " + message
-                    : "could not write checkpoint " + file + ": " + message, e);
-        }
+        Path file = checkpoints.write(data, directory, step);
         checkpointedStep = step;
-        checkpoints.remove(file); // a stop checkpoint may land on a periodic one's name
-        checkpoints.add(file);
-        while (checkpoints.size() > config.keepCheckpoints) {
-            Path old = checkpoints.remove(0);
-            try {
-                java.nio.file.Files.deleteIfExists(old);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not delete old checkpoint " + old + ": " + e.getMessage(), e);
-            }
-        }
         for (TrainingListener l : config.listeners) {
             l.onCheckpoint(step, file);
         }

@@ -60,7 +60,7 @@ class MappedCorpusTrainingTest {
         Path f = text();
         Corpus heap = Corpus.open(f, Corpus.Storage.HEAP);
         Corpus mapped = Corpus.open(f, Corpus.Storage.MAPPED);
-        assertEquals(TrainingRun.fingerprint(heap.codes(Corpus.Split.TRAIN)),
-                TrainingRun.fingerprint(io.charrnn.internal.access.CorpusAccess.codes(mapped, Corpus.Split.TRAIN)));
+        assertEquals(CorpusText.fingerprint(heap.codes(Corpus.Split.TRAIN)),
+                CorpusText.fingerprint(io.charrnn.internal.access.CorpusAccess.codes(mapped, Corpus.Split.TRAIN)));
     }
 }
