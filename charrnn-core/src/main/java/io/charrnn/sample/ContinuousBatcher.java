@@ -31,10 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Each generation keeps its own strategy, RNG, stop conditions, length and sink, and gives
  * exactly the text it would give alone for the same RNG state: a row's arithmetic does not depend
- * on the other rows. Generations join the batch and leave it between steps. The strategy, the stop
- * conditions and the sink run on the calling thread; one dedicated thread (named
- * {@code charrnn-batcher}) runs the steps, and ends when there has been nothing to step for a
- * second, or on {@link #close()}. A generation that is alone runs on its calling thread with no
+ * on the other rows. Generations join the batch and leave it between steps. One dedicated thread
+ * (named {@code charrnn-batcher}) runs the steps, and ends when there has been nothing to step for a
+ * second, or on {@link #close()}. A generation that runs code of the caller's (a
+ * {@link CharacterSink}, a stop predicate, a strategy or transform of its own) or draws from a
+ * random generator that is not the JDK's (or is {@link java.util.concurrent.ThreadLocalRandom})
+ * runs that code on the calling thread, which takes a turn after every step; for any other (the
+ * library's strategies, a {@link java.util.SplittableRandom}, no sink), the batcher's thread runs
+ * the same strategy on the same RNG itself, and the calling thread only waits for the end of the
+ * text: no hand-off per character. A generation that is alone runs on its calling thread with no
  * hand-off at all, exactly as without a batcher, and moves into the batch when a second one
  * arrives (and back out when it is the last).
  *
@@ -228,7 +233,8 @@ public final class ContinuousBatcher implements AutoCloseable {
     private boolean runInBatch(Generation g) {
         while (true) {
             int phase;
-            while ((phase = g.phase) != Generation.TURN && phase != Generation.ALONE && phase != Generation.FAILED) {
+            while ((phase = g.phase) != Generation.TURN && phase != Generation.ALONE && phase != Generation.FAILED
+                    && phase != Generation.DONE) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     g.interrupted();
@@ -249,6 +255,16 @@ public final class ContinuousBatcher implements AutoCloseable {
             }
             if (phase == Generation.FAILED) {
                 throw new IllegalStateException("the batched step failed: " + g.failure, g.failure);
+            }
+            if (phase == Generation.DONE) { // the batcher's thread ended it
+                Throwable t = g.failure;
+                if (t instanceof RuntimeException e) {
+                    throw e; // the strategy's own exception, as on the calling thread
+                }
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                return true;
             }
             boolean goOn = false;
             try {
@@ -335,9 +351,16 @@ public final class ContinuousBatcher implements AutoCloseable {
                         g.fedOne();
                         if (want[r]) {
                             System.arraycopy(logits[r], 0, g.logits, 0, g.logits.length);
-                            g.phase = Generation.TURN;
-                            pending++;
-                            wake.add(g.owner);
+                            if (!g.inline) {
+                                g.phase = Generation.TURN;
+                                pending++;
+                                wake.add(g.owner);
+                            } else if (!consumeHere(g)) {
+                                g.finished = true;
+                                inside--;
+                                g.phase = Generation.DONE;
+                                wake.add(g.owner);
+                            }
                         }
                     }
                 } finally {
@@ -350,6 +373,21 @@ public final class ContinuousBatcher implements AutoCloseable {
             }
         } catch (Throwable t) {
             fail(t);
+        }
+    }
+
+    /**
+     * Picks an {@link Generation#inline} generation's next character on this thread, as its owner
+     * would; the caller holds the lock.
+     *
+     * @return whether it goes on; false when it ended, or its strategy threw (in {@code g.failure})
+     */
+    private boolean consumeHere(Generation g) {
+        try {
+            return g.consume(closed);
+        } catch (RuntimeException | Error e) {
+            g.failure = e;
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package io.charrnn.sample;
 
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.internal.cells.StepperWeights;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,8 +11,10 @@ import java.util.random.RandomGenerator;
  * ({@link #runAlone}) or as a row of a {@link ContinuousBatcher}'s batch, and moves between the two
  * between steps; either way every step is the same per-row arithmetic, so the text is the same.
  *
- * <p>The calling thread owns it: the strategy, the stop conditions and the sink always run there.
- * The batch fields are guarded by the batcher's lock, with {@link #phase} volatile for the hand-offs.
+ * <p>The calling thread owns it: the strategy, the stop conditions and the sink run there, except
+ * for a generation that runs no code of the caller's ({@link #inline}): in a batch, the batcher's
+ * thread picks its characters and its thread only waits for the end. The batch fields are guarded
+ * by the batcher's lock, with {@link #phase} volatile for the hand-offs.
  */
 final class Generation {
     /** Phases in a batcher; a generation alone has none of them. */
@@ -20,6 +23,7 @@ final class Generation {
     static final int TURN = 2; // the step's logits are in {@link #logits}: the owner's turn
     static final int ALONE = 3; // sent out of the batch to run alone
     static final int FAILED = 4; // the batch step threw {@link #failure}
+    static final int DONE = 5; // the batcher's thread ended an inline text (its strategy threw: failure)
 
     final Thread owner = Thread.currentThread();
     final int[] prime;
@@ -35,11 +39,18 @@ final class Generation {
     private int code;
     /** The state while out of the batch; null until it first leaves one (or runs alone). */
     RnnStepper own;
+    /**
+     * Whether the batcher's thread may pick this generation's characters: no sink, no stop predicate,
+     * one of the library's own strategies and a JDK random generator other than
+     * {@link ThreadLocalRandom} (no code of the caller's, nothing tied to the calling thread), so the
+     * same code draws from the same RNG in the same order on either thread.
+     */
+    final boolean inline;
     volatile int phase = QUEUED;
     boolean finished; // guarded by the batcher's lock
     boolean evicted; // guarded by the batcher's lock: sent out while its owner had the turn
     Throwable failure;
-    private boolean interrupted;
+    private volatile boolean interrupted;
 
     Generation(StepperWeights weights, SamplingStrategy strategy, RandomGenerator rng, GenerationRow row,
                int[] prime) {
@@ -51,6 +62,13 @@ final class Generation {
         int v = weights.vocabularySize();
         this.logits = new float[v];
         this.scratch = new float[v];
+        this.inline = !row.callsUserCode() && SamplingStrategies.isBuiltIn(strategy) && jdkRandom(rng);
+    }
+
+    /** @return whether {@code rng} is the JDK's own and not bound to the calling thread */
+    private static boolean jdkRandom(RandomGenerator rng) {
+        String module = rng.getClass().getModule().getName();
+        return ("java.base".equals(module) || "jdk.random".equals(module)) && !(rng instanceof ThreadLocalRandom);
     }
 
     /** @return the input of the next step: the next prime character, or the last one chosen */
@@ -72,12 +90,13 @@ final class Generation {
 
     /**
      * Picks the next character from {@link #logits} and adds it to the row; ends the row as
-     * cancelled instead when its thread was interrupted or {@code stopping} holds.
+     * cancelled instead when its thread was interrupted or {@code stopping} holds. Runs on the
+     * owner's thread, or on the batcher's for an {@link #inline} generation.
      *
      * @return whether the generation goes on
      */
     boolean consume(boolean stopping) {
-        if (stopping || interrupted || Thread.currentThread().isInterrupted()) {
+        if (stopping || interrupted || owner.isInterrupted()) {
             row.cancel();
             return false;
         }

@@ -46,6 +46,11 @@ final class GenerationRow {
         }
     }
 
+    /** @return whether adding a character may run the caller's code (a sink, a stop predicate) */
+    boolean callsUserCode() {
+        return sink != null || stopWhen != null;
+    }
+
     boolean done() {
         return ending != null;
     }

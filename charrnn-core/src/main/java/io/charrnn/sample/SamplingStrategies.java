@@ -8,6 +8,26 @@ final class SamplingStrategies {
     private SamplingStrategies() {
     }
 
+    /**
+     * @return whether {@code s} is one of the library's strategies over the library's transforms only
+     *     (pure functions of the logits, the context and the RNG: no code of the caller's)
+     */
+    static boolean isBuiltIn(SamplingStrategy s) {
+        if (s instanceof Greedy || s instanceof Temperature) {
+            return true;
+        }
+        if (s instanceof Chain c) {
+            for (LogitTransform t : c.transforms()) {
+                if (!(t instanceof Temperatures || t instanceof TopK || t instanceof TopP || t instanceof MinP
+                        || t instanceof RepetitionPenalty)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     static void requireTemperature(double temperature) {
         Check.positive("temperature", temperature);
     }
