@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Generations that run none of the caller's code have their characters picked on the batcher's
  * thread (no hand-off per character): which ones qualify, and that they still give their lone texts,
- * end on interrupt and close, and pass a strategy's exception to their caller.
+ * end on an interrupt and on close, and pass a strategy's exception to their caller.
  */
 class InlineBatchingTest {
     private static final Vocabulary VOCABULARY = Vocabulary.fromText("abcdefghijklmnop \n.,");
@@ -86,6 +86,11 @@ class InlineBatchingTest {
         List<AtomicReference<Object>> results = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try (ContinuousBatcher batcher = ContinuousBatcher.builder(LSTM).rows(8).build()) {
+            // a long generation under way first, so that every other one joins the batch
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread other = blocker(Sampler.builder(LSTM).batcher(batcher).build(), started, stop);
+            assertTrue(started.await(60, TimeUnit.SECONDS));
             for (int i = 0; i < n; i++) {
                 Sampler sampler = Sampler.builder(LSTM).strategy(strategies[i % strategies.length]).batcher(batcher)
                         .build();
@@ -109,7 +114,9 @@ class InlineBatchingTest {
                 t.join(TimeUnit.SECONDS.toMillis(120));
                 assertFalse(t.isAlive(), "a generation did not end");
             }
-            assertTrue(batcher.mostRows() >= 2, "steps were batched, most rows " + batcher.mostRows());
+            stop.set(true);
+            other.join();
+            assertTrue(batcher.mostRows() >= 3, "steps were batched, most rows " + batcher.mostRows());
         }
         for (int i = 0; i < n; i++) {
             assertEquals(lone.get(i), results.get(i).get(), "generation " + i);
@@ -161,6 +168,33 @@ class InlineBatchingTest {
     }
 
     @Test
+    void close_cancelsInlineGenerationsUnderWay() throws Exception {
+        ContinuousBatcher batcher = ContinuousBatcher.builder(LSTM).build();
+        Sampler sampler = Sampler.builder(LSTM).batcher(batcher).build();
+        Sample[] samples = new Sample[3];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < samples.length; i++) {
+            int k = i;
+            Thread t = new Thread(() -> samples[k] = sampler.generate(GenerationOptions.builder().length(1_000_000)
+                    .build(), new SplittableRandom(k)));
+            threads.add(t);
+            t.start();
+        }
+        while (batcher.mostRows() < 3) {
+            Thread.onSpinWait(); // until all three step in the batch
+        }
+        batcher.close();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+            assertFalse(t.isAlive());
+        }
+        for (Sample s : samples) {
+            assertEquals(Sample.Ending.CANCELLED, s.ending());
+            assertTrue(s.text().length() < 1_000_000);
+        }
+    }
+
+    @Test
     void strategyFailingOnTheBatcherThread_reachesItsCaller() throws Exception {
         // tanh(1) > 0 in every unit and Wy = by = -3e38: every logit is -infinity, which temperature
         // sampling refuses (greedy takes index 0)
@@ -187,7 +221,8 @@ class InlineBatchingTest {
                         () -> sampler.generate("a", 10, new SplittableRandom(1)));
                 assertEquals(expected.getMessage(), e.getMessage());
             }
-            assertTrue(batcher.mostRows() >= 2, "it failed in the batch");
+            // with another generation under way a new one never runs alone: it stepped in the batch
+            assertTrue(batcher.mostRows() >= 1, "it failed in the batch");
             stop.set(true);
             other.join();
             // its place is free again

@@ -4,9 +4,11 @@ import io.charrnn.io.ModelFiles;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.ContinuousBatcher;
+import io.charrnn.sample.GenerationOptions;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Vocabulary;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +19,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Concurrent generation with and without a {@link ContinuousBatcher}: for each number of clients,
- * each client a thread generating {@code length} characters from one model, the two ways run
- * alternately, {@code rounds} times; it reports the medians of the total characters per second and
- * of the clients' time per character (the median client of each run), and checks that every
- * batched text equals the same seed's text without batching.
+ * each client a thread generating {@code length} characters from one model, three ways run
+ * alternately, {@code rounds} times: without a batcher, with one (the texts returned whole: the
+ * batcher's thread picks the characters), and with one and a sink per client (as the server
+ * streams: the client's thread takes a turn after every step). It reports the medians of the total
+ * characters per second and of the clients' time per character (the median client of each run),
+ * and checks that every batched text equals the same seed's text without batching.
  *
  * <pre>
  * java -cp charrnn.jar io.charrnn.examples.load.BatchingLoad [--model FILE] [--clients 1,4,16,64]
@@ -34,10 +38,15 @@ public final class BatchingLoad {
     private BatchingLoad() {
     }
 
-    /** One run: how long the clients took together and each. */
-    record Run(double seconds, long characters, double[] nanosPerChar, List<String> texts) {
+    /** One run: how long the clients took together and each, and the process's CPU time (-1 if unknown). */
+    record Run(double seconds, long characters, double[] nanosPerChar, List<String> texts, long cpuNanos) {
         double charactersPerSecond() {
             return characters / seconds;
+        }
+
+        /** @return the process's CPU time per character in µs (all threads: a figure the other processes on a busy machine change little) */
+        double cpuMicrosPerChar() {
+            return cpuNanos / 1e3 / characters;
         }
 
         double medianNanosPerChar() {
@@ -51,10 +60,11 @@ public final class BatchingLoad {
      * @param sampler the sampler, with or without a batcher
      * @param clients threads, {@code >= 1}
      * @param length characters each
+     * @param sink whether each client streams its characters to a sink (that keeps nothing)
      * @return the run
      * @throws InterruptedException if interrupted while waiting for the clients
      */
-    static Run run(Sampler sampler, int clients, int length) throws InterruptedException {
+    static Run run(Sampler sampler, int clients, int length, boolean sink) throws InterruptedException {
         String[] texts = new String[clients];
         double[] perChar = new double[clients];
         Throwable[] failed = new Throwable[1];
@@ -68,7 +78,10 @@ public final class BatchingLoad {
                     ready.countDown();
                     go.await();
                     long t0 = System.nanoTime();
-                    texts[client] = sampler.generate("", length, new SplittableRandom(client));
+                    texts[client] = sink
+                            ? sampler.generate(GenerationOptions.builder().length(length).build(),
+                                    new SplittableRandom(client), cp -> true).text()
+                            : sampler.generate("", length, new SplittableRandom(client));
                     perChar[client] = (System.nanoTime() - t0) / (double) Math.max(1, length);
                 } catch (Throwable e) {
                     failed[0] = e;
@@ -78,12 +91,14 @@ public final class BatchingLoad {
             t.start();
         }
         ready.await();
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         go.countDown();
         for (Thread t : threads) {
             t.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = cpu0 < 0 ? -1 : processCpuNanos() - cpu0;
         if (failed[0] != null) {
             throw new IllegalStateException("a client failed: " + failed[0], failed[0]);
         }
@@ -91,7 +106,13 @@ public final class BatchingLoad {
         for (String s : texts) {
             chars += s.codePointCount(0, s.length());
         }
-        return new Run(seconds, chars, perChar, List.of(texts));
+        return new Run(seconds, chars, perChar, List.of(texts), cpu);
+    }
+
+    /** @return the CPU time of this process so far in ns, or -1 where the JVM does not tell */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     static double median(double[] values) {
@@ -128,30 +149,34 @@ public final class BatchingLoad {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), model, length, rounds);
         SamplingStrategy strategy = SamplingStrategy.temperature(0.8);
         Sampler plain = Sampler.builder(model).strategy(strategy).build();
-        System.out.println("clients  per-client chars/s  batched chars/s  ratio   per-client µs/char  batched µs/char"
-                + "  (medians; µs/char of the median client)  identical");
+        System.out.println("clients  per-client chars/s  batched chars/s  ratio   batched+sink chars/s  ratio   "
+                + "per-client µs/char  batched µs/char  batched+sink µs/char  CPU µs/char: per-client batched +sink"
+                + "  identical  (medians; µs/char of the median client)");
         try (ContinuousBatcher batcher = ContinuousBatcher.builder(model).rows(64).queue(256).build()) {
             Sampler batched = Sampler.builder(model).strategy(strategy).batcher(batcher).build();
-            run(plain, 2, Math.min(length, 500)); // warm-up of both paths
-            run(batched, 2, Math.min(length, 500));
+            run(plain, 2, Math.min(length, 500), false); // warm-up of every path
+            run(batched, 2, Math.min(length, 500), false);
+            run(batched, 2, Math.min(length, 500), true);
             for (int clients : clientCounts) {
-                double[] plainRate = new double[rounds];
-                double[] batchRate = new double[rounds];
-                double[] plainLatency = new double[rounds];
-                double[] batchLatency = new double[rounds];
+                double[][] rate = new double[3][rounds];
+                double[][] latency = new double[3][rounds];
+                double[][] cpu = new double[3][rounds];
                 boolean identical = true;
                 for (int r = 0; r < rounds; r++) {
-                    Run a = run(plain, clients, length);
-                    Run b = run(batched, clients, length);
-                    plainRate[r] = a.charactersPerSecond();
-                    batchRate[r] = b.charactersPerSecond();
-                    plainLatency[r] = a.medianNanosPerChar() / 1e3;
-                    batchLatency[r] = b.medianNanosPerChar() / 1e3;
-                    identical &= a.texts().equals(b.texts());
+                    Run[] runs = {run(plain, clients, length, false), run(batched, clients, length, false),
+                        run(batched, clients, length, true)};
+                    for (int way = 0; way < 3; way++) {
+                        rate[way][r] = runs[way].charactersPerSecond();
+                        latency[way][r] = runs[way].medianNanosPerChar() / 1e3;
+                        cpu[way][r] = runs[way].cpuMicrosPerChar();
+                        identical &= runs[way].texts().equals(runs[0].texts());
+                    }
                 }
-                System.out.printf(Locale.ROOT, "%7d  %19.0f  %15.0f  %5.2fx  %18.1f  %15.1f  %s%n", clients,
-                        median(plainRate), median(batchRate), median(batchRate) / median(plainRate),
-                        median(plainLatency), median(batchLatency), identical ? "yes" : "NO");
+                System.out.printf(Locale.ROOT, "%7d  %19.0f  %15.0f  %5.2fx  %20.0f  %5.2fx  %18.1f  %15.1f  %20.1f"
+                        + "  %21.1f %7.1f %5.1f  %s%n",
+                        clients, median(rate[0]), median(rate[1]), median(rate[1]) / median(rate[0]), median(rate[2]),
+                        median(rate[2]) / median(rate[0]), median(latency[0]), median(latency[1]), median(latency[2]),
+                        median(cpu[0]), median(cpu[1]), median(cpu[2]), identical ? "yes" : "NO");
             }
         }
     }

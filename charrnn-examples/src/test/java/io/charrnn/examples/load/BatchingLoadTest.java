@@ -10,7 +10,7 @@ import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Vocabulary;
 import org.junit.jupiter.api.Test;
 
-/** A small run of the batching load check: the same texts with and without the batcher. */
+/** A small run of the batching load check: the same texts with and without the batcher, with and without sinks. */
 class BatchingLoadTest {
     @Test
     void eightClients_batchedTextsEqualPerClientTexts() throws Exception {
@@ -20,10 +20,13 @@ class BatchingLoadTest {
         try (ContinuousBatcher batcher = ContinuousBatcher.builder(model).rows(4).queue(4).build()) {
             Sampler batched = Sampler.builder(model).strategy(SamplingStrategy.temperature(0.8)).batcher(batcher)
                     .build();
-            BatchingLoad.Run a = BatchingLoad.run(plain, 8, 300);
-            BatchingLoad.Run b = BatchingLoad.run(batched, 8, 300);
+            BatchingLoad.Run a = BatchingLoad.run(plain, 8, 300, false);
+            BatchingLoad.Run b = BatchingLoad.run(batched, 8, 300, false);
+            BatchingLoad.Run c = BatchingLoad.run(batched, 8, 300, true);
             assertEquals(8 * 300, b.characters());
+            assertEquals(8 * 300, c.characters());
             assertEquals(a.texts(), b.texts());
+            assertEquals(a.texts(), c.texts());
             assertEquals(8, b.nanosPerChar().length);
         }
     }
