@@ -35,9 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (named {@code charrnn-batcher}) runs the steps, and ends when there has been nothing to step for a
  * second, or on {@link #close()}. A generation that runs code of the caller's (a
  * {@link CharacterSink}, a stop predicate, a strategy or transform of its own) or draws from a
- * random generator that is not the JDK's (or is {@link java.util.concurrent.ThreadLocalRandom})
- * runs that code on the calling thread, which takes a turn after every step; for any other (the
- * library's strategies, a {@link java.util.SplittableRandom}, no sink), the batcher's thread runs
+ * random generator other than a {@link java.util.SplittableRandom}, a {@link java.util.Random} or
+ * one of the {@code jdk.random} generators runs that code on the calling thread, which takes a turn
+ * after every step; for any other (the library's strategies, no sink), the batcher's thread runs
  * the same strategy on the same RNG itself, and the calling thread only waits for the end of the
  * text: no hand-off per character. A generation that is alone runs on its calling thread with no
  * hand-off at all, exactly as without a batcher, and moves into the batch when a second one

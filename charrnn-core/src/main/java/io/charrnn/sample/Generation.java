@@ -2,7 +2,8 @@ package io.charrnn.sample;
 
 import io.charrnn.internal.cells.RnnStepper;
 import io.charrnn.internal.cells.StepperWeights;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -41,9 +42,9 @@ final class Generation {
     RnnStepper own;
     /**
      * Whether the batcher's thread may pick this generation's characters: no sink, no stop predicate,
-     * one of the library's own strategies and a JDK random generator other than
-     * {@link ThreadLocalRandom} (no code of the caller's, nothing tied to the calling thread), so the
-     * same code draws from the same RNG in the same order on either thread.
+     * one of the library's own strategies and one of the JDK's plain random generators (no code of
+     * the caller's, nothing tied to the calling thread), so the same code draws from the same RNG in
+     * the same order on either thread.
      */
     final boolean inline;
     volatile int phase = QUEUED;
@@ -65,10 +66,14 @@ final class Generation {
         this.inline = !row.callsUserCode() && SamplingStrategies.isBuiltIn(strategy) && jdkRandom(rng);
     }
 
-    /** @return whether {@code rng} is the JDK's own and not bound to the calling thread */
+    /**
+     * @return whether {@code rng} is a {@link SplittableRandom}, a {@link Random} or one of the
+     *     {@code jdk.random} generators (exactly: not a subclass), none bound to the calling thread or
+     *     waiting for entropy
+     */
     private static boolean jdkRandom(RandomGenerator rng) {
-        String module = rng.getClass().getModule().getName();
-        return ("java.base".equals(module) || "jdk.random".equals(module)) && !(rng instanceof ThreadLocalRandom);
+        Class<?> c = rng.getClass();
+        return c == SplittableRandom.class || c == Random.class || "jdk.random".equals(c.getModule().getName());
     }
 
     /** @return the input of the next step: the next prime character, or the last one chosen */

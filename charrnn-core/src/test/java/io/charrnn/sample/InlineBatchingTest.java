@@ -11,6 +11,7 @@ import io.charrnn.internal.cells.StepperWeights;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Vocabulary;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,6 +64,7 @@ class InlineBatchingTest {
                 "the caller's transform");
         assertFalse(generation(t, ThreadLocalRandom.current(), plain, null).inline, "bound to the calling thread");
         assertFalse(generation(t, new Random(3) { }, plain, null).inline, "the caller's generator");
+        assertFalse(generation(t, new SecureRandom(), plain, null).inline, "may wait for entropy");
     }
 
     @Test
