@@ -35,7 +35,9 @@ import java.util.function.LongSupplier;
  * <p>An immutable configuration: {@link #train} leaves its model untouched and returns a new one,
  * and one trainer can run on several threads. <b>Reproducibility:</b> with the same settings,
  * model and corpus, training gives bit-identical weights on the same machine and thread settings;
- * resuming from a checkpoint gives the same weights as the uninterrupted run. The plain-Java kernel
+ * resuming from a checkpoint gives the same weights as the uninterrupted run (except where a time
+ * limit decides them: the steps it allows, and the rates of a budget schedule over it, follow the
+ * clock). The plain-Java kernel
  * (small models) gives identical results on any machine; the ND4J kernel (large models) depends on
  * OpenBLAS's kernels and thread count, which may round differently on another CPU.
  */
