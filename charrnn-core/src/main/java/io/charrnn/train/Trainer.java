@@ -165,7 +165,9 @@ public final class Trainer {
      * limit count from the start of the original run (the time limit counts the training time of
      * every call, recorded in the checkpoint; a checkpoint written before that was recorded counts
      * as 0). With a time budget the weights depend on the clock, so only a steps or epochs budget
-     * resumes bit for bit.
+     * resumes bit for bit. A budget schedule ({@link LearningRateSchedule#cosine}) reads the limits
+     * of this trainer: resume with the original ones to continue the original schedule (other ones
+     * stretch or cut it from the checkpoint on).
      *
      * @param checkpoint a checkpoint file
      * @param corpus the corpus of the original run
