@@ -49,7 +49,7 @@ public final class CorpusReader {
     }
 
     /**
-     * Splits a text of two or more files by file (the default, with {@link #Corpus.DEFAULT_FILE_SEED}):
+     * Splits a text of two or more files by file (the default, with {@link Corpus#DEFAULT_FILE_SEED}):
      * the files, in path order, are written in an order shuffled with the seed; the last ones
      * validate (and test), whole files, about their fraction of the characters; the rest
      * train in the shuffled order. A single file is split contiguously all the same.
