@@ -91,13 +91,16 @@ public final class CorpusReader {
             StringBuilder text = new StringBuilder();
             List<String> names = new ArrayList<>();
             int[] starts = new int[o.length];
+            long start = 0;
             for (int i = 0; i < o.length; i++) {
+                String file = sorted.get(o[i]).text();
                 if (i > 0) {
                     text.append('\n');
                 }
-                starts[i] = text.codePointCount(0, text.length());
+                starts[i] = (int) start;
+                start += file.codePointCount(0, file.length()) + 1;
                 names.add(sorted.get(o[i]).name());
-                text.append(sorted.get(o[i]).text());
+                text.append(file);
             }
             Check.notEmpty("text", text);
             Vocabulary v = vocabulary != null ? vocabulary : Vocabulary.fromText(text);
