@@ -90,9 +90,11 @@ class TextReadingCliTest {
     @Test
     void aBadRule_isAUsageError_namingTheChoices() throws Exception {
         Path f = crlfText();
-        for (String command : new String[] {"train", "bench", "eval"}) {
-            Run r = command.equals("train") ? train(f, dir.resolve("m.charrnn"), "--newlines", "crlf")
-                    : run(command, "--model", "m", "--text", f.toString(), "--newlines", "crlf");
+        Path model = dir.resolve("m.charrnn");
+        for (Run r : new Run[] {train(f, model, "--newlines", "crlf"),
+            run("bench", "--text", f.toString(), "--newlines", "crlf"),
+            run("eval", "--model", model.toString(), "--text", f.toString(), "--newlines", "crlf"),
+            run("sample", "--model", model.toString(), "--novelty", f.toString(), "--newlines", "crlf")}) {
             assertEquals(2, r.status(), r.err());
             assertTrue(r.err().contains("--newlines") && r.err().contains("crlf") && r.err().contains("LF, KEEP"),
                     r.err());
