@@ -59,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: the Guava sources the build put in target/corpus/guava-sources.jar).")
     Path text;
 
+    @CommandLine.Mixin
+    TextReading reading;
+
     @Option(names = "--out", paramLabel = "MODEL", defaultValue = "model.charrnn",
             description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
     Path modelPath;
@@ -294,10 +297,11 @@ final class TrainCommand implements Callable<Integer> {
         err.println("reading " + textPath);
         err.flush();
         long readStart = System.nanoTime();
-        Corpus corpus = Corpus.open(textPath, storage);
+        Corpus corpus = reading.open(textPath, storage);
         err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d (read in %.1f s)%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
                 corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
+        reading.describe(err, corpus);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
         err.printf(Locale.ROOT, "model: %s%n", resumed != null ? resumed : bound);
         ProgressLine progress = new ProgressLine(err, ProgressLine.stderrIsTerminal(), (long) seq * batch,
