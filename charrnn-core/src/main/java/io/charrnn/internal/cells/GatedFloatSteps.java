@@ -10,7 +10,7 @@ import java.util.Arrays;
  * in {@code zx[l]} (the GRU's h·Whn + bhn over its block of {@code zh[l]}): the window's
  * activations are kept once, off the heap, where the backward pass gathers them again and then
  * writes the step's gate gradients over them the same way. On the heap stay only one step's
- * scratch arrays and the LSTM's c and tanh(c) for every step.
+ * scratch arrays and the LSTM's c for every step; the backward step recomputes tanh(c).
  *
  * <p>The host views of the kernel's buffers are made once, here (ND4J's buffer objects are not
  * meant for concurrent use; the views' absolute gets and puts of disjoint rows are).
@@ -21,7 +21,7 @@ import java.util.Arrays;
 final class GatedFloatSteps extends GatedSteps {
     private final float[][] act; // [gate][B·H]: the current step's pre-activations, then activations
     private final float[][][] cells; // LSTM [l][t], t = 0..T: c_t, c_0 the carried state
-    private final float[][][] tanhCells; // LSTM [l][t]: tanh(c_{t+1})
+    private final float[] tanhCell; // LSTM: tanh(c_t) of the current step, recomputed by the backward step
     private final float[] hn; // GRU: h·Whn + bhn of the current step
     private final float[][][] bhRep; // GRU [l][gate]: bh repeated for every row
     private final float[][] biasRep; // [gate][B·H]: the current layer's bias repeated for every row
@@ -55,7 +55,7 @@ final class GatedFloatSteps extends GatedSteps {
         int bh = batch * hidden;
         act = new float[gates][bh];
         cells = lstm ? new float[layers][steps + 1][bh] : null;
-        tanhCells = lstm ? new float[layers][steps][bh] : null;
+        tanhCell = lstm ? new float[bh] : null;
         hn = lstm ? null : new float[bh];
         bhRep = lstm ? null : new float[layers][gates][bh];
         biasRep = new float[gates][bh];
@@ -228,7 +228,7 @@ final class GatedFloatSteps extends GatedSteps {
         }
         if (lstm) {
             FloatCells.lstmForward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), cells[l][t + 1],
-                    tanhCells[l][t], h, from, to);
+                    tanhCell, h, from, to);
         } else {
             float[] hr = hh[0];
             float[] hz = hh[1];
@@ -293,7 +293,11 @@ final class GatedFloatSteps extends GatedSteps {
         float[][] a = act;
         gather(zx[l], t * n, a, b0, b1); // the activations the forward pass left there
         if (lstm) {
-            FloatCells.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), tanhCells[l][t], dh, carry,
+            // tanh(c_t) again, as the forward step made it (the same FastTanh of the same floats), rather
+            // than T·B·H more floats kept per layer
+            System.arraycopy(cells[l][t + 1], from, tanhCell, from, to - from);
+            FastTanh.apply(tanhCell, from, to);
+            FloatCells.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), tanhCell, dh, carry,
                     dz[0], dz[1], dz[2], dz[3], from, to);
         } else {
             for (int i = from; i < to; i++) {
