@@ -125,6 +125,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void setCellState(int layer, double[] values) {
+        checkOpen();
         if (!lstm) {
             super.setCellState(layer, values);
         }
@@ -146,6 +147,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public float[] state() {
+        checkOpen();
         int n = batch * hidden;
         float[] out = new float[layout.stateSize(batch)];
         for (int l = 0; l < layers; l++) {
@@ -160,6 +162,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void restoreState(float[] state) {
+        checkOpen();
         int n = batch * hidden;
         if (state.length != layout.stateSize(batch)) {
             throw new IllegalArgumentException("state must have " + layout.stateSize(batch) + " values, got "
@@ -176,6 +179,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void copyStateFrom(Kernel other) {
+        checkOpen();
         if (!(other instanceof NdGatedKernel o) || o.lstm != lstm || o.batch != batch || o.hidden != hidden
                 || o.layers != layers || o.dtype != dtype) {
             throw new IllegalStateException("internal error: cannot copy state from " + other);
@@ -190,6 +194,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void resetState() {
+        checkOpen();
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(0);
             if (lstm) {
@@ -295,6 +300,10 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void close() {
-        // buffers are freed with their arrays
+        free(zx);
+        free(zh); // null entries for the LSTM
+        free(delta);
+        free(rec);
+        super.close();
     }
 }
