@@ -130,7 +130,7 @@ def main():
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
 
-    text = open(a.data, encoding="utf-8", newline="").read()  # newline="": every character as in the file
+    text = open(a.data, encoding="utf-8").read()  # text mode: CRLF and CR read as LF, as charrnn's default --newlines lf
     chars = sorted(set(text))
     stoi = {c: i for i, c in enumerate(chars)}
     ids = torch.tensor([stoi[c] for c in text], dtype=torch.long)

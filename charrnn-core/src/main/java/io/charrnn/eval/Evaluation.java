@@ -11,6 +11,7 @@ import io.charrnn.internal.check.Check;
 import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Probabilities;
 import io.charrnn.text.Corpus;
+import io.charrnn.text.Newlines;
 import io.charrnn.text.Texts;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class Evaluation {
     /**
      * Scores the text at a path as {@link #score(RnnModel, CharSequence)} scores it (the same
      * result), reading it as a stream: memory does not grow with the text, so a text of any size
-     * can be scored.
+     * can be scored. Line endings are read with the model's rule, {@link Newlines#of} its
+     * vocabulary: as LF unless the model knows {@code \r}.
      *
      * @param model a bound model
      * @param text a UTF-8 file, a directory or a jar/zip of text files, as {@link Texts#read} reads
@@ -94,12 +96,27 @@ public final class Evaluation {
      *     characters, or it has a character outside the vocabulary
      */
     public static TextScore score(RnnModel model, Path text) throws IOException {
+        return score(model, text, Newlines.of(requireBound(model)));
+    }
+
+    /**
+     * {@link #score(RnnModel, Path)} with line endings read by a given rule.
+     *
+     * @param model a bound model
+     * @param text a UTF-8 file, a directory or a jar/zip of text files
+     * @param newlines how line endings are read
+     * @return the score of predicting every character after the first
+     * @throws IOException if the text cannot be read (as {@link Texts#forEachCodePoint})
+     * @throws IllegalArgumentException as {@link #score(RnnModel, Path)}
+     */
+    public static TextScore score(RnnModel model, Path text, Newlines newlines) throws IOException {
         Vocabulary v = requireBound(model);
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(newlines, "newlines");
         ModelEngine engine = ModelAccess.engine(model);
         try (WindowedLoss loss = new WindowedLoss(engine.layout(), engine.parameters())) {
             long[] position = {0};
-            long n = Texts.forEachCodePoint(text, cp -> loss.add(v.indexOrFail(cp, position[0]++)));
+            long n = Texts.forEachCodePoint(text, newlines, cp -> loss.add(v.indexOrFail(cp, position[0]++)));
             requireTwo(text, n);
             return loss.finish();
         }
@@ -108,6 +125,7 @@ public final class Evaluation {
     /**
      * Each character's surprisal, as {@link #surprisal(RnnModel, CharSequence)} gives it, for the
      * text at a path, handed over in order as it is read: memory does not grow with the text.
+     * Line endings are read with the model's rule, as {@link #score(RnnModel, Path)} reads them.
      *
      * @param model a bound model
      * @param text a UTF-8 file, a directory or a jar/zip of text files, as {@link Texts#read} reads
@@ -119,12 +137,29 @@ public final class Evaluation {
      */
     public static TextScore surprisal(RnnModel model, Path text, Consumer<CharacterSurprisal> each)
             throws IOException {
+        return surprisal(model, text, Newlines.of(requireBound(model)), each);
+    }
+
+    /**
+     * {@link #surprisal(RnnModel, Path, Consumer)} with line endings read by a given rule.
+     *
+     * @param model a bound model
+     * @param text a UTF-8 file, a directory or a jar/zip of text files
+     * @param newlines how line endings are read
+     * @param each receives one entry per character from position 1 on, in order
+     * @return the total: the sum of the entries' surprisals and their number
+     * @throws IOException if the text cannot be read (as {@link Texts#forEachCodePoint})
+     * @throws IllegalArgumentException as {@link #surprisal(RnnModel, Path, Consumer)}
+     */
+    public static TextScore surprisal(RnnModel model, Path text, Newlines newlines,
+            Consumer<CharacterSurprisal> each) throws IOException {
         Vocabulary v = requireBound(model);
         Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(newlines, "newlines");
         Objects.requireNonNull(each, "each");
         Surprisals s = new Surprisals(model, v, each);
         long[] position = {0};
-        long n = Texts.forEachCodePoint(text, cp -> s.add(v.indexOrFail(cp, position[0]++)));
+        long n = Texts.forEachCodePoint(text, newlines, cp -> s.add(v.indexOrFail(cp, position[0]++)));
         requireTwo(text, n);
         return new TextScore(s.nats, n - 1);
     }

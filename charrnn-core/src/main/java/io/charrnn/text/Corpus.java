@@ -4,6 +4,8 @@ import io.charrnn.internal.check.Check;
 import io.charrnn.internal.text.Codes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,7 +14,10 @@ import java.util.Objects;
  * {@code validation} validate, the last {@code test} test.
  *
  * <p>The default split is 90 % training and 10 % validation, as char-rnn and torch-rnn use.
- * Immutable and thread-safe.
+ * A text of many files (a directory or archive with two or more text files) is by default split
+ * by file ({@link CorpusReader#splitByFiles}): its files are written in an order shuffled with a seed
+ * ({@value #DEFAULT_FILE_SEED} unless given) and each part holds whole files, about its fraction of
+ * the characters; {@link #files} names them. Immutable and thread-safe.
  *
  * <p>{@link #of} holds the codes in an {@code int[]} on the heap (and, while building, the text).
  * {@link #open} is the one way to read a corpus file: it holds a small file the same way and
@@ -30,25 +35,41 @@ public final class Corpus {
         TEST
     }
 
+    /** The seed of the file order when none is given to {@link CorpusReader#splitByFiles}. */
+    public static final long DEFAULT_FILE_SEED = 0;
+
     private static final double DEFAULT_VALIDATION = 0.1;
 
     private final Vocabulary vocabulary;
     private final Codes codes;
     private final double validationFraction;
     private final double testFraction;
+    private final List<String> names; // the files in the order written; empty for a text given in memory
+    private final int[] starts; // where each file starts (the newline after a file belongs to it)
+    private final boolean byFiles;
     private final int trainEnd;
     private final int validationEnd;
 
-    private Corpus(Vocabulary vocabulary, Codes codes, double validationFraction, double testFraction) {
+    private Corpus(Vocabulary vocabulary, Codes codes, List<String> names, int[] starts, boolean byFiles,
+            double validationFraction, double testFraction) {
         this.vocabulary = vocabulary;
         this.codes = codes;
+        this.names = names;
+        this.starts = starts;
+        this.byFiles = byFiles;
         this.validationFraction = validationFraction;
         this.testFraction = testFraction;
         int n = codes.length();
-        int test = (int) Math.round(n * testFraction);
-        int validation = (int) Math.round(n * validationFraction);
-        this.validationEnd = n - test;
-        this.trainEnd = validationEnd - validation;
+        if (byFiles) {
+            int[] ends = FileSplit.ends(starts, n, validationFraction, testFraction);
+            this.trainEnd = ends[0];
+            this.validationEnd = ends[1];
+        } else {
+            int test = (int) Math.round(n * testFraction);
+            int validation = (int) Math.round(n * validationFraction);
+            this.validationEnd = n - test;
+            this.trainEnd = validationEnd - validation;
+        }
     }
 
     /**
@@ -75,13 +96,15 @@ public final class Corpus {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(vocabulary, "vocabulary");
         Check.notEmpty("text", text);
-        return new Corpus(vocabulary, Codes.of(vocabulary.encode(text)), DEFAULT_VALIDATION, 0);
+        return new Corpus(vocabulary, Codes.of(vocabulary.encode(text)), List.of(), new int[0], false,
+                DEFAULT_VALIDATION, 0);
     }
 
     /**
      * Reads a corpus from a UTF-8 file, a directory or a jar/zip of text files ({@link Texts#read}
-     * describes what is read), with the text's own vocabulary, keeping it where
-     * {@link Storage#AUTO} says: in memory for a file under 32 MiB, else mapped.
+     * describes what is read, CRLF read as LF), with the text's own vocabulary, keeping it where
+     * {@link Storage#AUTO} says: in memory for a file under 32 MiB, else mapped. Many files are
+     * split by file with {@link #DEFAULT_FILE_SEED}. {@link #reader()} offers the other choices.
      *
      * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
      * @return the corpus, with the text's own vocabulary
@@ -91,7 +114,7 @@ public final class Corpus {
      * @throws IllegalArgumentException if the file is empty
      */
     public static Corpus open(Path path) throws IOException {
-        return open(path, Storage.AUTO);
+        return reader().open(path);
     }
 
     /**
@@ -105,7 +128,7 @@ public final class Corpus {
      *     vocabulary does not know and the vocabulary has no replacement
      */
     public static Corpus open(Path path, Vocabulary vocabulary) throws IOException {
-        return open(path, vocabulary, Storage.AUTO);
+        return reader().vocabulary(vocabulary).open(path);
     }
 
     /**
@@ -119,13 +142,7 @@ public final class Corpus {
      * @throws IllegalArgumentException if the file is empty
      */
     public static Corpus open(Path path, Storage storage) throws IOException {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(storage, "storage");
-        if (storage.inMemory(path)) {
-            return of(Texts.read(path));
-        }
-        TextStream.Encoded e = TextStream.encode(path, null, null);
-        return new Corpus(e.vocabulary(), e.codes(), DEFAULT_VALIDATION, 0);
+        return reader().storage(storage).open(path);
     }
 
     /**
@@ -140,14 +157,22 @@ public final class Corpus {
      *     vocabulary does not know and the vocabulary has no replacement
      */
     public static Corpus open(Path path, Vocabulary vocabulary, Storage storage) throws IOException {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(vocabulary, "vocabulary");
-        Objects.requireNonNull(storage, "storage");
-        if (storage.inMemory(path)) {
-            return of(Texts.read(path), vocabulary);
-        }
-        TextStream.Encoded e = TextStream.encode(path, vocabulary, null);
-        return new Corpus(vocabulary, e.codes(), DEFAULT_VALIDATION, 0);
+        return reader().vocabulary(vocabulary).storage(storage).open(path);
+    }
+
+    /**
+     * A reader with every choice of {@link #open(Path)}: CRLF read as LF, the text's own
+     * vocabulary, {@link Storage#AUTO}, many files split by file with {@link #DEFAULT_FILE_SEED}.
+     *
+     * @return a reader to set choices on and {@link CorpusReader#open} a path with
+     */
+    public static CorpusReader reader() {
+        return new CorpusReader();
+    }
+
+    /** A corpus of codes read from files, split by file if asked and there are two or more. */
+    static Corpus ofFiles(Vocabulary v, Codes codes, List<String> names, int[] starts, boolean splitByFiles) {
+        return new Corpus(v, codes, names, starts, splitByFiles && starts.length > 1, DEFAULT_VALIDATION, 0);
     }
 
     /** Where {@link #open(Path, Storage)} keeps a corpus's codes. */
@@ -195,7 +220,7 @@ public final class Corpus {
         checkFraction("test", test);
         Check.argument(validation + test < 1, "validation + test must be < 1 to leave text for training, got %s + %s",
                 validation, test);
-        return new Corpus(vocabulary, codes, validation, test);
+        return new Corpus(vocabulary, codes, names, starts, byFiles, validation, test);
     }
 
     private static void checkFraction(String name, double f) {
@@ -220,6 +245,29 @@ public final class Corpus {
     /** @return the fraction of the text held out for testing */
     public double testFraction() {
         return testFraction;
+    }
+
+    /** @return whether each part holds whole files (a text of many files split by file) */
+    public boolean splitByFiles() {
+        return byFiles;
+    }
+
+    /**
+     * The files whose first character lies in a part, in the order they are written: for a
+     * corpus split by files, exactly the part's files. Names are paths, or {@code archive!entry};
+     * a corpus of a text given in memory has none.
+     *
+     * @param split a part
+     * @return the names of its files
+     */
+    public List<String> files(Split split) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] >= start(split) && starts[i] < end(split)) {
+                out.add(names.get(i));
+            }
+        }
+        return out;
     }
 
     /** The codes of one part, sharing this corpus's storage (read by core through CorpusAccess). */

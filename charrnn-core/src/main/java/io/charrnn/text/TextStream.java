@@ -29,8 +29,8 @@ import java.util.zip.ZipFile;
  * Encodes a text file, directory or archive without holding its text: one streaming pass finds
  * the characters (and, in a directory or archive, which files are text), a second writes one
  * vocabulary index per character to a memory-mapped temporary file. Reads exactly what
- * {@link Texts#read} reads: same BOM handling, same file order, same newline between files, same
- * error messages.
+ * {@link Texts#read} reads: same BOM handling, same newline rule, same newline between files, same
+ * error messages; the files of a directory or archive in path order, or in an order the caller gives.
  */
 final class TextStream {
     private static final int BLOCK = 1 << 16;
@@ -38,8 +38,17 @@ final class TextStream {
     private TextStream() {
     }
 
-    /** The vocabulary of the text and its codes. */
-    record Encoded(Vocabulary vocabulary, Codes codes) {
+    /**
+     * The vocabulary of the text and its codes, with the files in the order written: their names
+     * and where each starts (the newline after a file belongs to it).
+     */
+    record Encoded(Vocabulary vocabulary, Codes codes, List<String> names, int[] starts) {
+    }
+
+    /** Chooses the order of a text's files from their number. */
+    @FunctionalInterface
+    interface FileOrder {
+        int[] order(int files);
     }
 
     /** A file or archive entry; strict ones fail on malformed UTF-8, lenient ones are skipped. */
@@ -63,8 +72,10 @@ final class TextStream {
         }
     }
 
-    static Encoded encode(Path path, Vocabulary given, Path tempDirectory) throws IOException {
-        try (TextSources texts = texts(path, true)) {
+    static Encoded encode(Path path, Vocabulary given, Path tempDirectory, Newlines newlines, FileOrder order)
+            throws IOException {
+        try (TextSources found = texts(path, true, newlines)) {
+            TextSources texts = found.inOrder(order.order(found.sources.size()));
             if (texts.total > Integer.MAX_VALUE) {
                 throw new IOException(path + ": a corpus holds at most " + Integer.MAX_VALUE + " characters, got "
                         + texts.total);
@@ -75,7 +86,15 @@ final class TextStream {
                     tempDirectory)) {
                 long[] position = {0};
                 texts.forEach(cp -> writer.add(vocabulary.indexOrFail(cp, position[0]++)));
-                return new Encoded(vocabulary, writer.finish());
+                List<String> names = new ArrayList<>();
+                int[] starts = new int[texts.sources.size()];
+                long start = 0;
+                for (int i = 0; i < starts.length; i++) {
+                    names.add(texts.sources.get(i).name());
+                    starts[i] = (int) start;
+                    start += texts.counts[i] + 1;
+                }
+                return new Encoded(vocabulary, writer.finish(), List.copyOf(names), starts);
             }
         }
     }
@@ -86,8 +105,8 @@ final class TextStream {
      *
      * @return how many code points were handed over, {@code >= 1}
      */
-    static long forEach(Path path, CodePointSink sink) throws IOException {
-        try (TextSources texts = texts(path, false)) {
+    static long forEach(Path path, Newlines newlines, CodePointSink sink) throws IOException {
+        try (TextSources texts = texts(path, false, newlines)) {
             long n = texts.forEach(sink);
             if (n == 0) { // only an unscanned single file can be empty here
                 throw emptyFile(path);
@@ -127,7 +146,7 @@ final class TextStream {
      * @param scanSingleFile whether a single file gets the first pass too (for its characters and
      *     length); directories and archives always do, to find which files are text
      */
-    private static TextSources texts(Path path, boolean scanSingleFile) throws IOException {
+    private static TextSources texts(Path path, boolean scanSingleFile, Newlines newlines) throws IOException {
         requireFileOrDirectory(path, "text");
         if (Files.isDirectory(path)) {
             List<Path> files;
@@ -138,7 +157,7 @@ final class TextStream {
             for (Path f : files) {
                 sources.add(fileSource(f));
             }
-            return TextSources.find(sources, false, path, null);
+            return TextSources.find(sources, false, path, null, newlines);
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".jar") || name.endsWith(".zip")) {
@@ -164,15 +183,15 @@ final class TextStream {
                         }
                     });
                 }
-                return TextSources.find(sources, false, path, zip);
+                return TextSources.find(sources, false, path, zip, newlines);
             } catch (IOException | RuntimeException e) {
                 zip.close();
                 throw e;
             }
         }
         List<Source> single = List.of(fileSource(path));
-        return scanSingleFile ? TextSources.find(single, true, path, null)
-                : new TextSources(single, true, path, null, -1, null);
+        return scanSingleFile ? TextSources.find(single, true, path, null, newlines)
+                : new TextSources(single, true, path, null, -1, null, newlines, null);
     }
 
     private static Source fileSource(Path f) {
@@ -196,36 +215,53 @@ final class TextStream {
         final Path whole;
         final BitSet seen; // null when not scanned
         final long total; // -1 when not scanned
+        final long[] counts; // each source's code points; null when not scanned
         private final AutoCloseable resource;
+        private final Newlines newlines;
 
         private TextSources(List<Source> sources, boolean strict, Path whole, BitSet seen, long total,
-                      AutoCloseable resource) {
+                      AutoCloseable resource, Newlines newlines, long[] counts) {
             this.sources = sources;
             this.strict = strict;
             this.whole = whole;
             this.seen = seen;
             this.total = total;
             this.resource = resource;
+            this.newlines = newlines;
+            this.counts = counts;
+        }
+
+        /** The same sources in another order (a permutation of their indices); closes nothing itself. */
+        TextSources inOrder(int[] order) {
+            List<Source> s = new ArrayList<>();
+            long[] c = new long[order.length];
+            for (int i = 0; i < order.length; i++) {
+                s.add(sources.get(order[i]));
+                c[i] = counts[order[i]];
+            }
+            return new TextSources(s, strict, whole, seen, total, null, newlines, c);
         }
 
         /** Pass 1: which sources are non-empty text, and their characters. */
-        static TextSources find(List<Source> sources, boolean strict, Path whole, AutoCloseable resource)
-                throws IOException {
+        static TextSources find(List<Source> sources, boolean strict, Path whole, AutoCloseable resource,
+                Newlines newlines) throws IOException {
             BitSet seen = new BitSet();
             BitSet file = new BitSet();
             List<Source> texts = new ArrayList<>();
+            List<Long> counts = new ArrayList<>();
             long total = 0;
             for (Source s : sources) {
                 file.clear();
                 long n;
                 try (InputStream in = s.open()) {
-                    n = scan(in, s.name(), strict, file::set);
+                    n = scan(in, s.name(), strict, newlines, file::set);
                 } catch (NotText e) {
                     continue;
                 }
                 if (n > 0) {
                     seen.or(file);
                     texts.add(s);
+                    counts.add(n);
                     total += n;
                 }
             }
@@ -239,7 +275,8 @@ final class TextStream {
                 seen.set('\n');
                 total += texts.size() - 1;
             }
-            return new TextSources(texts, strict, whole, seen, total, resource);
+            return new TextSources(texts, strict, whole, seen, total, resource, newlines,
+                    counts.stream().mapToLong(Long::longValue).toArray());
         }
 
         /** Pass 2: every code point, files joined by a newline. */
@@ -255,7 +292,7 @@ final class TextStream {
                 }
                 Source s = sources.get(i);
                 try (InputStream in = s.open()) {
-                    scan(in, s.name(), strict, counted);
+                    scan(in, s.name(), strict, newlines, counted);
                 } catch (NotText e) {
                     throw new IOException(s.name() + ": changed while it was read");
                 }
@@ -283,14 +320,17 @@ final class TextStream {
 
     /**
      * Decodes a stream strictly, handing each code point after a leading byte-order mark to the
-     * sink.
+     * sink, with the newline rule applied (a CR at the end of one read and an LF at the start of
+     * the next are one CRLF: the rule runs on the decoded characters, not on the reads).
      *
      * @return the number of code points handed over
      * @throws Texts.MalformedTextException for malformed UTF-8 in a strict source
      * @throws NotText for malformed UTF-8 or a NUL byte in a lenient source
      */
-    private static long scan(InputStream stream, String name, boolean strict, CodePointSink sink)
-            throws IOException, NotText {
+    private static long scan(InputStream stream, String name, boolean strict, Newlines newlines,
+            CodePointSink sink) throws IOException, NotText {
+        boolean toLf = newlines == Newlines.LF;
+        boolean afterCr = false;
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -346,6 +386,16 @@ final class TextStream {
                     }
                     int cp = Character.isLowSurrogate(c) && high != 0 ? Character.toCodePoint(high, c) : c;
                     high = 0;
+                    if (toLf) {
+                        boolean lfOfCrlf = afterCr && cp == '\n';
+                        afterCr = cp == '\r';
+                        if (lfOfCrlf) {
+                            continue;
+                        }
+                        if (afterCr) {
+                            cp = '\n';
+                        }
+                    }
                     sink.accept(cp);
                     count++;
                 }

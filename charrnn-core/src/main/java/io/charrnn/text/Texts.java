@@ -28,17 +28,23 @@ import java.util.zip.ZipFile;
  * that are not UTF-8 text (malformed bytes or a NUL byte) are skipped, and a directory or archive
  * with no text file fails.
  *
- * <p>Otherwise the text is taken as it is: CRLF stays two characters (a model trained on it writes
- * the file's own line endings), a NUL byte in a single file is a character, combining marks are
- * not normalised, and a surrogate pair is one character of the {@link Vocabulary}. For a text
- * too large to hold as a {@code String}, {@link Corpus#open} reads the same text in bounded memory.
+ * <p>Line endings follow a {@link Newlines} rule, by default {@link Newlines#LF}: CRLF and a lone
+ * CR become LF, in each file, as Python's text mode reads them; {@link Newlines#KEEP} keeps CRLF as
+ * two characters (a model trained on it writes the file's own line endings). Otherwise the text is
+ * taken as it is: a NUL byte in a single file is a character, combining marks are not normalised,
+ * and a surrogate pair is one character of the {@link Vocabulary}. For a text too large to hold
+ * as a {@code String}, {@link Corpus#open} reads the same text in bounded memory.
  */
 public final class Texts {
     private Texts() {
     }
 
+    /** One file of a text: its name (a path, or archive!entry) and its text. */
+    record File(String name, String text) {
+    }
+
     /**
-     * Reads the text at a path.
+     * Reads the text at a path with CRLF and lone CR read as LF ({@link Newlines#LF}).
      *
      * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
      * @return the text
@@ -46,16 +52,41 @@ public final class Texts {
      *     valid UTF-8 (the message gives the byte offset), or a directory or archive holds no text file
      */
     public static String read(Path path) throws IOException {
+        return read(path, Newlines.LF);
+    }
+
+    /**
+     * Reads the text at a path with a given newline rule.
+     *
+     * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
+     * @param newlines how line endings are read
+     * @return the text
+     * @throws IOException as {@link #read(Path)}
+     */
+    public static String read(Path path, Newlines newlines) throws IOException {
+        List<File> files = readFiles(path, newlines);
+        if (files.size() == 1) {
+            return files.get(0).text();
+        }
+        return String.join("\n", files.stream().map(File::text).toList());
+    }
+
+    /**
+     * The text files at a path in path order, each read with the rule: one file for a single
+     * file (possibly empty), the non-empty UTF-8 text files of a directory or archive.
+     */
+    static List<File> readFiles(Path path, Newlines newlines) throws IOException {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(newlines, "newlines");
         TextStream.requireFileOrDirectory(path, "text");
         if (Files.isDirectory(path)) {
-            return readDirectory(path);
+            return readDirectory(path, newlines);
         }
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".jar") || name.endsWith(".zip")) {
-            return readArchive(path);
+            return readArchive(path, newlines);
         }
-        return decode(Files.readAllBytes(path), path.toString());
+        return List.of(new File(path.toString(), newlines.apply(decode(Files.readAllBytes(path), path.toString()))));
     }
 
     /**
@@ -70,9 +101,25 @@ public final class Texts {
      * @throws IllegalArgumentException if a single file is empty
      */
     public static long forEachCodePoint(Path path, IntConsumer action) throws IOException {
+        return forEachCodePoint(path, Newlines.LF, action);
+    }
+
+    /**
+     * Reads the same text as {@link #read(Path, Newlines)} one code point at a time, in memory
+     * that does not grow with the text (as {@link #forEachCodePoint(Path, IntConsumer)}).
+     *
+     * @param path a UTF-8 file, a directory, or a {@code .jar}/{@code .zip} file
+     * @param newlines how line endings are read
+     * @param action receives each code point in order
+     * @return how many code points were handed over, {@code >= 1}
+     * @throws IOException as {@link #read}, also if a file changed while it was read
+     * @throws IllegalArgumentException if a single file is empty
+     */
+    public static long forEachCodePoint(Path path, Newlines newlines, IntConsumer action) throws IOException {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(newlines, "newlines");
         Objects.requireNonNull(action, "action");
-        return TextStream.forEach(path, action::accept);
+        return TextStream.forEach(path, newlines, action::accept);
     }
 
     /**
@@ -105,55 +152,55 @@ public final class Texts {
         return out.toString();
     }
 
-    private static String readDirectory(Path dir) throws IOException {
+    private static List<File> readDirectory(Path dir, Newlines newlines) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).toList();
         }
-        List<String> texts = new ArrayList<>();
+        List<File> texts = new ArrayList<>();
         for (Path f : files) {
-            addIfText(texts, Files.readAllBytes(f), f.toString());
+            addIfText(texts, Files.readAllBytes(f), f.toString(), newlines);
         }
-        return join(texts, dir);
+        return nonEmpty(texts, dir);
     }
 
-    private static String readArchive(Path archive) throws IOException {
-        List<String> texts = new ArrayList<>();
+    private static List<File> readArchive(Path archive, Newlines newlines) throws IOException {
+        List<File> texts = new ArrayList<>();
         try (ZipFile zip = new ZipFile(archive.toFile())) {
             List<? extends ZipEntry> entries = zip.stream().filter(e -> !e.isDirectory())
                     .sorted(Comparator.comparing(ZipEntry::getName)).toList();
             for (ZipEntry e : entries) {
                 try (InputStream in = zip.getInputStream(e)) {
-                    addIfText(texts, in.readAllBytes(), archive + "!" + e.getName());
+                    addIfText(texts, in.readAllBytes(), archive + "!" + e.getName(), newlines);
                 }
             }
         } catch (java.util.zip.ZipException e) {
             throw new IOException(archive + ": not a readable zip or jar file (" + e.getMessage() + ")", e);
         }
-        return join(texts, archive);
+        return nonEmpty(texts, archive);
     }
 
-    private static void addIfText(List<String> texts, byte[] bytes, String source) {
+    private static void addIfText(List<File> texts, byte[] bytes, String source, Newlines newlines) {
         for (byte b : bytes) {
             if (b == 0) {
                 return;
             }
         }
         try {
-            String text = decode(bytes, source);
+            String text = newlines.apply(decode(bytes, source));
             if (!text.isEmpty()) {
-                texts.add(text);
+                texts.add(new File(source, text));
             }
         } catch (CharacterCodingException e) {
             // not UTF-8 text: a binary file inside a directory or archive is skipped by design
         }
     }
 
-    private static String join(List<String> texts, Path source) throws IOException {
+    private static List<File> nonEmpty(List<File> texts, Path source) throws IOException {
         if (texts.isEmpty()) {
             throw new IOException(source + ": holds no UTF-8 text file");
         }
-        return String.join("\n", texts);
+        return texts;
     }
 
     /** Malformed UTF-8, with the byte offset in the message. */

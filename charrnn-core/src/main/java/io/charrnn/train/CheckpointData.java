@@ -42,8 +42,11 @@ record CheckpointData(
         }
     }
 
-    /** Where the run stands: counters, data cursor and losses. */
-    record Progress(long step, int epoch, int window, double smoothLoss, double lastFiniteLoss) {
+    /**
+     * Where the run stands: counters, data cursor, losses, and the training time of every call so far
+     * (what a time limit and a time budget count; 0 in a checkpoint written before it was recorded).
+     */
+    record Progress(long step, int epoch, int window, double smoothLoss, double lastFiniteLoss, long trainingNanos) {
     }
 
     /** The best validation so far; {@code bestParameters} is null when no validation has run. */

@@ -18,8 +18,10 @@ import java.util.Map;
  * written atomically through {@link ModelArchive}:
  * <ul>
  *   <li>{@code trainer.json}: the training settings' signature, a fingerprint of the training text
- *       (length and CRC-32 of its codes), step, epoch, window, smoothed and
- *       last loss, early-stopping state, the optimizer's counters and every validation pass;</li>
+ *       (length and CRC-32 of its codes), step, epoch, window, the training time so far in
+ *       nanoseconds ({@code trainingNanos}, absent from checkpoints written before it was recorded: read
+ *       as 0), smoothed and last loss, early-stopping state, the optimizer's counters and every
+ *       validation pass;</li>
  *   <li>{@code optimizer/<moment>.npy}: the optimizer's moments, flat like the parameters;</li>
  *   <li>{@code state/hidden.npy}: the carried hidden state, layer by layer, [B, H] each;</li>
  *   <li>{@code best/parameters.npy}: the best weights so far (early stopping), if any;</li>
@@ -34,6 +36,7 @@ final class Checkpoints {
     private static final String BEST = "best/parameters.npy";
     private static final String LOSSES = "history/losses.npy";
     private static final String SMOOTH = "history/smooth.npy";
+    private static final String TRAINING_NANOS = "trainingNanos"; // absent before the time budget: 0
     private static final int VERSION = 1;
 
     private Checkpoints() {
@@ -47,6 +50,7 @@ final class Checkpoints {
         t.addProperty("step", d.progress().step());
         t.addProperty("epoch", d.progress().epoch());
         t.addProperty("window", d.progress().window());
+        t.addProperty(TRAINING_NANOS, d.progress().trainingNanos());
         t.add("smoothLoss", JsonFields.lossValue(d.progress().smoothLoss()));
         t.add("lastFiniteLoss", JsonFields.lossValue(d.progress().lastFiniteLoss()));
         t.add("bestLoss", JsonFields.lossValue(d.earlyStopping().bestLoss()));
@@ -133,7 +137,8 @@ final class Checkpoints {
         }
         CheckpointData.Progress progress = new CheckpointData.Progress(step,
                 (int) f.integer(t, "epoch", 0, Integer.MAX_VALUE, w), (int) f.integer(t, "window", 0, Integer.MAX_VALUE, w),
-                f.loss(t, "smoothLoss", w), f.loss(t, "lastFiniteLoss", w));
+                f.loss(t, "smoothLoss", w), f.loss(t, "lastFiniteLoss", w),
+                t.has(TRAINING_NANOS) ? f.integer(t, TRAINING_NANOS, 0, Long.MAX_VALUE, w) : 0);
         CheckpointData.EarlyStopping early = new CheckpointData.EarlyStopping(f.loss(t, "bestLoss", w),
                 f.integer(t, "bestStep", -1, Long.MAX_VALUE, w),
                 (int) f.integer(t, "badValidations", 0, Integer.MAX_VALUE, w), best);

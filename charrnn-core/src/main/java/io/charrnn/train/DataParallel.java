@@ -65,7 +65,7 @@ public final class DataParallel {
         return run.hasNext();
     }
 
-    /** @return what the next step reads */
+    /** @return what the next step reads, and the learning rate {@link #apply} will use for it */
     public StepPlan nextStep() {
         return run.plan();
     }
@@ -113,7 +113,9 @@ public final class DataParallel {
 
     /**
      * @param count local steps of a round of periodic averaging, {@code >= 1}
-     * @return the plans of the next {@code count} steps, fewer where a step or epoch limit ends the run
+     * @return the plans of the next {@code count} steps, fewer where a step or epoch limit ends the run;
+     *     their learning rates are those {@link #applyAverage} records (a budget schedule over a time
+     *     limit reads the time once, now, for the whole round)
      */
     public List<StepPlan> nextSteps(int count) {
         Check.atLeast("count", count, 1);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Trains a model on a corpus with truncated backpropagation through time. The loss is the mean
@@ -34,7 +35,9 @@ import java.util.Objects;
  * <p>An immutable configuration: {@link #train} leaves its model untouched and returns a new one,
  * and one trainer can run on several threads. <b>Reproducibility:</b> with the same settings,
  * model and corpus, training gives bit-identical weights on the same machine and thread settings;
- * resuming from a checkpoint gives the same weights as the uninterrupted run. The plain-Java kernel
+ * resuming from a checkpoint gives the same weights as the uninterrupted run (except where a time
+ * limit decides them: the steps it allows, and the rates of a budget schedule over it, follow the
+ * clock). The plain-Java kernel
  * (small models) gives identical results on any machine; the ND4J kernel (large models) depends on
  * OpenBLAS's kernels and thread count, which may round differently on another CPU.
  */
@@ -64,6 +67,7 @@ public final class Trainer {
     final int resetCodePoint; // -1: none
     final boolean keepBestWeights;
     final List<TrainingListener> listeners;
+    final LongSupplier clock; // System::nanoTime; tests drive the time budget with their own
 
     private Trainer(Builder b) {
         this.optimizer = b.optimizer;
@@ -93,6 +97,16 @@ public final class Trainer {
         this.resetCodePoint = b.resetCodePoint;
         this.keepBestWeights = b.keepBestWeights;
         this.listeners = List.copyOf(b.listeners);
+        this.clock = b.clock;
+        if (isBudget(schedule) && unbounded) {
+            throw new IllegalArgumentException("the " + schedule + " schedule decays the rate over the training budget, "
+                    + "so it needs steps, epochs or timeLimit; got none of them");
+        }
+    }
+
+    /** @return whether the schedule follows the fraction of the training budget used */
+    static boolean isBudget(LearningRateSchedule schedule) {
+        return schedule instanceof LearningRateSchedule.Cosine || schedule instanceof LearningRateSchedule.Linear;
     }
 
     /**
@@ -147,8 +161,13 @@ public final class Trainer {
     /**
      * Continues a run from a checkpoint written by a trainer with the same training settings, so
      * that the result equals that of the uninterrupted run, bit for bit. Stop conditions, validation,
-     * sampling, checkpointing and listeners may differ; {@code steps} and {@code epochs} count from
-     * the start of the original run, the time limit from this call.
+     * sampling, checkpointing and listeners may differ; {@code steps}, {@code epochs} and the time
+     * limit count from the start of the original run (the time limit counts the training time of
+     * every call, recorded in the checkpoint; a checkpoint written before that was recorded counts
+     * as 0). With a time budget the weights depend on the clock, so only a steps or epochs budget
+     * resumes bit for bit. A budget schedule ({@link LearningRateSchedule#cosine}) reads the limits
+     * of this trainer: resume with the original ones to continue the original schedule (other ones
+     * stretch or cut it from the checkpoint on).
      *
      * @param checkpoint a checkpoint file
      * @param corpus the corpus of the original run
@@ -187,7 +206,7 @@ public final class Trainer {
         return optimizer;
     }
 
-    /** @return how the learning rate changes with epochs */
+    /** @return how the learning rate changes over the run */
     public LearningRateSchedule schedule() {
         return schedule;
     }
@@ -267,7 +286,7 @@ public final class Trainer {
      */
     public static final class Builder {
         private Optimizer optimizer = Optimizer.adam(2e-3);
-        private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private LearningRateSchedule schedule = LearningRateSchedule.constant(); // the default schedule
         private Batching batching = Batching.STREAMS;
         private int chunkWindows = 8;
         private int sequenceLength = 50;
@@ -291,6 +310,7 @@ public final class Trainer {
         private int resetCodePoint = -1;
         private boolean keepBestWeights = true;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private LongSupplier clock = System::nanoTime;
 
         private Builder() {
         }
@@ -305,7 +325,10 @@ public final class Trainer {
         }
 
         /**
-         * @param schedule how the learning rate changes with epochs; default constant
+         * @param schedule how the learning rate changes with epochs or over the training budget;
+         *     default constant. A budget schedule ({@link LearningRateSchedule#cosine},
+         *     {@link LearningRateSchedule#linear}) needs {@code steps}, {@code epochs} or
+         *     {@code timeLimit}, checked by {@link #build()}
          * @return this builder
          */
         public Builder schedule(LearningRateSchedule schedule) {
@@ -368,7 +391,8 @@ public final class Trainer {
         }
 
         /**
-         * @param limit stop starting new steps after this much wall-clock time, {@code > 0}
+         * @param limit stop starting new steps after this much wall-clock training time, {@code > 0};
+         *     counted over the run and, after {@link Trainer#resume}, the calls before it
          * @return this builder
          */
         public Builder timeLimit(Duration limit) {
@@ -544,7 +568,18 @@ public final class Trainer {
             return this;
         }
 
-        /** @return the trainer */
+        /** The clock of the time limit and the time budget, in nanoseconds; tests give their own. */
+        Builder clock(LongSupplier nanoTime) {
+            this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /**
+         * @return the trainer
+         * @throws IllegalArgumentException if the schedule decays over the training budget
+         *     ({@link LearningRateSchedule.Cosine}, {@link LearningRateSchedule.Linear}) and none of
+         *     {@code steps}, {@code epochs} and {@code timeLimit} is set
+         */
         public Trainer build() {
             return new Trainer(this);
         }

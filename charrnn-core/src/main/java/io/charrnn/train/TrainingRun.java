@@ -57,8 +57,13 @@ final class TrainingRun {
     private final CheckpointFiles checkpoints;
 
     private long checkpointedStep = -1; // the step of the last checkpoint written by this call
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
+    private final long earlierNanos; // training time of the calls before this one (a resume's checkpoint)
     private final long deadline;
+    // the steps whose plans were made at plannedNanos, so that the updates use the rates the plans gave
+    private long plannedFrom = -1;
+    private long plannedTo = -1;
+    private long plannedNanos;
     private boolean early;
     private StopReason stopReason;
 
@@ -68,6 +73,7 @@ final class TrainingRun {
 
     TrainingRun(Trainer config, RnnModel model, RunText text, CheckpointData resume, TrainingControl control) {
         this.config = config;
+        this.startNanos = config.clock.getAsLong();
         this.control = control;
         this.start = model;
         this.text = text;
@@ -85,7 +91,9 @@ final class TrainingRun {
         this.smooth = Math.log(text.vocabulary().size());
         this.checkpoints = new CheckpointFiles(config.keepCheckpoints);
         this.best = new BestValidation(config.patience, config.keepBestWeights);
-        this.deadline = config.timeLimit == null ? Long.MAX_VALUE : startNanos + config.timeLimit.toNanos();
+        this.earlierNanos = resume == null ? 0 : resume.progress().trainingNanos();
+        this.deadline = config.timeLimit == null ? Long.MAX_VALUE
+                : startNanos + config.timeLimit.toNanos() - Math.min(earlierNanos, config.timeLimit.toNanos());
         if (resume != null) {
             resume.checkResumes(trainingText, windowsPerEpoch, layout.stateSize(config.batchSize),
                     model.config().cell() == io.charrnn.model.CellType.LSTM);
@@ -127,7 +135,7 @@ final class TrainingRun {
                 kernel.restoreState(pendingState);
             }
             while (hasNext()) {
-                long t0 = System.nanoTime();
+                long t0 = config.clock.getAsLong();
                 if (batches.fill(epoch, window, inputs, targets)) {
                     kernel.resetState();
                 }
@@ -144,14 +152,57 @@ final class TrainingRun {
 
     /** @return whether the run takes another step: no limit reached, no early stop, no stop asked */
     boolean hasNext() {
-        return step < config.steps && epoch < config.epochs && System.nanoTime() < deadline && !early
+        return step < config.steps && epoch < config.epochs && config.clock.getAsLong() < deadline && !early
                 && !control.isStopRequested();
     }
 
-    /** @return what the next step reads and at which rate it learns */
+    /** @return what the next step reads and at which rate it learns (the rate {@link #apply} then uses) */
     StepPlan plan() {
+        planned(step + 1, step + 1);
         return new StepPlan(step + 1, epoch, window, BatchSource.resetsState(config.batching, window,
-                config.chunkWindows), config.schedule.rate(config.optimizer.learningRate(), epoch));
+                config.chunkWindows), rate(step, epoch, window, plannedNanos));
+    }
+
+    /** Notes that steps {@code from..to} are planned now: their rates read the time budget as of now. */
+    private void planned(long from, long to) {
+        plannedNanos = config.clock.getAsLong();
+        plannedFrom = from;
+        plannedTo = to;
+    }
+
+    /** @return the rate of the next step, which starts at {@code t0} unless a plan fixed its time */
+    private double nextRate(long t0) {
+        return rate(step, epoch, window, step + 1 >= plannedFrom && step + 1 <= plannedTo ? plannedNanos : t0);
+    }
+
+    /**
+     * @return the schedule's rate for the step after {@code completedSteps} steps, {@code completedEpochs}
+     *     epochs and {@code completedWindows} windows of the current one, starting at {@code nowNanos}
+     */
+    private double rate(long completedSteps, int completedEpochs, int completedWindows, long nowNanos) {
+        return config.schedule.rate(config.optimizer.learningRate(), completedEpochs,
+                budgetFraction(completedSteps, completedEpochs, completedWindows, nowNanos));
+    }
+
+    /** @return the largest of the fractions of the step, epoch and time budgets used, 0 where none is set */
+    double budgetFraction(long completedSteps, int completedEpochs, int completedWindows, long nowNanos) {
+        double p = 0;
+        if (config.steps != Long.MAX_VALUE) {
+            p = completedSteps / (double) config.steps;
+        }
+        if (config.epochs != Integer.MAX_VALUE) {
+            p = Math.max(p, (completedEpochs * (double) windowsPerEpoch + completedWindows)
+                    / ((double) config.epochs * windowsPerEpoch));
+        }
+        if (config.timeLimit != null) {
+            p = Math.max(p, trainingNanos(nowNanos) / (double) config.timeLimit.toNanos());
+        }
+        return Math.min(1.0, p);
+    }
+
+    /** @return the training time at {@code nowNanos}: this call's and, after a resume, the earlier calls' */
+    private long trainingNanos(long nowNanos) {
+        return earlierNanos + (nowNanos - startNanos);
     }
 
     /**
@@ -165,7 +216,7 @@ final class TrainingRun {
      * @return the step's summary
      */
     StepSummary apply(double lossSum, float[] gradient, long t0, Supplier<float[]> hiddenState) {
-        double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
+        double lr = nextRate(t0);
         loss = lossSum / charsPerStep;
         step++;
         double norm = Clipping.clip(gradient, config.clipValue, config.clipNorm);
@@ -175,7 +226,7 @@ final class TrainingRun {
         lastFinite = loss;
         update(gradient, lr);
         boolean epochEnded = advance();
-        long t1 = System.nanoTime();
+        long t1 = config.clock.getAsLong();
         StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss,
                 smooth, norm, lr, charsPerStep / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
         for (TrainingListener l : config.listeners) {
@@ -219,14 +270,14 @@ final class TrainingRun {
 
     private StopReason reason() {
         return early ? StopReason.EARLY_STOPPING : step >= config.steps ? StopReason.STEPS
-                : epoch >= config.epochs ? StopReason.EPOCHS : control.isStopRequested() && System.nanoTime() < deadline
+                : epoch >= config.epochs ? StopReason.EPOCHS : control.isStopRequested() && config.clock.getAsLong() < deadline
                 ? StopReason.REQUESTED : StopReason.TIME_LIMIT;
     }
 
     /** @return the result, after {@link #stop} */
     TrainingResult finish() {
         StopReason reason = stopReason;
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        Duration elapsed = Duration.ofNanos(config.clock.getAsLong() - startNanos);
         OptionalDouble lastValidation = OptionalDouble.empty();
         if (text.validates()) {
             ValidationSummary last = validations.isEmpty() ? null : validations.get(validations.size() - 1);
@@ -296,7 +347,7 @@ final class TrainingRun {
         boolean sampleDue = false;
         boolean checkpointDue = false;
         for (double lossSum : lossSums) {
-            double lr = config.schedule.rate(config.optimizer.learningRate(), epoch);
+            double lr = nextRate(t0);
             loss = lossSum / charsPerStep;
             step++;
             if (!Double.isFinite(loss)) {
@@ -304,7 +355,7 @@ final class TrainingRun {
             }
             lastFinite = loss;
             boolean epochEnded = advance();
-            long t1 = System.nanoTime();
+            long t1 = config.clock.getAsLong();
             StepSummary summary = new StepSummary(step, epoch, window / (double) windowsPerEpoch, loss, smooth,
                     Double.NaN, lr, charsPerStep * lossSums.length / ((t1 - t0) / 1e9), Duration.ofNanos(t1 - startNanos));
             for (TrainingListener l : config.listeners) {
@@ -340,14 +391,18 @@ final class TrainingRun {
         return Map.copyOf(updater.scalars());
     }
 
-    /** @return the plans of the next {@code count} steps (fewer if a step or epoch limit comes first) */
+    /**
+     * @return the plans of the next {@code count} steps (fewer if a step or epoch limit comes first);
+     *     their rates read the time budget, if any, as of this call
+     */
     List<StepPlan> plans(int count) {
         List<StepPlan> plans = new ArrayList<>();
         int e = epoch;
         int w = window;
+        planned(step + 1, step + count);
         for (long s = step; plans.size() < count && s < config.steps && e < config.epochs; s++) {
             plans.add(new StepPlan(s + 1, e, w, BatchSource.resetsState(config.batching, w, config.chunkWindows),
-                    config.schedule.rate(config.optimizer.learningRate(), e)));
+                    rate(s, e, w, plannedNanos)));
             if (++w == windowsPerEpoch) {
                 w = 0;
                 e++;
@@ -396,7 +451,8 @@ final class TrainingRun {
         requireFiniteWeights();
         RnnModel model = snapshot(params, Double.NaN);
         CheckpointData data = new CheckpointData(model, config.signature(), trainingText,
-                new CheckpointData.Progress(step, epoch, window, smooth, lastFinite),
+                new CheckpointData.Progress(step, epoch, window, smooth, lastFinite,
+                        trainingNanos(config.clock.getAsLong())),
                 best.state(),
                 new CheckpointData.OptimizerState(updater.moments(), updater.scalars()), hiddenState,
                 new CheckpointData.History(historyFirstStep, losses.toArray(), smoothLosses.toArray(),

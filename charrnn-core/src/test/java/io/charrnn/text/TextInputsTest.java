@@ -68,8 +68,8 @@ class TextInputsTest {
     }
 
     @Test
-    void crlf_isKeptAsTwoCharacters_soSamplesReproduceTheFilesLineEndings() throws IOException {
-        assertReads(file("one\r\ntwo\r\n"), "one\r\ntwo\r\n", "\n\renotw");
+    void crlf_isReadAsLf_byDefault_soSamplesCarryNoCr() throws IOException {
+        assertReads(file("one\r\ntwo\r\n"), "one\ntwo\n", "\nenotw");
     }
 
     @Test

@@ -27,7 +27,8 @@ class TextsTest {
         String text = "h\u00E9llo \uD83D\uDE00\nworld\r\n";
         Files.write(file, text.getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(text, Texts.read(file));
+        assertEquals(text, Texts.read(file, Newlines.KEEP));
+        assertEquals("h\u00E9llo \uD83D\uDE00\nworld\n", Texts.read(file));
     }
 
     @Test

@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@link NdGatedKernel}'s DOUBLE steps (gradient checks, the {@code lstmLayer} oracle): each step's
  * [B, G·H] rows are copied to {@code double[]}, run through {@link CellEquations}, and the
- * activations written back over the pre-activations, where the backward pass reads them.
+ * activations written back over the pre-activations, where the backward pass reads them and then
+ * writes the step's gate gradients over them.
  */
 final class GatedDoubleSteps extends GatedSteps {
     private final double[][] cells; // LSTM: [(T+1)·B·H] per layer, c_0 first
@@ -117,10 +118,10 @@ final class GatedDoubleSteps extends GatedSteps {
             read(k.zh[l], t * g, zh, g);
             read(k.resetCode >= 0 ? k.hPrev[l] : k.hs[l], t * n, prev, n);
             CellEquations.gruBackward(z, zh, prev, dh, dz, dzh, carry, batch, hidden);
-            write(k.dzh, t * g, dzh, g);
+            write(k.zh[l], t * g, dzh, g);
         }
         zeroResetRows(carry, t);
-        write(k.dzx, t * g, dz, g);
+        write(k.zx[l], t * g, dz, g);
     }
 
     @Override

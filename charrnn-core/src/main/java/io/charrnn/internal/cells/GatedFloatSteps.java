@@ -6,18 +6,23 @@ import java.util.Arrays;
 /**
  * {@link NdGatedKernel}'s FLOAT steps: each step's gate block [B, G·H] is split on its way out of
  * the GEMM's buffer into one zero-based {@code float[B·H]} per gate (bulk copies of H floats), so
- * that {@link FloatCells}' loops vectorise; the activations (and the LSTM's c and tanh(c), the
- * GRU's h·Whn + bhn) stay in those host arrays, one set per layer and step, for the backward pass,
- * whose gate gradients go back into the [B, G·H] rows of {@code dzx} the same way.
+ * that {@link FloatCells}' loops vectorise, and the activations go back over the pre-activations
+ * in {@code zx[l]} (the GRU's h·Whn + bhn over its block of {@code zh[l]}): the window's
+ * activations are kept once, off the heap, where the backward pass gathers them again and then
+ * writes the step's gate gradients over them the same way. On the heap stay only one step's
+ * scratch arrays and the LSTM's c for every step; the backward step recomputes tanh(c).
+ *
+ * <p>The host views of the kernel's buffers are made once, here (ND4J's buffer objects are not
+ * meant for concurrent use; the views' absolute gets and puts of disjoint rows are).
  *
  * <p>Large steps are split by rows (streams) between this thread, {@code [0, B/2)}, and the step
  * helper ({@link StepWorker}), {@code [B/2, B)}; see {@link NdGatedKernel#SPLIT_MIN_ELEMENTS}.
  */
 final class GatedFloatSteps extends GatedSteps {
-    private final float[][][][] act; // [l][t][gate]: activations
+    private final float[][] act; // [gate][B·H]: the current step's pre-activations, then activations
     private final float[][][] cells; // LSTM [l][t], t = 0..T: c_t, c_0 the carried state
-    private final float[][][] tanhCells; // LSTM [l][t]: tanh(c_{t+1})
-    private final float[][][] hn; // GRU [l][t]: h·Whn + bhn
+    private final float[] tanhCell; // LSTM: tanh(c_t) of the current step, recomputed by the backward step
+    private final float[] hn; // GRU: h·Whn + bhn of the current step
     private final float[][][] bhRep; // GRU [l][gate]: bh repeated for every row
     private final float[][] biasRep; // [gate][B·H]: the current layer's bias repeated for every row
     private final float[][] hh; // GRU: h·Whr + bhr, h·Whz + bhz of the current step
@@ -28,17 +33,18 @@ final class GatedFloatSteps extends GatedSteps {
     private final float[] dh;
     private final float[] carry; // dL/dc (LSTM) or the direct part of dL/dh (GRU), carried backwards
     private final float[] rec;
+    // host views of the kernel's whole FLOAT buffers, made once (ND4J allocates a buffer object per call)
+    private final FloatBuffer params;
+    private final FloatBuffer[] zx; // [l]: pre-activations, then activations, then gate gradients
+    private final FloatBuffer[] zh; // GRU [l]: h·Wh, then h·Whn + bhn in its third block, then gradients
+    private final FloatBuffer[] hs; // [l]
+    private final FloatBuffer[] delta; // [l]
+    private final FloatBuffer recAll;
+    private FloatBuffer[] hPrev; // [l], with a reset code: made when the kernel first has its hPrev
     private boolean split;
     private StepWorker worker; // held during a pass when splitting
     private int jobLayer;
     private int jobStep;
-    // host views of the current step's ND4J buffers, made on the calling thread (ND4J's buffer
-    // objects are not meant for concurrent use); both threads then get and put disjoint rows of them
-    private FloatBuffer viewZ; // forward: zx[l]; backward: dzx
-    private FloatBuffer viewZh; // GRU forward: zh[l]; backward: dzh
-    private FloatBuffer viewPrev; // GRU: h_{t-1} rows (hPrev or hs)
-    private FloatBuffer viewH; // forward: hs[l]; backward: delta[l]
-    private FloatBuffer viewRec; // backward: rec
     private final StepWorker.Job forwardJob = p -> forwardRows(jobLayer, jobStep, p == 0 ? 0 : batch / 2,
             p == 0 ? batch / 2 : batch);
     private final StepWorker.Job backwardJob = p -> backwardRows(jobLayer, jobStep, p == 0 ? 0 : batch / 2,
@@ -47,10 +53,10 @@ final class GatedFloatSteps extends GatedSteps {
     GatedFloatSteps(NdGatedKernel kernel, boolean split) {
         super(kernel);
         int bh = batch * hidden;
-        act = new float[layers][steps][gates][bh];
+        act = new float[gates][bh];
         cells = lstm ? new float[layers][steps + 1][bh] : null;
-        tanhCells = lstm ? new float[layers][steps][bh] : null;
-        hn = lstm ? null : new float[layers][steps][bh];
+        tanhCell = lstm ? new float[bh] : null;
+        hn = lstm ? null : new float[bh];
         bhRep = lstm ? null : new float[layers][gates][bh];
         biasRep = new float[gates][bh];
         hh = lstm ? null : new float[2][bh];
@@ -61,6 +67,18 @@ final class GatedFloatSteps extends GatedSteps {
         dh = new float[bh];
         carry = new float[bh];
         rec = new float[bh];
+        params = floats(kernel.params);
+        zx = new FloatBuffer[layers];
+        zh = new FloatBuffer[layers];
+        hs = new FloatBuffer[layers];
+        delta = new FloatBuffer[layers];
+        for (int l = 0; l < layers; l++) {
+            zx[l] = floats(kernel.zx[l]);
+            zh[l] = lstm ? null : floats(kernel.zh[l]);
+            hs[l] = floats(kernel.hs[l]);
+            delta[l] = floats(kernel.delta[l]);
+        }
+        recAll = floats(kernel.rec);
         this.split = split && batch >= 2;
     }
 
@@ -115,6 +133,20 @@ final class GatedFloatSteps extends GatedSteps {
         }
     }
 
+    /** @return the host view of layer l's h_{t-1} rows: hPrev (reset rows zeroed) with a reset code, else hs */
+    private FloatBuffer previousH(int l) {
+        if (k.resetCode < 0) {
+            return hs[l];
+        }
+        if (hPrev == null) {
+            hPrev = new FloatBuffer[layers];
+            for (int i = 0; i < layers; i++) {
+                hPrev[i] = floats(k.hPrev[i]);
+            }
+        }
+        return hPrev[l];
+    }
+
     /** Zeroes the rows in [b0, b1) of a [B·H] array whose stream's input at step t is the reset code. */
     private void zeroResetRows(float[] block, int t, int b0, int b1) {
         if (k.resetCode < 0) {
@@ -148,7 +180,7 @@ final class GatedFloatSteps extends GatedSteps {
      */
     @Override
     void startLayer(int l) {
-        FloatBuffer p = floats(k.params);
+        FloatBuffer p = params;
         int offset = (int) k.bias[l].offset();
         for (int g = 0; g < gates; g++) {
             for (int b = 0; b < batch; b++) {
@@ -168,10 +200,9 @@ final class GatedFloatSteps extends GatedSteps {
     void forward(int l, int t) {
         jobLayer = l;
         jobStep = t;
-        viewZ = floats(k.zx[l]);
-        viewZh = lstm ? null : floats(k.zh[l]);
-        viewPrev = lstm ? null : floats(k.resetCode >= 0 ? k.hPrev[l] : k.hs[l]);
-        viewH = floats(k.hs[l]);
+        if (!lstm) {
+            previousH(l); // makes the view on this thread
+        }
         if (worker != null) {
             worker.run(forwardJob, 0);
         } else {
@@ -185,8 +216,9 @@ final class GatedFloatSteps extends GatedSteps {
         int n = batch * gh;
         int from = b0 * hidden;
         int to = b1 * hidden;
-        float[][] a = act[l][t];
-        gather(viewZ, t * n, a, b0, b1);
+        float[][] a = act;
+        FloatBuffer z = zx[l];
+        gather(z, t * n, a, b0, b1);
         for (int g = 0; g < gates; g++) {
             float[] ag = a[g];
             float[] bg = biasRep[g];
@@ -196,17 +228,16 @@ final class GatedFloatSteps extends GatedSteps {
         }
         if (lstm) {
             FloatCells.lstmForward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), cells[l][t + 1],
-                    tanhCells[l][t], h, from, to);
+                    tanhCell, h, from, to);
         } else {
             float[] hr = hh[0];
             float[] hz = hh[1];
-            float[] hnt = hn[l][t];
-            FloatBuffer zhb = viewZh;
+            FloatBuffer zhb = zh[l];
             for (int b = b0; b < b1; b++) {
                 int row = t * n + b * gh;
                 zhb.get(row, hr, b * hidden, hidden);
                 zhb.get(row + hidden, hz, b * hidden, hidden);
-                zhb.get(row + 2 * hidden, hnt, b * hidden, hidden);
+                zhb.get(row + 2 * hidden, hn, b * hidden, hidden);
             }
             float[] br = bhRep[l][0];
             float[] bz = bhRep[l][1];
@@ -214,12 +245,16 @@ final class GatedFloatSteps extends GatedSteps {
             for (int i = from; i < to; i++) {
                 hr[i] += br[i];
                 hz[i] += bz[i];
-                hnt[i] += bn[i];
+                hn[i] += bn[i];
             }
-            viewPrev.get(t * bh + from, prev, from, to - from); // h_{t-1} at offset t·B·H
-            FloatCells.gruForward(a[0], a[1], a[2], hr, hz, hnt, prev, h, from, to);
+            previousH(l).get(t * bh + from, prev, from, to - from); // h_{t-1} at offset t·B·H
+            FloatCells.gruForward(a[0], a[1], a[2], hr, hz, hn, prev, h, from, to);
+            for (int b = b0; b < b1; b++) {
+                zhb.put(t * n + b * gh + 2 * hidden, hn, b * hidden, hidden); // kept for the backward pass
+            }
         }
-        viewH.put((t + 1) * bh + from, h, from, to - from);
+        scatter(a, z, t * n, b0, b1); // the activations, over their pre-activations
+        hs[l].put((t + 1) * bh + from, h, from, to - from);
     }
 
     @Override
@@ -231,11 +266,9 @@ final class GatedFloatSteps extends GatedSteps {
     void backward(int l, int t) {
         jobLayer = l;
         jobStep = t;
-        viewZ = floats(k.dzx);
-        viewZh = lstm ? null : floats(k.dzh);
-        viewPrev = lstm ? null : floats(k.resetCode >= 0 ? k.hPrev[l] : k.hs[l]);
-        viewH = floats(k.delta[l]);
-        viewRec = floats(k.rec);
+        if (!lstm) {
+            previousH(l);
+        }
         if (worker != null) {
             worker.run(backwardJob, 0);
         } else {
@@ -249,29 +282,38 @@ final class GatedFloatSteps extends GatedSteps {
         int n = batch * gh;
         int from = b0 * hidden;
         int to = b1 * hidden;
-        viewH.get(t * bh + from, dh, from, to - from);
+        delta[l].get(t * bh + from, dh, from, to - from);
         if (t < steps - 1) {
-            viewRec.get(from, rec, from, to - from);
+            recAll.get(from, rec, from, to - from);
             zeroResetRows(rec, t + 1, b0, b1); // no gradient crosses a reset
             for (int i = from; i < to; i++) {
                 dh[i] += rec[i];
             }
         }
-        float[][] a = act[l][t];
+        float[][] a = act;
+        gather(zx[l], t * n, a, b0, b1); // the activations the forward pass left there
         if (lstm) {
-            FloatCells.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), tanhCells[l][t], dh, carry,
+            // tanh(c_t) again, as the forward step made it (the same FastTanh of the same floats), rather
+            // than T·B·H more floats kept per layer
+            System.arraycopy(cells[l][t + 1], from, tanhCell, from, to - from);
+            FastTanh.apply(tanhCell, from, to);
+            FloatCells.lstmBackward(a[0], a[1], a[2], a[3], previousCell(l, t, b0, b1), tanhCell, dh, carry,
                     dz[0], dz[1], dz[2], dz[3], from, to);
         } else {
             for (int i = from; i < to; i++) {
                 dh[i] += carry[i]; // z_{t+1}⊙dh_{t+1}, zero after a reset
             }
-            viewPrev.get(t * bh + from, prev, from, to - from);
-            FloatCells.gruBackward(a[0], a[1], a[2], hn[l][t], prev, dh, dz[0], dz[1], dz[2], dzh[2], carry,
+            FloatBuffer zhb = zh[l];
+            for (int b = b0; b < b1; b++) {
+                zhb.get(t * n + b * gh + 2 * hidden, hn, b * hidden, hidden);
+            }
+            previousH(l).get(t * bh + from, prev, from, to - from);
+            FloatCells.gruBackward(a[0], a[1], a[2], hn, prev, dh, dz[0], dz[1], dz[2], dzh[2], carry,
                     from, to);
-            scatter(dzh, viewZh, t * n, b0, b1);
+            scatter(dzh, zhb, t * n, b0, b1); // over the step's h-side values, read above
         }
         zeroResetRows(carry, t, b0, b1);
-        scatter(dz, viewZ, t * n, b0, b1);
+        scatter(dz, zx[l], t * n, b0, b1); // over the step's activations, read above
     }
 
     @Override

@@ -41,7 +41,8 @@ abstract class GatedSteps {
 
     /**
      * Forward through step t of layer l: {@code zx[l]} (and the GRU's {@code zh[l]}) hold the step's
-     * products; writes h_t into the kernel's {@code hs[l]}.
+     * products; writes h_t into the kernel's {@code hs[l]} and the activations (the GRU's h·Whn + bhn)
+     * over the products, for {@link #backward}.
      */
     abstract void forward(int l, int t);
 
@@ -50,8 +51,8 @@ abstract class GatedSteps {
 
     /**
      * Backward through step t of layer l: {@code delta[l]} holds dL/dh_t from above and, when
-     * t < T−1, {@code rec} dL/dh_t through Wh; writes the gate gradients into {@code dzx} (and the
-     * GRU's {@code dzh}).
+     * t < T−1, {@code rec} dL/dh_t through Wh; reads the step's activations from {@code zx[l]} (and
+     * the GRU's {@code zh[l]}) and writes the gate gradients over them.
      */
     abstract void backward(int l, int t);
 

@@ -23,8 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * step's rows (two libnd4j ops per gate would cost more than the GEMM at small B·H) by
  * {@link GatedFloatSteps} ({@link FloatCells}) in FLOAT and {@link GatedDoubleSteps}
  * ({@link CellEquations}, exact tanh) in DOUBLE; every weight gradient is one GEMM over all T·B
- * rows. All buffers and views are allocated in the constructor. The LSTM cell state lives only on
- * the host, in those step objects. Not thread-safe.
+ * rows. Each layer's gate block is kept once per window: the step writes the activations over the
+ * pre-activations and the backward step the gradients over the activations. All buffers and views
+ * are allocated in the constructor. The LSTM cell state lives only on the host, in those step
+ * objects. Not thread-safe.
  */
 public final class NdGatedKernel extends NdKernelBase {
     final boolean lstm;
@@ -34,14 +36,13 @@ public final class NdGatedKernel extends NdKernelBase {
     private final INDArray[] gBh; // GRU only
     final int[] bhOffset; // GRU only: offsets of bh in the flat parameters
 
-    final INDArray[] zx; // [TB, GH]: x·Wx + b (then, in DOUBLE, the gate activations)
+    // zx and zh hold each window's gate values once, one step's rows overwritten at a time: the
+    // pre-activations, the activations after the forward step, the gate gradients after the backward
+    // step (which the weight-gradient products then read for all T·B rows)
+    final INDArray[] zx; // [TB, GH]: x·Wx + b; the activations; dL/d(x-side pre-activations)
     private final INDArray[][] zxStep;
-    final INDArray[] zh; // GRU: [TB, GH]: h·Wh (then, in DOUBLE, + bh)
+    final INDArray[] zh; // GRU: [TB, GH]: h·Wh; h·Whn + bhn kept in the n block; dL/d(h-side pre-activations)
     private final INDArray[][] zhStep;
-    final INDArray dzx; // [TB, GH]
-    private final INDArray[] dzxStep;
-    final INDArray dzh; // GRU: [TB, GH]
-    private final INDArray[] dzhStep;
     final INDArray[] delta; // [TB, H]: dL/dh_t from above (output or upper layer)
     final INDArray rec; // [B, H]: dL/dh_{t-1} through Wh
     private final GatedSteps host; // the element-wise step and the LSTM's cell state
@@ -92,16 +93,6 @@ public final class NdGatedKernel extends NdKernelBase {
             }
             delta[l] = Nd4j.create(dtype, rows, hidden);
         }
-        dzx = Nd4j.create(dtype, rows, gh);
-        dzxStep = new INDArray[steps];
-        dzh = lstm ? null : Nd4j.create(dtype, rows, gh);
-        dzhStep = new INDArray[steps];
-        for (int t = 0; t < steps; t++) {
-            dzxStep[t] = rowRange(dzx, t * batch, (t + 1) * batch);
-            if (!lstm) {
-                dzhStep[t] = rowRange(dzh, t * batch, (t + 1) * batch);
-            }
-        }
         rec = Nd4j.create(dtype, batch, hidden);
         boolean split = dtype == DataType.FLOAT && batch >= 2 && (long) batch * gh >= SPLIT_MIN_ELEMENTS
                 && RnnStepper.splitThreads() == 2 && io.charrnn.internal.nd.NdRuntime.isCpuBackend();
@@ -134,6 +125,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void setCellState(int layer, double[] values) {
+        checkOpen();
         if (!lstm) {
             super.setCellState(layer, values);
         }
@@ -155,6 +147,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public float[] state() {
+        checkOpen();
         int n = batch * hidden;
         float[] out = new float[layout.stateSize(batch)];
         for (int l = 0; l < layers; l++) {
@@ -169,6 +162,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void restoreState(float[] state) {
+        checkOpen();
         int n = batch * hidden;
         if (state.length != layout.stateSize(batch)) {
             throw new IllegalArgumentException("state must have " + layout.stateSize(batch) + " values, got "
@@ -185,6 +179,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void copyStateFrom(Kernel other) {
+        checkOpen();
         if (!(other instanceof NdGatedKernel o) || o.lstm != lstm || o.batch != batch || o.hidden != hidden
                 || o.layers != layers || o.dtype != dtype) {
             throw new IllegalStateException("internal error: cannot copy state from " + other);
@@ -199,6 +194,7 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void resetState() {
+        checkOpen();
         for (int l = 0; l < layers; l++) {
             hStep[l][0].assign(0);
             if (lstm) {
@@ -261,12 +257,14 @@ public final class NdGatedKernel extends NdKernelBase {
             host.startBackward(l);
             for (int t = steps - 1; t >= 0; t--) {
                 if (t < steps - 1) {
-                    blas.gemm(lstm ? dzxStep[t + 1] : dzhStep[t + 1], wh[l], rec, false, true, 1.0, 0.0);
+                    blas.gemm(lstm ? zxStep[l][t + 1] : zhStep[l][t + 1], wh[l], rec, false, true, 1.0, 0.0);
                 }
                 host.backward(l, t);
             }
             INDArray hInput = resetCode >= 0 ? hPrev[l] : hIn[l];
-            blas.gemm(hInput, lstm ? dzx : dzh, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dZh
+            INDArray dzx = zx[l]; // now the gate gradients
+            INDArray dzh = lstm ? dzx : zh[l];
+            blas.gemm(hInput, dzh, gWh[l], true, false, 1.0, 0.0); // dWh = H_{t-1}^T·dZh
             blas.gemm(ones, dzx, gBias[l], false, false, 1.0, 0.0);
             if (!lstm) {
                 blas.gemm(ones, dzh, gBh[l], false, false, 1.0, 0.0);
@@ -302,6 +300,10 @@ public final class NdGatedKernel extends NdKernelBase {
 
     @Override
     public void close() {
-        // buffers are freed with their arrays
+        free(zx);
+        free(zh); // null entries for the LSTM
+        free(delta);
+        free(rec);
+        super.close();
     }
 }

@@ -64,6 +64,7 @@ abstract class NdKernelBase implements NdKernel {
     int resetCode = -1; // vocabulary index that starts a stream from zero state, or -1
     INDArray[] hPrev; // per layer [TB, H]: h_{t-1} with reset rows zeroed (only with a reset code)
     INDArray[][] hPrevStep;
+    private boolean closed; // the buffers are freed: nothing may run
     private double dropRate; // 0: no dropout
     private INDArray[] masks; // per layer [TB, H]: 0 or 1/(1-p); allocated by the first dropout call
     private INDArray[] dropped; // per layer [TB, H]: hOut ⊙ mask, what the layer above or the decoder reads
@@ -124,6 +125,7 @@ abstract class NdKernelBase implements NdKernel {
 
     @Override
     public void setState(int layer, double[] values) {
+        checkOpen();
         INDArray h0 = hStep[layer][0];
         for (int i = 0; i < values.length; i++) {
             h0.putScalar(i / hidden, i % hidden, values[i]);
@@ -147,6 +149,7 @@ abstract class NdKernelBase implements NdKernel {
 
     @Override
     public void dropout(double rate, long seed) {
+        checkOpen();
         Check.fraction("dropout", rate);
         dropRate = rate;
         if (rate == 0) {
@@ -321,6 +324,7 @@ abstract class NdKernelBase implements NdKernel {
     }
 
     private void load(float[] parameters) {
+        checkOpen();
         if (dtype != DataType.FLOAT) {
             throw new IllegalStateException("internal error: float parameters given to a " + dtype + " kernel");
         }
@@ -329,6 +333,7 @@ abstract class NdKernelBase implements NdKernel {
 
     @Override
     public final double loss(int[] inputs, int[] targets, boolean carry) {
+        checkOpen();
         checkBatch(inputs, targets);
         indices = inputs;
         forward(inputs);
@@ -341,6 +346,7 @@ abstract class NdKernelBase implements NdKernel {
 
     @Override
     public final double lossAndGradient(int[] inputs, int[] targets, double lossScale, boolean carry) {
+        checkOpen();
         checkBatch(inputs, targets);
         indices = inputs;
         forward(inputs);
@@ -356,6 +362,45 @@ abstract class NdKernelBase implements NdKernel {
         if (inputs.length != rows || targets.length != rows) {
             throw new IllegalStateException("internal error: batch of " + inputs.length + " inputs and "
                     + targets.length + " targets, expected " + rows);
+        }
+    }
+
+    /** Throws when {@link #close} has freed the buffers: a view of a freed buffer would read freed memory. */
+    final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("internal error: " + this + " is closed");
+        }
+    }
+
+    /**
+     * Frees the off-heap buffers now rather than when the collector finds their arrays unreachable:
+     * with a heap of a quarter of the RAM that can be long after the run, and a kernel made after it
+     * (the next run, an evaluation) would hold its own beside them. Subclasses free their own arrays
+     * and call this. Idempotent; nothing may run after it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        free(params, grads, probs, logits, ones, embedded, dEmbedded);
+        free(hs);
+        free(hPrev);
+        free(masks);
+        free(dropped);
+        scatter.close();
+    }
+
+    /** Frees whole (non-view) arrays; nulls are skipped. */
+    static void free(INDArray... arrays) {
+        if (arrays == null) {
+            return;
+        }
+        for (INDArray a : arrays) {
+            if (a != null && !a.wasClosed()) {
+                a.close();
+            }
         }
     }
 }

@@ -95,4 +95,9 @@ final class RowScatter {
             }
         }
     }
+
+    /** Frees the index array's off-heap buffer; nothing may run after it. */
+    void close() {
+        indexArray.close();
+    }
 }

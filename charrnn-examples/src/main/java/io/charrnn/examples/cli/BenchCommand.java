@@ -8,6 +8,7 @@ import io.charrnn.model.RnnModel;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingStrategy;
 import io.charrnn.text.Corpus;
+import io.charrnn.text.Newlines;
 import io.charrnn.text.Texts;
 import io.charrnn.text.Vocabulary;
 import io.charrnn.train.Optimizer;
@@ -98,6 +99,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE",
             description = "Corpus (default: the Guava sources in target/corpus/guava-sources.jar).")
     Path text;
+
+    @Option(names = "--newlines", paramLabel = "RULE", defaultValue = "LF",
+            description = "Line endings: lf reads CRLF and a lone CR as LF, as the PyTorch reference's "
+                    + "open(path, encoding=\"utf-8\").read() does; keep keeps every character (default: lf).")
+    Newlines newlines;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "20",
             description = "Timed training per configuration, after warm-up (default: ${DEFAULT-VALUE}).")
@@ -238,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
             Path textPath = DefaultCorpus.orDefault(text);
             err.println("bench: reading " + textPath);
             err.flush();
-            all = Texts.read(textPath);
+            all = Texts.read(textPath, newlines);
         }
         Vocabulary vocabulary = Vocabulary.fromText(all);
         // Train on the first 90 % (the peers' split); no validation part, so no validation pass.
@@ -297,7 +303,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--out must not hold a sweep already (it would be replaced), "
                     + "got " + out + ", which has sweep.csv: give another folder, or move that one away");
         }
-        int textVocab = text == null ? 65 : Vocabulary.fromText(Texts.read(text)).size();
+        int textVocab = text == null ? 65 : Vocabulary.fromText(Texts.read(text, newlines)).size();
         List<BenchSweep.Point> points = BenchSweep.filter(BenchSweep.grid(sweep, textVocab), cell, hidden, layers, seq,
                 batch, vocab, embed);
         if (points.isEmpty()) {

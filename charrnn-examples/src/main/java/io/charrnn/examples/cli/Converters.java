@@ -30,12 +30,19 @@ final class Converters {
 
     /**
      * A learning-rate schedule: {@code constant}, {@code step:FACTOR:EVERY} (×FACTOR every EVERY
-     * epochs) or {@code exp:FACTOR:START} (×FACTOR per epoch from epoch START on).
+     * epochs), {@code exp:FACTOR:START} (×FACTOR per epoch from epoch START on), or a decay over the
+     * training budget, {@code cosine[:WARMUP[:FLOOR]]} or {@code linear[:WARMUP[:FLOOR]]} (defaults
+     * {@link #WARMUP} and {@link #FLOOR}).
      */
     static final class Schedule implements CommandLine.ITypeConverter<io.charrnn.train.LearningRateSchedule> {
+        /** The budget schedules' warm-up fraction when none is given. */
+        static final double WARMUP = 0.02;
+        /** The budget schedules' floor fraction when none is given. */
+        static final double FLOOR = 0;
+
         @Override
         public io.charrnn.train.LearningRateSchedule convert(String value) {
-            String[] parts = value.trim().toLowerCase(java.util.Locale.ROOT).split(":");
+            String[] parts = value.trim().toLowerCase(java.util.Locale.ROOT).split(":", -1);
             try {
                 if (parts.length == 1 && parts[0].equals("constant")) {
                     return io.charrnn.train.LearningRateSchedule.constant();
@@ -48,13 +55,20 @@ final class Converters {
                     return io.charrnn.train.LearningRateSchedule.exponentialDecay(Double.parseDouble(parts[1]),
                             Integer.parseInt(parts[2]));
                 }
+                if (parts.length <= 3 && (parts[0].equals("cosine") || parts[0].equals("linear"))) {
+                    double warmup = parts.length > 1 ? Double.parseDouble(parts[1]) : WARMUP;
+                    double floor = parts.length > 2 ? Double.parseDouble(parts[2]) : FLOOR;
+                    return parts[0].equals("cosine") ? io.charrnn.train.LearningRateSchedule.cosine(warmup, floor)
+                            : io.charrnn.train.LearningRateSchedule.linear(warmup, floor);
+                }
             } catch (NumberFormatException e) {
                 // falls through to the usage message
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new CommandLine.TypeConversionException("must be constant, step:FACTOR:EVERY or exp:FACTOR:START "
-                    + "(e.g. step:0.5:5, exp:0.97:10), got '" + value + "'");
+            throw new CommandLine.TypeConversionException("must be constant, step:FACTOR:EVERY, exp:FACTOR:START, "
+                    + "cosine[:WARMUP[:FLOOR]] or linear[:WARMUP[:FLOOR]] (e.g. step:0.5:5, exp:0.97:10, cosine, "
+                    + "linear:0.05:0.1), got '" + value + "'");
         }
     }
 

@@ -23,7 +23,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RnnModel m = ModelStore.load(input.model);
-        TextScore score = Evaluation.score(m, input.text); // streamed: memory does not grow with the text
+        TextScore score = Evaluation.score(m, input.text, input.newlines(m)); // streamed: memory does not grow with the text
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "characters: %d%n", score.characters());
         out.printf(Locale.ROOT, "nats/char:  %.4f%n", score.natsPerCharacter());

@@ -77,6 +77,12 @@ final class LibraryDefaults implements CommandLine.IDefaultValueProvider {
         if (schedule instanceof LearningRateSchedule.ExponentialDecay e) {
             return "exp:" + number(e.factor()) + ":" + e.startEpoch();
         }
+        if (schedule instanceof LearningRateSchedule.Cosine c) {
+            return "cosine:" + number(c.warmup()) + ":" + number(c.floor());
+        }
+        if (schedule instanceof LearningRateSchedule.Linear l) {
+            return "linear:" + number(l.warmup()) + ":" + number(l.floor());
+        }
         return "constant";
     }
 

@@ -9,6 +9,7 @@ import io.charrnn.sample.Sample;
 import io.charrnn.sample.Sampler;
 import io.charrnn.sample.SamplingContext;
 import io.charrnn.sample.SamplingStrategy;
+import io.charrnn.text.Newlines;
 import io.charrnn.text.Texts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -92,6 +93,11 @@ final class SampleCommand implements Callable<Integer> {
                     + "the model copies it.")
     Path novelty;
 
+    @Option(names = "--newlines", paramLabel = "RULE",
+            description = "How --novelty reads line endings: lf (CRLF and a lone CR as LF) or keep (default: the "
+                    + "model's rule: keep if its vocabulary has \\r, else lf).")
+    Newlines newlines;
+
     /** Substring lengths of the --novelty report. */
     static final int[] NOVELTY_LENGTHS = {4, 8, 16, 32};
 
@@ -129,7 +135,8 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         RnnModel m = ModelStore.load(model);
-        SubstringIndex index = novelty == null ? null : SubstringIndex.of(Texts.read(novelty), 32);
+        SubstringIndex index = novelty == null ? null : SubstringIndex.of(
+                Texts.read(novelty, newlines != null ? newlines : Newlines.of(m.vocabulary().orElseThrow())), 32);
         Sampler sampler = Sampler.builder(m).strategy(strategy).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -31,7 +31,7 @@ final class ScoreCommand implements Callable<Integer> {
         // flushes on every printf, a system call per character
         StringBuilder block = new StringBuilder(1 << 17);
         Formatter lines = new Formatter(block, Locale.ROOT);
-        TextScore total = Evaluation.surprisal(m, input.text, c -> {
+        TextScore total = Evaluation.surprisal(m, input.text, input.newlines(m), c -> {
             lines.format("%d\t%s\t%.4f\t%.6f%n", c.position(), NextCommand.show(c.codePoint()), c.bits(),
                     c.probability());
             if (block.length() >= 1 << 16) {

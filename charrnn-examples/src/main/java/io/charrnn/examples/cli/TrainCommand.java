@@ -59,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: the Guava sources the build put in target/corpus/guava-sources.jar).")
     Path text;
 
+    @CommandLine.Mixin
+    TextReading reading;
+
     @Option(names = "--out", paramLabel = "MODEL", defaultValue = "model.charrnn",
             description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
     Path modelPath;
@@ -103,7 +106,8 @@ final class TrainCommand implements Callable<Integer> {
     Long steps;
 
     @Option(names = "--minutes", paramLabel = "M", description = "Stop after M minutes of training (default: 2 "
-            + "when --steps is not given).")
+            + "when --steps is not given); with --resume, counted from the start of the original run (a checkpoint "
+            + "written before this was recorded counts as 0 minutes).")
     Double minutes;
 
     @Option(names = "--optimizer", paramLabel = "NAME",
@@ -132,8 +136,11 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
 
     @Option(names = "--schedule", paramLabel = "S", converter = Converters.Schedule.class,
-            description = "Learning-rate schedule: constant, step:FACTOR:EVERY (torch-rnn, e.g. step:0.5:5) or "
-                    + "exp:FACTOR:START (char-rnn, e.g. exp:0.97:10) (default: ${DEFAULT-VALUE}).")
+            description = "Learning-rate schedule: constant, step:FACTOR:EVERY (torch-rnn, e.g. step:0.5:5), "
+                    + "exp:FACTOR:START (char-rnn, e.g. exp:0.97:10), or a decay to the end of the --steps, --epochs "
+                    + "or --minutes budget after a warm-up from a tenth of --lr: cosine[:WARMUP[:FLOOR]] or "
+                    + "linear[:WARMUP[:FLOOR]], WARMUP and FLOOR fractions of the budget and of --lr (default 0.02 and "
+                    + "0) (default: ${DEFAULT-VALUE}).")
     LearningRateSchedule schedule;
 
     @Option(names = "--batching", paramLabel = "B",
@@ -192,8 +199,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue a run from a checkpoint, with the same training options and text; the model "
-                    + "comes from the checkpoint (model options are ignored), --steps and --epochs count from the "
-                    + "start of the original run.")
+                    + "comes from the checkpoint (model options are ignored), --steps, --epochs and --minutes count "
+                    + "from the start of the original run.")
     Path resume;
 
     @Option(names = "--seed", paramLabel = "S",
@@ -290,10 +297,11 @@ final class TrainCommand implements Callable<Integer> {
         err.println("reading " + textPath);
         err.flush();
         long readStart = System.nanoTime();
-        Corpus corpus = Corpus.open(textPath, storage);
+        Corpus corpus = reading.open(textPath, storage);
         err.printf(Locale.ROOT, "corpus: %,d characters, %d distinct; training %,d, validation %,d (read in %.1f s)%n",
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
                 corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
+        reading.describe(err, corpus);
         RnnModel bound = model.withVocabulary(corpus.vocabulary());
         err.printf(Locale.ROOT, "model: %s%n", resumed != null ? resumed : bound);
         ProgressLine progress = new ProgressLine(err, ProgressLine.stderrIsTerminal(), (long) seq * batch,

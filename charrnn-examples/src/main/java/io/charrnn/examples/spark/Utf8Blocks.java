@@ -7,7 +7,9 @@ import org.apache.hadoop.fs.FSDataInputStream;
 /**
  * Reads code points of a UTF-8 file from a byte position, strictly (as {@code Corpus.open}): what
  * an executor does with its block or its streams' windows. A byte-order mark at the file's start is
- * skipped, as {@code Corpus.open} skips it.
+ * skipped, as {@code Corpus.open} skips it. Every character is kept, CR included (as
+ * {@code Newlines.KEEP}): for a text with CR this is not {@code Corpus.open}'s default, which reads
+ * CRLF as LF; for a text without CR the two read the same.
  */
 final class Utf8Blocks {
     private Utf8Blocks() {

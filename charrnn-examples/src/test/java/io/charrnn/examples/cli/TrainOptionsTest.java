@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.charrnn.io.ModelFiles;
 import io.charrnn.model.RnnModel;
+import io.charrnn.train.LearningRateSchedule;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The trainer options of {@code charrnn train}: optimizers, schedules, batching, validation, checkpoints, resume. */
 class TrainOptionsTest {
@@ -156,7 +158,7 @@ class TrainOptionsTest {
     void badTrainerOptions_areOneLineUsageErrors(@TempDir Path dir) throws Exception {
         String t = text(dir).toString();
         String[][] bad = {
-            {"--schedule", "linear"}, {"--batching", "sideways"}, {"--patience", "0"}, {"--reset-at", "ab"},
+            {"--schedule", "linear:1"}, {"--schedule", "cosine:0.1:0:2"}, {"--batching", "sideways"}, {"--patience", "0"}, {"--reset-at", "ab"},
             {"--momentum", "1.5", "--optimizer", "sgd"}, {"--reset-at", "Z"}, {"--dropout", "1"},
             {"--dropout", "-0.5"}, {"--dropout", "half"}};
         for (String[] b : bad) {
@@ -169,6 +171,55 @@ class TrainOptionsTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(1, files.count(), "nothing but the text is written");
+        }
+    }
+
+    @Test
+    void scheduleOption_parsesEveryFormAndNamesTheRuleItBreaks() {
+        Converters.Schedule parse = new Converters.Schedule();
+        assertEquals(LearningRateSchedule.constant(), parse.convert("constant"));
+        assertEquals(LearningRateSchedule.stepDecay(0.5, 5), parse.convert("step:0.5:5"));
+        assertEquals(LearningRateSchedule.exponentialDecay(0.97, 10), parse.convert("exp:0.97:10"));
+        assertEquals(LearningRateSchedule.cosine(0.02, 0), parse.convert("cosine"));
+        assertEquals(LearningRateSchedule.cosine(0.1, 0), parse.convert("cosine:0.1"));
+        assertEquals(LearningRateSchedule.cosine(0.1, 0.05), parse.convert("Cosine:0.1:0.05"));
+        assertEquals(LearningRateSchedule.linear(0.02, 0), parse.convert("linear"));
+        assertEquals(LearningRateSchedule.linear(0, 0.5), parse.convert("linear:0:0.5"));
+
+        assertEquals("warmup must be in [0, 1), got 1.0", error(parse, "cosine:1"));
+        assertEquals("floor must be in [0, 1], got 2.0", error(parse, "linear:0.1:2"));
+        String usage = "must be constant, step:FACTOR:EVERY, exp:FACTOR:START, cosine[:WARMUP[:FLOOR]] or "
+                + "linear[:WARMUP[:FLOOR]] (e.g. step:0.5:5, exp:0.97:10, cosine, linear:0.05:0.1), got '";
+        for (String bad : new String[] {"cosine:", "cosine:0.1:0:3", "cosine:a", "linear::0.1", "cos", "step:0.5"}) {
+            assertEquals(usage + bad + "'", error(parse, bad));
+        }
+    }
+
+    private static String error(Converters.Schedule parse, String value) {
+        return org.junit.jupiter.api.Assertions.assertThrows(CommandLine.TypeConversionException.class,
+                () -> parse.convert(value)).getMessage();
+    }
+
+    @Test
+    void cosineSchedule_isRecordedInTheModel_andResumesBitForBit(@TempDir Path dir) throws Exception {
+        Path text = text(dir);
+        Path checkpoints = dir.resolve("ck");
+        String[] common = {"train", "--text", text.toString(), "--hidden", "12", "--seq", "8", "--batch", "3",
+            "--schedule", "cosine:0.1:0.1", "--steps", "30", "--val-every", "10", "--no-samples"};
+        CharRnnCliTest.Run whole = run(concat(common, "--checkpoint-every", "15", "--checkpoint-dir",
+                checkpoints.toString(), "--out", dir.resolve("whole.charrnn").toString()));
+        assertEquals(0, whole.status(), whole.err());
+        assertTrue(whole.err().contains("schedule=Cosine[warmup=0.1, floor=0.1]"), whole.err());
+        CharRnnCliTest.Run resumed = run(concat(common, "--resume",
+                checkpoints.resolve("checkpoint-000000015.charrnn").toString(), "--out",
+                dir.resolve("resumed.charrnn").toString()));
+        assertEquals(0, resumed.status(), resumed.err());
+        RnnModel a = ModelFiles.load(dir.resolve("whole.charrnn"));
+        RnnModel b = ModelFiles.load(dir.resolve("resumed.charrnn"));
+        assertTrue(a.trainingInfo().orElseThrow().trainer().contains("schedule=Cosine[warmup=0.1, floor=0.1]"),
+                a.trainingInfo().toString());
+        for (String name : a.weights().keySet()) {
+            assertTrue(java.util.Arrays.equals(a.weights().get(name), b.weights().get(name)), name);
         }
     }
 

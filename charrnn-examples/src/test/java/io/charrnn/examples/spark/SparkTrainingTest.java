@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import io.charrnn.text.Corpus;
+import io.charrnn.train.LearningRateSchedule;
 import io.charrnn.train.Optimizer;
 import io.charrnn.train.Trainer;
 import io.charrnn.train.TrainingResult;
@@ -162,6 +163,32 @@ class SparkTrainingTest {
         TrainingResult resumedOnSpark = spark(trainer(restOnSpark).build())
                 .resume(localDir.resolve(String.format("checkpoint-%09d.charrnn", STEPS / 2)), text.toString());
         assertClose(uninterrupted, whole, resumedOnSpark, restOnSpark);
+    }
+
+    @Test
+    void aBudgetScheduleRunsTheSameRatesOnSparkAsOnOneMachine() throws IOException {
+        LearningRateSchedule cosine = LearningRateSchedule.cosine(0.1, 0.1);
+        List<Double> oneRates = new ArrayList<>();
+        List<Double> one = new ArrayList<>();
+        TrainingResult expected = trainer(one).schedule(cosine).listener(s -> oneRates.add(s.learningRate())).build()
+                .train(model(), corpus());
+        assertEquals(0.05, oneRates.get(0), 1e-15); // a tenth of the rate at p = 0
+        assertTrue(oneRates.get(STEPS - 1) < 0.06 && oneRates.get(STEPS - 1) > 0.05, oneRates.toString());
+
+        List<Double> syncRates = new ArrayList<>();
+        List<Double> sync = new ArrayList<>();
+        TrainingResult synchronous = spark(trainer(sync).schedule(cosine).listener(s -> syncRates.add(s.learningRate()))
+                .build()).train(model(), text.toString());
+        assertEquals(oneRates, syncRates);
+        assertClose(expected, one, synchronous, sync);
+
+        List<Double> averagedRates = new ArrayList<>();
+        List<Double> single = new ArrayList<>();
+        TrainingResult averaged = SparkTraining.builder(sc, trainer(single).schedule(cosine)
+                        .listener(s -> averagedRates.add(s.learningRate())).build()).partitions(1).blockBytes(4096)
+                .averageEvery(5).build().train(model(), text.toString());
+        assertEquals(oneRates, averagedRates);
+        assertEquals(expected.model(), averaged.model()); // the local steps used the plans' rates
     }
 
     @Test
