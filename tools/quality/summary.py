@@ -16,12 +16,12 @@ for out in sorted(glob.glob(os.path.join(RUNS, "*.out"))):
     err = open(os.path.join(RUNS, name + ".err")).read() if os.path.exists(os.path.join(RUNS, name + ".err")) else ""
     curve = [(int(m.group(1)), float(m.group(2))) for m in
              re.finditer(r"validation at step (\d+) \(epoch [^)]*\): ([0-9.]+) nats", err)]
-    m = re.search(r"trained ([0-9,]+) steps", tail)
+    done = re.findall(r"step ([0-9]+)/[0-9]+ ", err)  # the progress lines; a resumed run's too
     if not curve:
         rows.append((name, None, None, None, [], tail.strip().splitlines()[-1] if tail.strip() else "running"))
         continue
     best = min(v for _, v in curve)
-    rows.append((name, int(m.group(1).replace(",", "")) if m else None, best, curve[-1][1], curve, (tail.strip().splitlines() or ["running"])[-1]))
+    rows.append((name, int(done[-1]) if done else None, best, curve[-1][1], curve, (tail.strip().splitlines() or ["running"])[-1]))
 for name, steps, best, last, curve, note in rows:
     if best is None:
         print(f"{name:28s} {note}")
