@@ -22,9 +22,9 @@ final class TextReading {
     Newlines newlines;
 
     @Option(names = "--split", paramLabel = "HOW", defaultValue = "FILES",
-            description = "How a directory or archive of two or more text files is split: files (whole files, shuffled "
-                    + "with --split-seed, validate) or contiguous (the files in path order as one text, its last 10 % "
-                    + "validate); a single file is split contiguously (default: files).")
+            description = "How a directory or archive of two or more text files is split: files (whole files shuffled "
+                    + "with --split-seed; the last of them validate) or contiguous (the files in path order as one "
+                    + "text; its last 10 %% validate); a single file is split contiguously (default: files).")
     SplitName split;
 
     @Option(names = "--split-seed", paramLabel = "S", defaultValue = "0",
