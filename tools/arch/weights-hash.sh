@@ -34,13 +34,13 @@ train c1 --cell=rnn --hidden=100 --seq=25 --batch=1 --optimizer=adagrad --lr=0.1
     --clip-value=5 --clip-norm=none --steps=300
 train c2 --cell=rnn --hidden=512 --seq=100 --batch=64 --optimizer=adam --lr=1e-3 \
     --clip-norm=5 --steps=12
-train c3 --cell=lstm --hidden=512 --layers=2 --seq=100 --batch=64 --optimizer=adam --lr=2e-3 \
+train c3 --cell=lstm --forget-bias=1 --hidden=512 --layers=2 --seq=100 --batch=64 --optimizer=adam --lr=2e-3 \
     --clip-norm=5 --steps=8
 train gru --cell=gru --hidden=64 --layers=2 --embedding=16 --dropout=0.2 --seq=32 --batch=8 \
     --optimizer=rmsprop --lr=2e-3 --schedule=step:0.5:20 --steps=60
 # a run that checkpoints at step 30, then the same run resumed from it to step 60
-train lstm --cell=lstm --hidden=48 --seq=20 --batch=4 --optimizer=sgd --lr=0.1 --momentum=0.9 \
+train lstm --cell=lstm --forget-bias=1 --hidden=48 --seq=20 --batch=4 --optimizer=sgd --lr=0.1 --momentum=0.9 \
     --batching=chunks --steps=60 --checkpoint-every=30 --keep-checkpoints=5
 ckpt=$(ls "$work"/ckpt-lstm/* | sort | head -1)
-train lstm-resumed --cell=lstm --hidden=48 --seq=20 --batch=4 --optimizer=sgd --lr=0.1 \
+train lstm-resumed --cell=lstm --forget-bias=1 --hidden=48 --seq=20 --batch=4 --optimizer=sgd --lr=0.1 \
     --momentum=0.9 --batching=chunks --steps=60 --resume="$ckpt"

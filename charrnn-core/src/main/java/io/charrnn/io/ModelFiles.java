@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
  *         {@code double}), {@code "seed"} (an integer in the range of a Java {@code long}) and
  *         {@code "dropout"} (a number in {@code [0, 1)}; absent in files written before it existed,
  *         which read as 0) and {@code "forgetBias"} (the LSTM's initial forget-gate bias; absent in
- *         older files, which read as 1): the fields of {@link ModelConfig};</li>
+ *         older files, which read as 1 for an LSTM and 0 otherwise): the fields of {@link ModelConfig};</li>
  *       <li>{@code "vocabulary"}: the code points of the vocabulary as integers, strictly increasing,
  *         so character {@code i} of the model is {@code vocabulary[i]};</li>
  *       <li>{@code "replacement"}: the code point unknown characters are encoded as, or {@code null};</li>

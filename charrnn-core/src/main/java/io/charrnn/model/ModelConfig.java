@@ -20,9 +20,9 @@ import java.util.Objects;
  * @param dropout the probability, in {@code [0, 1)}, that training drops a unit of a layer's output
  *     where it feeds the layer above or the decoder (inverted dropout: kept values are scaled by
  *     {@code 1/(1 - dropout)}); 0 turns dropout off. Sampling and evaluation never drop.
- * @param forgetBias the LSTM's initial forget-gate bias, finite (default 1, which makes a fresh cell
- *     remember; PyTorch draws it near 0, which leaves the early loss plateau sooner at large sizes);
- *     other cells ignore it
+ * @param forgetBias the LSTM's initial forget-gate bias, finite (default 0, as PyTorch's biases start
+ *     near 0, which learned more at equal training time than 1, a fresh cell that remembers; see
+ *     docs/quality.md); other cells ignore it
  */
 public record ModelConfig(CellType cell, Activation activation, int hidden, int layers, int embedding,
                           double initScale, long seed, double dropout, double forgetBias) {
@@ -45,9 +45,8 @@ public record ModelConfig(CellType cell, Activation activation, int hidden, int 
      * @param dropout the probability, in {@code [0, 1)}, that training drops a unit of a layer's output
      *     where it feeds the layer above or the decoder (inverted dropout: kept values are scaled by
      *     {@code 1/(1 - dropout)}); 0 turns dropout off. Sampling and evaluation never drop.
-     * @param forgetBias the LSTM's initial forget-gate bias, finite (default 1, which makes a fresh cell
-     *     remember; PyTorch draws it near 0, which leaves the early loss plateau sooner at large sizes);
-     *     other cells ignore it
+     * @param forgetBias the LSTM's initial forget-gate bias, finite (the builder's default 0, as PyTorch's
+     *     biases start near 0; see docs/quality.md); other cells ignore it
      * @throws IllegalArgumentException naming the first field out of range and its value
      */
     public ModelConfig {

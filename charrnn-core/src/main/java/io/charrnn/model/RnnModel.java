@@ -191,7 +191,7 @@ public final class RnnModel {
         return "RnnModel[" + config.cell() + " " + config.activation() + ", hidden=" + config.hidden() + ", layers="
                 + config.layers() + ", input=" + (config.hasEmbedding() ? "embedding " + config.embedding() : "one-hot")
                 + (config.dropout() > 0 ? ", dropout=" + config.dropout() : "")
-                + (config.cell() == CellType.LSTM && config.forgetBias() != 1 ? ", forgetBias=" + config.forgetBias() : "")
+                + (config.cell() == CellType.LSTM && config.forgetBias() != 0 ? ", forgetBias=" + config.forgetBias() : "")
                 + (engine == null ? ", unbound" : ", vocabulary=" + vocabulary.size() + ", parameters=" + engine.layout().size())
                 + "]";
     }
@@ -209,7 +209,7 @@ public final class RnnModel {
         private double initScale = Double.NaN; // default 1/sqrt(hidden), as PyTorch's nn.RNN
         private long seed = 42;
         private double dropout = 0;
-        private double forgetBias = 1;
+        private double forgetBias = 0;
         private Vocabulary vocabulary;
 
         private Builder() {
@@ -295,9 +295,10 @@ public final class RnnModel {
         }
 
         /**
-         * @param bias the LSTM's initial forget-gate bias, finite; default 1 (Gers et al. 2000), which
-         *     makes a fresh cell remember. 0 is PyTorch's choice (its biases start near 0), which at
-         *     large hidden sizes leaves the early loss plateau sooner. Other cells ignore it.
+         * @param bias the LSTM's initial forget-gate bias, finite; default 0, PyTorch's choice (its
+         *     biases start near 0), which learned more at equal training time than 1 (Gers et al.
+         *     2000, a fresh cell that remembers) at every size measured (docs/quality.md); a task
+         *     that needs long memory from the first steps may set 1. Other cells ignore it.
          * @return this builder
          */
         public Builder forgetBias(double bias) {

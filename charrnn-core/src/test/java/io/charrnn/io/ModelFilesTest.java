@@ -182,7 +182,8 @@ class ModelFilesTest {
         assertEquals(3, model.config().seed());
         assertEquals(0.5, model.config().initScale());
         assertEquals(0.0, model.config().dropout(), "files from before dropout existed read as no dropout");
-        assertEquals(1.0, model.config().forgetBias(), "files from before the option existed had forget bias 1");
+        assertEquals(model.config().cell() == CellType.LSTM ? 1.0 : 0.0, model.config().forgetBias(),
+                "files from before the option existed: an LSTM had forget bias 1, other cells read as the default 0");
         assertEquals(Vocabulary.fromText("hello world\u00e9").withReplacement(' '), model.vocabulary().orElseThrow());
         assertTrue(model.trainingInfo().isEmpty());
         int[] expectedBits = {0xbee18747, 0x3d76583b, 0xbd2f47ec, 0xbe2bde93, 0xbed82e06, 0x3c8b3580, 0xbe90b4da,
@@ -417,17 +418,34 @@ class ModelFilesTest {
     }
 
     @Test
-    void roundTrip_keepsForgetBias_absentReadsAsOne() throws IOException {
-        RnnModel model = RnnModel.builder().cell(CellType.LSTM).hidden(4).forgetBias(0)
+    void roundTrip_keepsForgetBias_absentReadsAsOneForAnLstm() throws IOException {
+        RnnModel model = RnnModel.builder().cell(CellType.LSTM).hidden(4).forgetBias(1)
                 .vocabulary(Vocabulary.fromText("hello world")).seed(3).build();
         Path file = dir.resolve("f.charrnn");
         ModelFiles.save(model, file);
         RnnModel loaded = ModelFiles.load(file);
         assertEquals(model, loaded);
-        assertEquals(0.0, loaded.config().forgetBias());
+        assertEquals(1.0, loaded.config().forgetBias());
+        // tiny() is a vanilla RNN: a file without the field reads as the default, 0, and equals it
         Path absent = rewriteDescription(json -> json.getAsJsonObject("config").remove("forgetBias"));
-        assertEquals(1.0, ModelFiles.load(absent).config().forgetBias());
+        assertEquals(0.0, ModelFiles.load(absent).config().forgetBias());
         assertEquals(tiny(), ModelFiles.load(absent));
+        // an LSTM file from before the option was trained with 1, the only value then
+        ModelFiles.save(RnnModel.builder().cell(CellType.LSTM).hidden(4).forgetBias(0)
+                .vocabulary(Vocabulary.fromText("hello world")).seed(3).build(), file);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (ZipEntry e : zip.stream().toList()) {
+                try (InputStream in = zip.getInputStream(e)) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        JsonObject description = parse(entries.get("charrnn.json"));
+        description.getAsJsonObject("config").remove("forgetBias");
+        entries.put("charrnn.json", description.toString().getBytes(StandardCharsets.UTF_8));
+        Path lstm = Zips.write(dir.resolve("lstm-old.charrnn"), entries, name -> name.endsWith(".npy"));
+        assertEquals(1.0, ModelFiles.load(lstm).config().forgetBias());
         expectFormatError(rewriteDescription(json -> json.getAsJsonObject("config").addProperty("forgetBias", "x")),
                 "expected \"forgetBias\" to be a finite number");
     }

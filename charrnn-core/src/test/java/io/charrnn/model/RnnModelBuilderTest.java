@@ -76,9 +76,9 @@ class RnnModelBuilderTest {
     }
 
     @Test
-    void forgetBias_defaultsToOne_andStartsTheLstmForgetGateBiases() {
-        assertEquals(1.0, RnnModel.builder().build().config().forgetBias());
-        assertEquals(1.0, RnnModel.builder().cell(CellType.LSTM).build().config().forgetBias());
+    void forgetBias_defaultsToZero_andStartsTheLstmForgetGateBiases() {
+        assertEquals(0.0, RnnModel.builder().build().config().forgetBias());
+        assertEquals(0.0, RnnModel.builder().cell(CellType.LSTM).build().config().forgetBias());
         int h = 6;
         for (double bias : new double[] {1, 0, -0.5, 2.5}) {
             RnnModel m = RnnModel.builder().cell(CellType.LSTM).hidden(h).layers(2).forgetBias(bias)
@@ -91,8 +91,10 @@ class RnnModelBuilderTest {
                 assertTrue(java.util.stream.IntStream.range(0, h).anyMatch(j -> b[j] != 0), "input gate biases are drawn");
             }
         }
-        assertEquals("RnnModel[LSTM TANH, hidden=100, layers=1, input=one-hot, forgetBias=0.0, unbound]",
-                RnnModel.builder().cell(CellType.LSTM).forgetBias(0).build().toString());
+        assertEquals("RnnModel[LSTM TANH, hidden=100, layers=1, input=one-hot, forgetBias=1.0, unbound]",
+                RnnModel.builder().cell(CellType.LSTM).forgetBias(1).build().toString());
+        assertEquals("RnnModel[LSTM TANH, hidden=100, layers=1, input=one-hot, unbound]",
+                RnnModel.builder().cell(CellType.LSTM).build().toString());
         assertEquals("RnnModel[GRU TANH, hidden=100, layers=1, input=one-hot, unbound]",
                 RnnModel.builder().cell(CellType.GRU).forgetBias(0).build().toString());
     }
@@ -145,7 +147,7 @@ class RnnModelBuilderTest {
     void build_defaults_areVanillaTanhOneLayerOneHotSeed42() {
         ModelConfig c = RnnModel.builder().build().config();
 
-        assertEquals(new ModelConfig(CellType.RNN, Activation.TANH, 100, 1, 0, 0.1, 42, 0, 1), c);
+        assertEquals(new ModelConfig(CellType.RNN, Activation.TANH, 100, 1, 0, 0.1, 42, 0, 0), c);
     }
 
     @Test

@@ -163,8 +163,8 @@ public final class ParameterLayout {
     /**
      * Draws initial parameters: weights uniform in {@code [-initScale, initScale]} in layout order
      * from a generator seeded with the config's seed; biases zero, except the LSTM's. The LSTM's
-     * forget-gate bias starts at {@link ModelConfig#forgetBias()}, by default 1 (Gers et al. 2000;
-     * Jozefowicz et al. 2015) so that the cell remembers, and its input, candidate and output gate biases are then drawn from
+     * forget-gate bias starts at {@link ModelConfig#forgetBias()}, by default 0 (measured: docs/quality.md;
+     * 1, Gers et al. 2000 and Jozefowicz et al. 2015, makes a fresh cell remember), and its input, candidate and output gate biases are then drawn from
      * the same generator as the sum of two uniform draws in {@code [-initScale, initScale]}: the
      * distribution of PyTorch's {@code b_ih + b_hh}. With these biases at zero, charrnn's C3 LSTM
      * learned measurably less per step than PyTorch's from otherwise identical weights

@@ -169,8 +169,9 @@ final class DescriptionFields {
         long seed = fields.integer(c, "seed", Long.MIN_VALUE, Long.MAX_VALUE, where);
         // files written before dropout existed have no such field: they were trained without it
         double dropout = c.has("dropout") ? fields.number(c, "dropout", where) : 0;
-        // files written before the forget bias was an option had 1, the only value then
-        double forgetBias = c.has("forgetBias") ? fields.number(c, "forgetBias", where) : 1;
+        // files written before the forget bias was an option: an LSTM had 1, the only value then; other
+        // cells ignore it, so they read as the builder's default 0 and equal a model built today
+        double forgetBias = c.has("forgetBias") ? fields.number(c, "forgetBias", where) : cell == CellType.LSTM ? 1 : 0;
         try {
             return new ModelConfig(cell, activation, hidden, layers, embedding, initScale, seed, dropout, forgetBias);
         } catch (IllegalArgumentException e) {

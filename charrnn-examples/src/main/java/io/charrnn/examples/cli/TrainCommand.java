@@ -86,8 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     double dropout;
 
     @Option(names = "--forget-bias", paramLabel = "B",
-            description = "Initial forget-gate bias of the LSTM; 0 (PyTorch's choice) leaves the early loss plateau "
-                    + "sooner at large sizes; other cells ignore it (default: ${DEFAULT-VALUE}).")
+            description = "Initial forget-gate bias of the LSTM; 0 (PyTorch's choice) learned more at equal time than 1 "
+                    + "(a fresh cell that remembers); other cells ignore it (default: ${DEFAULT-VALUE}).")
     double forgetBias;
 
     @Option(names = "--activation", paramLabel = "FN",
