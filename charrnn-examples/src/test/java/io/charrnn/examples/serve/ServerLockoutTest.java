@@ -64,8 +64,9 @@ class ServerLockoutTest {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
                 assertTrue(seconds < 2, "the second client waited " + seconds + " s");
-                // the attacker's 32, and perhaps the second client's, closing
-                assertTrue(server.openConnections() <= 33, "open connections: " + server.openConnections());
+                // the attacker's 32, and perhaps the second client's, closing; the server closes those
+                // beyond the per-client limit on its own threads, which a loaded machine may run late
+                awaitTrue(() -> server.openConnections() <= 33, () -> "open connections: " + server.openConnections());
             } finally {
                 for (Socket s : attackers) {
                     s.close();
