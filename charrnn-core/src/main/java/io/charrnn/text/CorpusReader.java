@@ -115,10 +115,6 @@ public final class CorpusReader {
     }
 
     private static int[] identity(int files) {
-        int[] o = new int[files];
-        for (int i = 0; i < files; i++) {
-            o[i] = i;
-        }
-        return o;
+        return java.util.stream.IntStream.range(0, files).toArray();
     }
 }

@@ -1,6 +1,7 @@
 package io.charrnn.text;
 
 import io.charrnn.internal.check.Check;
+import io.charrnn.internal.text.Shuffle;
 import java.util.SplittableRandom;
 
 /**
@@ -22,18 +23,7 @@ final class FileSplit {
      * @return a permutation
      */
     static int[] order(int files, long seed) {
-        int[] order = new int[files];
-        for (int i = 0; i < files; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = files - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Shuffle.permutation(files, new SplittableRandom(seed));
     }
 
     /**

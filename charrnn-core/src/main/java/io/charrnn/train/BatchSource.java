@@ -1,6 +1,7 @@
 package io.charrnn.train;
 
 import io.charrnn.internal.text.Codes;
+import io.charrnn.internal.text.Shuffle;
 import java.util.SplittableRandom;
 
 /**
@@ -114,7 +115,7 @@ final class BatchSource {
             }
             default -> {
                 if (permutedEpoch != epoch) {
-                    permutation = shuffled(chunkCount, new SplittableRandom(mix(seed, epoch, -1)));
+                    permutation = Shuffle.permutation(chunkCount, new SplittableRandom(mix(seed, epoch, -1)));
                     permutedEpoch = epoch;
                 }
                 int round = window / chunkWindows;
@@ -134,20 +135,6 @@ final class BatchSource {
             inputs[t * batch + stream] = scratch[t];
             targets[t * batch + stream] = scratch[t + 1];
         }
-    }
-
-    private static int[] shuffled(int n, SplittableRandom rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 
     private static long mix(long seed, int epoch, int window) {
