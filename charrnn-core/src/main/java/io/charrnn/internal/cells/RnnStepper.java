@@ -30,7 +30,9 @@ import java.util.Arrays;
  * the calling thread (the first half) and a spinning helper ({@link StepWorker}, the rest), each
  * into its own buffers: a cache line written by both threads costs more than the split gains. The
  * 2-layer LSTM at 512 is bound by memory bandwidth: all its float32 weights (12.6 MB) are read once
- * per character.
+ * per character. Whether a step splits is timed as it runs ({@link SplitChoice}): with the second
+ * core taken by another process, one thread is faster, and the stepper runs alone until a probe
+ * finds the split faster again.
  */
 public final class RnnStepper {
     /**
@@ -60,6 +62,7 @@ public final class RnnStepper {
     private final int[] oneCode = new int[1];
     private final float[][] oneLogits = new float[1][];
     private final boolean splittable;
+    private final SplitChoice choice; // one-row steppers share their weights' choice
     private final StepWorker.Job layerJob = this::outgoing;
     private int jobLayer;
     private int jobRows;
@@ -72,14 +75,25 @@ public final class RnnStepper {
 
     /** A stepper for {@code batch} independent rows, each from a zero state. */
     public RnnStepper(StepperWeights weights, int batch) {
-        this(weights, batch, null);
+        this(weights, batch, splitThreads() > 1 && (long) weights.width * weights.hidden >= SPLIT_MIN_WORK,
+                batch == 1 ? weights.oneRowSplit : new SplitChoice());
+    }
+
+    /** A stepper that splits every step its helper is free for ({@code split}), or none (tests). */
+    RnnStepper(StepperWeights weights, int batch, boolean split) {
+        this(weights, batch, split, null);
+    }
+
+    /** A stepper that splits steps when {@code choice} says so (tests). */
+    RnnStepper(StepperWeights weights, int batch, SplitChoice choice) {
+        this(weights, batch, true, choice);
     }
 
     /**
-     * @param split whether steps are split across two threads: null to decide by size and
-     *     {@link #splitThreads()}; true or false to force it (tests)
+     * @param split whether steps may be split across two threads
+     * @param choice times the steps and chooses between split and alone; null to split every step
      */
-    RnnStepper(StepperWeights weights, int batch, Boolean split) {
+    private RnnStepper(StepperWeights weights, int batch, boolean split, SplitChoice choice) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
@@ -109,8 +123,8 @@ public final class RnnStepper {
         this.a = new float[batch][gates][hidden];
         this.ah = w.cell == CellType.GRU ? new float[batch][gates][hidden] : null;
         this.tc = w.cell == CellType.LSTM ? new float[hidden] : null;
-        this.splittable = split != null ? split && hidden >= 2
-                : splitThreads() > 1 && (long) width * hidden >= SPLIT_MIN_WORK;
+        this.splittable = split && hidden >= 2;
+        this.choice = choice;
     }
 
     /**
@@ -167,13 +181,19 @@ public final class RnnStepper {
     public void step(int[] codes, float[][] logits, int rows) {
         StepWorker worker = acquireWorker();
         try {
+            boolean timed = worker != null && choice != null;
+            StepWorker helper = timed && !choice.split() ? null : worker;
+            long t0 = timed ? System.nanoTime() : 0;
             for (int l = 0; l < layers; l++) {
                 preActivations(l, codes, rows);
                 activate(l, rows);
                 float[][] t = h[l];
                 h[l] = hNext[l];
                 hNext[l] = t;
-                products(worker, l, rows, l + 1 < layers || logits != null);
+                products(helper, l, rows, l + 1 < layers || logits != null);
+            }
+            if (timed) {
+                choice.record(System.nanoTime() - t0, rows);
             }
         } finally {
             if (worker != null) {

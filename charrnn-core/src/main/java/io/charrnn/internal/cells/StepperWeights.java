@@ -5,7 +5,9 @@ import io.charrnn.model.CellType;
 
 /**
  * A model's weights in the row form {@link RnnStepper} reads, immutable once built, safe to share
- * across threads: built once per model ({@link ModelEngine#stepperWeights()}).
+ * across threads: built once per model ({@link ModelEngine#stepperWeights()}). It also carries
+ * the model's {@link SplitChoice} for one-row steps, so that every generation from the model starts
+ * from what earlier ones measured (guarded by {@link StepWorker}'s lock).
  */
 public final class StepperWeights {
     final float[][] input; // [V][G·H]: layer 0's input term for each code
@@ -20,6 +22,7 @@ public final class StepperWeights {
     final CellType cell;
     final int hidden;
     final int width; // G·H
+    final SplitChoice oneRowSplit = new SplitChoice();
 
     /** @param parameters the model's flat parameters (copied) */
     public StepperWeights(ParameterLayout layout, float[] parameters) {

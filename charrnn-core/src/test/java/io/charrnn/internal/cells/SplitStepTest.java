@@ -68,6 +68,34 @@ class SplitStepTest {
     }
 
     @Test
+    void stepsThatSwitchBetweenSplitAndAlone_equalSingleThreadSteps() {
+        StepperWeights w = weights(CellType.LSTM, 40, 2, 0, Activation.TANH, 9, 3);
+        for (int rows : new int[] {1, 2}) {
+            RnnStepper serial = new RnnStepper(w, rows, false);
+            SplitChoice choice = new SplitChoice();
+            RnnStepper timed = new RnnStepper(w, rows, choice);
+            int v = w.vocabularySize();
+            float[][] a = new float[rows][v];
+            float[][] b = new float[rows][v];
+            SplittableRandom rng = new SplittableRandom(rows);
+            int alone = 0;
+            int split = 0;
+            // past the first probe, so that both modes run whichever is faster here
+            for (int t = 0; split < 200 || alone < 200; t++) {
+                int[] codes = rng.ints(rows, 0, v).toArray();
+                boolean s = choice.split();
+                serial.step(codes, a, rows);
+                timed.step(codes, b, rows);
+                split += s ? 1 : 0;
+                alone += s ? 0 : 1;
+                for (int r = 0; r < rows; r++) {
+                    assertArrayEquals(a[r], b[r], "rows " + rows + " step " + t + " row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
     void largeModels_split_smallOnesDoNot() {
         StepperWeights big = weights(CellType.RNN, 512, 1, 0, Activation.TANH, 5, 1);
         StepperWeights small = weights(CellType.RNN, 100, 1, 0, Activation.TANH, 5, 1);
