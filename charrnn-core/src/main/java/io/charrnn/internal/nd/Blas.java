@@ -28,6 +28,10 @@ public final class Blas {
     private final DoubleAt db = new DoubleAt();
     private final DoubleAt dc = new DoubleAt();
     private final boolean direct = NdRuntime.isCpuBackend();
+    /** Up to this many rows of op(A) (untransposed), a product with a large B is one gemv per row. */
+    static final int GEMV_ROWS = 8;
+    /** From this many elements of B (a 512×1024 matrix), a few rows go through gemv. */
+    static final long GEMV_MIN_MATRIX = 1L << 19;
 
     /** A pointer whose address is set per call (javacpp reads {@code address}; no native memory is owned). */
     private static final class FloatAt extends FloatPointer {
@@ -60,10 +64,15 @@ public final class Blas {
                     + (transA ? "ᵀ" : "") + " · " + java.util.Arrays.toString(y.shape()) + (transB ? "ᵀ" : "")
                     + " -> " + java.util.Arrays.toString(z.shape()));
         }
-        if (m == 1 && !transA) {
-            // a row vector times a matrix (the bias gradients, 1ᵀ·dA): OpenBLAS's gemv is much faster
-            // here than its sgemm (docs/engine.md)
-            vectorTimesMatrix(t, x, y, z, transB, n, k, alpha, beta);
+        if (!transA && (m == 1 || m <= GEMV_ROWS && (long) k * n >= GEMV_MIN_MATRIX)) {
+            // a row vector times a matrix (the bias gradients, 1ᵀ·dA), or a few rows times a large
+            // matrix (the recurrent products of a small batch): OpenBLAS's gemv, once per row, is
+            // faster here than its sgemm, which packs all of B on every call (docs/performance.md)
+            int bytes = t == DataType.FLOAT ? 4 : 8;
+            for (int i = 0; i < m; i++) {
+                vectorTimesMatrix(t, address(x, bytes) + (long) i * ld(x) * bytes, y,
+                        address(z, bytes) + (long) i * ld(z) * bytes, transB, n, k, alpha, beta);
+            }
             return;
         }
         int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
@@ -78,8 +87,8 @@ public final class Blas {
         }
     }
 
-    /** z[1×n] = alpha·x[1×k]·op(B) + beta·z, as y·Bᵀ-or-B gemv over B's rows. */
-    private void vectorTimesMatrix(DataType t, INDArray x, INDArray y, INDArray z, boolean transB, int n, int k,
+    /** z[1×n] = alpha·x[1×k]·op(B) + beta·z (x and z at these addresses), as gemv over B's rows. */
+    private void vectorTimesMatrix(DataType t, long x, INDArray y, long z, boolean transB, int n, int k,
             double alpha, double beta) {
         int row = openblas_nolapack.CblasRowMajor;
         // B is [k×n] (transB false: z = Bᵀ·x) or [n×k] (transB true: z = B·x)
@@ -88,10 +97,10 @@ public final class Blas {
         int cols = transB ? k : n;
         if (t == DataType.FLOAT) {
             openblas_nolapack.cblas_sgemv(row, trans, rows, cols, (float) alpha, b.at(address(y, 4)), ld(y),
-                    a.at(address(x, 4)), 1, (float) beta, c.at(address(z, 4)), 1);
+                    a.at(x), 1, (float) beta, c.at(z), 1);
         } else {
             openblas_nolapack.cblas_dgemv(row, trans, rows, cols, alpha, db.at(address(y, 8)), ld(y),
-                    da.at(address(x, 8)), 1, beta, dc.at(address(z, 8)), 1);
+                    da.at(x), 1, beta, dc.at(z), 1);
         }
     }
 

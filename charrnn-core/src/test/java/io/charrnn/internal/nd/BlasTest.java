@@ -76,6 +76,24 @@ class BlasTest {
     }
 
     @Test
+    void aFewRowsTimesALargeMatrix_oneGemvPerRow_matchNd4jGemm() {
+        // 512 × 1024 = Blas.GEMV_MIN_MATRIX elements: 1..8 rows take a gemv per row, 9 take sgemm
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            Nd4j.getRandom().setSeed(7);
+            INDArray w = Nd4j.rand(t, 512, 1024).subi(0.5);
+            INDArray wide = Nd4j.rand(t, 30, 1100).subi(0.5); // rows with a leading dimension above their width
+            for (int m : new int[] {2, 3, 8, 9}) {
+                INDArray x = wide.get(NDArrayIndex.interval(0, m), NDArrayIndex.interval(0, 512));
+                INDArray z = Nd4j.rand(t, 20, 1024).get(NDArrayIndex.interval(5, 5 + m), NDArrayIndex.all());
+                assertSame(x, w, z, false, false, 1.0, 1.0); // h_t·Wh accumulated
+                INDArray da = wide.get(NDArrayIndex.interval(10, 10 + m), NDArrayIndex.interval(0, 1024));
+                INDArray dx = wide.get(NDArrayIndex.interval(20, 20 + m), NDArrayIndex.interval(3, 515));
+                assertSame(da, w, dx, false, true, 0.5, 0.0); // da·Whᵀ into a view
+            }
+        }
+    }
+
+    @Test
     void mixedTypesAndOtherLayouts_fallBackToNd4jGemm() {
         INDArray f = Nd4j.rand(DataType.FLOAT, 3, 4);
         INDArray d = Nd4j.rand(DataType.DOUBLE, 4, 2);
