@@ -17,10 +17,17 @@ linear[:W[:F]]) on the fraction of the budget used before each step.
 
 Prints progress to stderr and writes one JSON object (the curve, the final and best validation,
 samples) to --out and stdout.
+
+With --checkpoint FILE the run saves everything it needs to go on (weights, optimizer state, the
+carried hidden state, the position in the data, the dropout RNG, the curve and the training time
+so far) to FILE every --checkpoint-every steps, replacing it atomically, and a rerun of the same
+command resumes from it: the result equals an uninterrupted run's (one thread, deterministic CPU
+kernels). A checkpoint written with other options is refused.
 """
 import argparse
 import json
 import math
+import os
 import sys
 import time
 
@@ -124,7 +131,13 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--sample-chars", type=int, default=400)
     ap.add_argument("--out")
+    ap.add_argument("--checkpoint", help="file to save the run's state to, and to resume from if it exists")
+    ap.add_argument("--checkpoint-every", type=int, default=50, help="steps between checkpoints")
     a = ap.parse_args()
+    if a.checkpoint_every < 1:
+        sys.exit(f"--checkpoint-every must be >= 1, got {a.checkpoint_every}")
+    # the options that decide the result: a checkpoint must have been written with the same ones
+    run_args = {k: v for k, v in vars(a).items() if k not in ("out", "checkpoint", "checkpoint_every", "sample_chars")}
     if (a.steps > 0) == (a.seconds > 0):
         sys.exit("give exactly one budget: --steps N or --seconds S")
     torch.manual_seed(a.seed)
@@ -152,6 +165,24 @@ def main():
     windows = xs.size(1) // T
     state, pos, epoch, step, trained = None, 0, 0, 0, 0.0
     curve, best = [], (math.inf, 0)
+
+    if a.checkpoint and os.path.exists(a.checkpoint):
+        ck = torch.load(a.checkpoint)
+        if ck["args"] != run_args:
+            sys.exit(f"{a.checkpoint} was written by a run with other options: {ck['args']}, not {run_args}")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        torch.set_rng_state(ck["rng"])
+        state, pos, epoch, step, trained = ck["state"], ck["pos"], ck["epoch"], ck["step"], ck["trained"]
+        curve, best = ck["curve"], tuple(ck["best"])
+        print(f"resumed from {a.checkpoint} at step {step}", file=sys.stderr, flush=True)
+
+    def save():
+        tmp = a.checkpoint + ".tmp"
+        torch.save(dict(args=run_args, model=model.state_dict(), opt=opt.state_dict(), rng=torch.get_rng_state(),
+                        state=state, pos=pos, epoch=epoch, step=step, trained=trained, curve=curve, best=list(best)),
+                   tmp)
+        os.replace(tmp, a.checkpoint)
 
     def validate():
         nonlocal best
@@ -184,6 +215,8 @@ def main():
             validate()
         elif a.val_every > 0 and step % a.val_every == 0:
             validate()
+        if a.checkpoint and step % a.checkpoint_every == 0:
+            save()
     if not curve or curve[-1]["step"] != step:
         validate()
 
