@@ -31,9 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class NdRnnKernel extends NdKernelBase {
     private final Activation activation;
 
-    private final INDArray[] delta; // [TB, H]: dL/dh, then dL/da in place
+    final INDArray[] delta; // [TB, H]: dL/dh, then dL/da in place
     private final INDArray[][] deltaStep;
-    private final INDArray deriv; // [TB, H]: f'(a); null when hostTanh
+    final INDArray deriv; // [TB, H]: f'(a); null when hostTanh
     private final INDArray[] derivStep;
     private INDArray resetScratch; // [B, H]
     // FLOAT on the CPU with tanh: bias, tanh and 1 − h² on heap copies of each step's block
@@ -274,6 +274,8 @@ public final class NdRnnKernel extends NdKernelBase {
 
     @Override
     public void close() {
-        // buffers are freed with their arrays; nothing is held outside the Java heap's reach
+        free(delta);
+        free(deriv, resetScratch);
+        super.close();
     }
 }

@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.charrnn.model.CellType;
 import io.charrnn.model.RnnModel;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Closing an ND4J gated kernel frees its off-heap buffers at once (not when the collector finds
+ * Closing an ND4J kernel (gated or vanilla) frees its off-heap buffers at once (not when the collector finds
  * them), refuses any later step, and leaves other kernels of the same shape computing what they did.
  */
 class KernelCloseTest {
@@ -26,7 +27,7 @@ class KernelCloseTest {
                 .initScale(0.5).seed(11).build().config(), 7);
     }
 
-    private static double step(NdGatedKernel k, float[] params, float[] gradient) {
+    private static double step(NdKernelBase k, float[] params, float[] gradient) {
         SplittableRandom rng = new SplittableRandom(5);
         k.resetBefore(0);
         k.dropout(0.25, 9);
@@ -65,6 +66,37 @@ class KernelCloseTest {
         k.close(); // a second close does nothing
 
         try (NdGatedKernel fresh = new NdGatedKernel(layout, T, B, DataType.FLOAT)) {
+            float[] after = new float[layout.size()];
+            assertEquals(loss, step(fresh, params, after));
+            assertArrayEquals(before, after);
+        }
+    }
+
+    @Test
+    void closingAVanillaKernel_freesItsBuffersAndTheBase() {
+        ParameterLayout layout = layout(CellType.RNN);
+        float[] params = layout.initialParameters();
+        NdRnnKernel k = new NdRnnKernel(layout, T, B, DataType.FLOAT);
+        float[] before = new float[layout.size()];
+        double loss = step(k, params, before);
+
+        k.close();
+
+        INDArray[] whole = {k.params, k.grads, k.probs, k.logits, k.ones, k.embedded, k.dEmbedded};
+        for (int i = 0; i < whole.length; i++) {
+            assertTrue(whole[i].wasClosed(), "array " + i);
+        }
+        assertTrue(k.deriv == null || k.deriv.wasClosed(), "deriv");
+        for (int l = 0; l < layout.config().layers(); l++) {
+            assertTrue(k.hs[l].wasClosed(), "hs " + l);
+            assertTrue(k.hPrev[l].wasClosed(), "hPrev " + l);
+            assertTrue(k.delta[l].wasClosed(), "delta " + l);
+            assertTrue(k.dropoutMask(l).wasClosed(), "mask " + l);
+        }
+        assertThrows(IllegalStateException.class, () -> step(k, params, new float[layout.size()]));
+        k.close();
+
+        try (NdRnnKernel fresh = new NdRnnKernel(layout, T, B, DataType.FLOAT)) {
             float[] after = new float[layout.size()];
             assertEquals(loss, step(fresh, params, after));
             assertArrayEquals(before, after);
