@@ -27,8 +27,11 @@ public enum Newlines {
         return vocabulary.contains('\r') ? KEEP : LF;
     }
 
-    /** The text with this rule applied; the same object when there is nothing to change. */
-    String apply(String text) {
+    /**
+     * @param text a text as read from a file
+     * @return the text with this rule applied; the same object when there is nothing to change
+     */
+    public String apply(String text) {
         if (this == KEEP || text.indexOf('\r') < 0) {
             return text;
         }

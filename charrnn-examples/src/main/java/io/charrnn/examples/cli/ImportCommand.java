@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.charrnn.io.PyTorchImport;
 import io.charrnn.model.Activation;
 import io.charrnn.model.RnnModel;
+import io.charrnn.text.Newlines;
 import io.charrnn.text.Vocabulary;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -43,6 +44,12 @@ final class ImportCommand implements Callable<Integer> {
                     + "the model's index order.", "Not needed for a .safetensors file from 'charrnn export', which "
                     + "records its characters."})
     Path vocabulary;
+
+    @Option(names = "--newlines", paramLabel = "RULE", defaultValue = "LF",
+            description = "Line endings of a text --vocabulary: lf reads CRLF and a lone CR as LF, as Python's text "
+                    + "mode (and so the PyTorch script that trained the model) reads them; keep keeps every character "
+                    + "(default: lf).")
+    Newlines newlines;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "The charrnn model file to write.")
     Path out;
@@ -117,7 +124,7 @@ final class ImportCommand implements Callable<Integer> {
     private List<String> characters(Path file) throws IOException {
         String text;
         try {
-            text = Files.readString(file); // strict UTF-8, nothing dropped: Python's open(f, encoding="utf-8").read()
+            text = Files.readString(file); // strict UTF-8, nothing dropped
         } catch (CharacterCodingException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--vocabulary must be UTF-8 text, got "
                     + "malformed bytes in " + file);
@@ -144,7 +151,8 @@ final class ImportCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--vocabulary must have at least one "
                         + "character, got the empty file " + file);
             }
-            for (int cp : Vocabulary.fromText(text).codePoints()) {
+            // Python's open(f, encoding="utf-8").read() with --newlines lf
+            for (int cp : Vocabulary.fromText(newlines.apply(text)).codePoints()) {
                 chars.add(Character.toString(cp));
             }
         }

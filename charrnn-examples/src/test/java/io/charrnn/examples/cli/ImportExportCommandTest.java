@@ -61,6 +61,26 @@ class ImportExportCommandTest {
         assertTrue(eval.out().startsWith(expected), eval.out() + " vs PyTorch's\n" + expected);
     }
 
+    @Test
+    void aCrlfVocabularyText_readsAsPythonsTextMode_unlessNewlinesKeep() throws Exception {
+        // the fixture's 14 characters, with CRLF line endings: Python's text mode sees the same 14
+        Path crlf = dir.resolve("train-crlf.txt");
+        Files.writeString(crlf, TEXT.replace("\n", "\r\n"), StandardCharsets.UTF_8);
+        Path pt = fixture("rnn_relu_onehot_l2.pt");
+        Path out = dir.resolve("m.charrnn");
+        CharRnnCliTest.Run r = CharRnnCliTest.run("import", "--from", pt.toString(),
+                "--vocabulary", crlf.toString(), "--activation", "relu", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(Vocabulary.fromText(TEXT), ModelFiles.load(out).vocabulary().orElseThrow());
+        // kept, \r is a 15th character, which the 14-row decoder refuses before anything is written
+        Path kept = dir.resolve("kept.charrnn");
+        r = CharRnnCliTest.run("import", "--from", pt.toString(), "--vocabulary",
+                crlf.toString(), "--newlines", "keep", "--activation", "relu", "--out", kept.toString());
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("the vocabulary has 15 characters"), r.err());
+        assertFalse(Files.exists(kept));
+    }
+
     /** PyTorch's {@code eval} output for the fixture text, from the log-probabilities the fixture script recorded. */
     private String pytorchEval(String fixture) throws Exception {
         com.google.gson.JsonObject c;
