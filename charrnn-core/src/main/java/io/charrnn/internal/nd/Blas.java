@@ -69,9 +69,12 @@ public final class Blas {
             // matrix (the recurrent products of a small batch): OpenBLAS's gemv, once per row, is
             // faster here than its sgemm, which packs all of B on every call (docs/performance.md)
             int bytes = t == DataType.FLOAT ? 4 : 8;
-            for (int i = 0; i < m; i++) {
-                vectorTimesMatrix(t, address(x, bytes) + (long) i * ld(x) * bytes, y,
-                        address(z, bytes) + (long) i * ld(z) * bytes, transB, n, k, alpha, beta);
+            long xRow = address(x, bytes);
+            long zRow = address(z, bytes);
+            long xStride = (long) ld(x) * bytes;
+            long zStride = (long) ld(z) * bytes;
+            for (int i = 0; i < m; i++, xRow += xStride, zRow += zStride) {
+                vectorTimesMatrix(t, xRow, y, zRow, transB, n, k, alpha, beta);
             }
             return;
         }
