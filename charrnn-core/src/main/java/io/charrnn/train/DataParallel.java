@@ -235,7 +235,7 @@ public final class DataParallel {
         }
 
         private DataParallel create(RnnModel model, CheckpointData data) {
-            TrainingRun run = new TrainingRun(trainer, model, new EngineText(text, validation), data, control);
+            TrainingRun run = new TrainingRun(trainer, model, new EngineText(text, validation), data, control, false);
             ShardSpec spec = new ShardSpec(model.config(), text.vocabulary().size(), trainer, run.resetCode());
             return new DataParallel(run, spec);
         }

@@ -5,6 +5,7 @@ import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A run's loss curve: gathered step by step in {@link Floats}, returned as the run's
@@ -34,14 +35,14 @@ final class RunCurve {
      *
      * @param history the run's curve, with the run's step numbers
      * @param trained the run's model, whose training info counts every step
-     * @param start the model the run started from
+     * @param start the training info of the model the run started from
      * @param runSteps the run's step counter at the end (a resumed run counts the checkpoint's steps)
      */
-    static RnnModel attach(LossHistory history, RnnModel trained, RnnModel start, long runSteps) {
+    static RnnModel attach(LossHistory history, RnnModel trained, Optional<TrainingInfo> start, long runSteps) {
         TrainingInfo info = trained.trainingInfo().orElseThrow();
         long before = Math.max(0, info.steps() - runSteps);
         LossHistory curve = history.shifted(before);
-        LossHistory previous = start.trainingInfo().map(TrainingInfo::history).orElse(LossHistory.empty());
+        LossHistory previous = start.map(TrainingInfo::history).orElse(LossHistory.empty());
         if (!previous.isEmpty() && previous.lastStep() == before && curve.firstStep() == before + 1) {
             curve = previous.followedBy(curve);
         }

@@ -155,7 +155,9 @@ public final class Trainer {
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(control, "control");
         RunChecks.checkCorpus(this, model, corpus);
-        return new TrainingRun(this, model.withVocabulary(corpus.vocabulary()), corpus, null, control).run();
+        // a model bound here is this run's alone, so the run takes its weights instead of a copy
+        return new TrainingRun(this, model.withVocabulary(corpus.vocabulary()), corpus, null, control,
+                !model.isBound()).run();
     }
 
     /**
@@ -198,7 +200,9 @@ public final class Trainer {
         Objects.requireNonNull(control, "control");
         CheckpointData data = RunChecks.readCheckpoint(this, checkpoint);
         RunChecks.checkCorpus(this, data.model(), corpus);
-        return new TrainingRun(this, data.model(), corpus, data, control).run();
+        TrainingRun run = new TrainingRun(this, data.model(), corpus, data, control, true);
+        data = null; // the run took what it needs: the checkpoint's copies of the weights and moments go
+        return run.run();
     }
 
     /** @return the update rule */

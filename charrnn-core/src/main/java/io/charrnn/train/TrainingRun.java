@@ -6,6 +6,7 @@ import io.charrnn.internal.cells.Kernels;
 import io.charrnn.internal.cells.ModelEngine;
 import io.charrnn.internal.cells.ParameterLayout;
 import io.charrnn.model.LossHistory;
+import io.charrnn.model.ModelConfig;
 import io.charrnn.model.RnnModel;
 import io.charrnn.model.TrainingInfo;
 import io.charrnn.sample.Sampler;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -28,12 +30,14 @@ import java.util.function.Supplier;
  */
 final class TrainingRun {
     private final Trainer config;
-    private final RnnModel start;
+    // the start model's config and training info, not the model: its weights (as large as the run's) are not kept
+    private final ModelConfig startConfig;
+    private final Optional<TrainingInfo> startInfo;
     private final RunText text;
     private final ParameterLayout layout;
     private final float[] params;
-    private final float[] grads;
-    private final Updater updater;
+    private float[] grads; // released by finish()
+    private Updater updater; // released by finish()
     private final int windowsPerEpoch;
     private final int charsPerStep;
     private final int[][] matrices; // {offset, size} of each weight matrix, for weight decay
@@ -67,19 +71,26 @@ final class TrainingRun {
     private boolean early;
     private StopReason stopReason;
 
-    TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume, TrainingControl control) {
-        this(config, model, CorpusText.of(corpus), resume, control);
+    /**
+     * @param adopt whether the run may take {@code model}'s weights as its own instead of copying them: only for a
+     *     model no one else holds (one bound for this run, or read from the checkpoint)
+     */
+    TrainingRun(Trainer config, RnnModel model, Corpus corpus, CheckpointData resume, TrainingControl control,
+                boolean adopt) {
+        this(config, model, CorpusText.of(corpus), resume, control, adopt);
     }
 
-    TrainingRun(Trainer config, RnnModel model, RunText text, CheckpointData resume, TrainingControl control) {
+    TrainingRun(Trainer config, RnnModel model, RunText text, CheckpointData resume, TrainingControl control,
+                boolean adopt) {
         this.config = config;
         this.startNanos = config.clock.getAsLong();
         this.control = control;
-        this.start = model;
+        this.startConfig = model.config();
+        this.startInfo = model.trainingInfo();
         this.text = text;
         ModelEngine engine = ModelAccess.engine(model);
         this.layout = engine.layout();
-        this.params = engine.copyOfParameters();
+        this.params = adopt ? engine.parameters() : engine.copyOfParameters();
         this.grads = new float[params.length];
         this.updater = Updater.create(config.optimizer, params.length);
         this.windowsPerEpoch = BatchSource.windowsPerEpoch(config.batching, text.trainingLength(), config.sequenceLength,
@@ -126,7 +137,7 @@ final class TrainingRun {
     TrainingResult run() {
         int[] inputs = new int[charsPerStep];
         int[] targets = new int[charsPerStep];
-        double dropout = start.config().dropout();
+        double dropout = startConfig.dropout();
         BatchSource batches = new BatchSource(config.batching, ((CorpusText) text).training(), config.sequenceLength,
                 config.batchSize, config.chunkWindows, config.seed);
         try (Kernel kernel = Kernels.forTraining(layout, config.sequenceLength, config.batchSize)) {
@@ -276,6 +287,10 @@ final class TrainingRun {
 
     /** @return the result, after {@link #stop} */
     TrainingResult finish() {
+        // The gradient and the optimizer's moments (three copies of the weights) are not needed any more: released
+        // here, before the last validation and the result's copy of the weights, so that those reuse their memory.
+        grads = null;
+        updater = null;
         StopReason reason = stopReason;
         Duration elapsed = Duration.ofNanos(config.clock.getAsLong() - startNanos);
         OptionalDouble lastValidation = OptionalDouble.empty();
@@ -289,7 +304,8 @@ final class TrainingRun {
         OptionalDouble validation = useBest ? OptionalDouble.of(best.loss()) : lastValidation;
         LossHistory history = RunCurve.history(historyFirstStep, losses.toArray(), smoothLosses.toArray(),
                 validations);
-        RnnModel trained = RunCurve.attach(history, snapshot(finalParams, validation.orElse(Double.NaN)), start, step);
+        // the run ends here: the result may own its weights (the live ones or the best copy) instead of a copy
+        RnnModel trained = RunCurve.attach(history, model(finalParams, validation.orElse(Double.NaN)), startInfo, step);
         double cps = (step - stepAtStart) * (double) charsPerStep / Math.max(1e-9, elapsed.toNanos() / 1e9);
         return new TrainingResult(trained, step, epoch, loss, smooth, validation, elapsed, cps, history, reason,
                 useBest ? best.step() : step, lastValidation);
@@ -428,7 +444,7 @@ final class TrainingRun {
 
     private void sample() {
         requireFiniteWeights();
-        RnnModel now = ModelAccess.create(start.config(), text.vocabulary(), params.clone());
+        RnnModel now = ModelAccess.create(startConfig, text.vocabulary(), params.clone());
         String text = Sampler.builder(now).strategy(SamplingStrategy.temperature(config.sampleTemperature)).build()
                 .generate("", config.sampleLength, new SplittableRandom(config.seed ^ step));
         SampleSummary summary = new SampleSummary(step, text);
@@ -439,17 +455,22 @@ final class TrainingRun {
 
     /** A model of {@code weights} whose training info counts the start model's steps plus this run's. */
     private RnnModel snapshot(float[] weights, double validation) {
+        return model(weights.clone(), validation);
+    }
+
+    /** {@link #snapshot} owning {@code weights}. */
+    private RnnModel model(float[] weights, double validation) {
         long newSteps = step - stepAtStart;
-        long previousSteps = start.trainingInfo().map(TrainingInfo::steps).orElse(0L);
-        long previousChars = start.trainingInfo().map(TrainingInfo::characters).orElse(0L);
+        long previousSteps = startInfo.map(TrainingInfo::steps).orElse(0L);
+        long previousChars = startInfo.map(TrainingInfo::characters).orElse(0L);
         TrainingInfo info = new TrainingInfo(previousSteps + newSteps, previousChars + newSteps * charsPerStep, loss,
                 validation, config.toString());
-        return ModelAccess.create(start.config(), text.vocabulary(), weights.clone()).withTrainingInfo(info);
+        return ModelAccess.create(startConfig, text.vocabulary(), weights).withTrainingInfo(info);
     }
 
     private void checkpoint(float[] hiddenState, Path directory) {
         requireFiniteWeights();
-        RnnModel model = snapshot(params, Double.NaN);
+        RnnModel model = model(params, Double.NaN); // the live weights, not a copy: only written, here, then dropped
         CheckpointData data = new CheckpointData(model, config.signature(), trainingText,
                 new CheckpointData.Progress(step, epoch, window, smooth, lastFinite,
                         trainingNanos(config.clock.getAsLong())),

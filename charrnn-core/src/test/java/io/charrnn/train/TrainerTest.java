@@ -59,6 +59,15 @@ class TrainerTest {
     }
 
     @Test
+    void train_unboundModel_whoseWeightsTheRunTakes_equalsTrainingItBound() {
+        RnnModel unbound = RnnModel.builder().cell(io.charrnn.model.CellType.LSTM).hidden(12).seed(5).build();
+        RnnModel bound = unbound.withVocabulary(SYLLABLES.vocabulary());
+        RnnModel boundCopy = unbound.withVocabulary(SYLLABLES.vocabulary());
+        assertEquals(small().build().train(bound, SYLLABLES).model(), small().build().train(unbound, SYLLABLES).model());
+        assertEquals(boundCopy, bound); // a bound model is copied, never taken
+    }
+
+    @Test
     void train_reportsEveryStepInOrder_withPlausibleFigures() {
         List<StepSummary> steps = new ArrayList<>();
         TrainingResult result = small().listener(steps::add).build().train(RnnModel.builder().hidden(8).build(), SYLLABLES);

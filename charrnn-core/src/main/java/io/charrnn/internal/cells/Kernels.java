@@ -102,30 +102,34 @@ public final class Kernels {
         int t = Math.min(steps, length);
         double sum = 0;
         long count = 0;
+        int pos = 0;
+        int[] scratch = new int[t + 1];
+        float[] carried = null;
         try (Kernel main = create(layout, t, b)) {
             main.resetBefore(resetCode);
-            int pos = 0;
             int[] in = new int[t * b];
             int[] out = new int[t * b];
-            int[] scratch = new int[t + 1];
             for (; pos + t <= length; pos += t) {
                 fill(codes, length, b, pos, t, in, out, scratch);
                 sum += main.loss(params, in, out);
                 count += (long) t * b;
             }
-            int rest = length - pos;
-            if (rest > 0) {
-                // the streams end in a shorter window, scored by a kernel of that length that
-                // continues from the main kernel's carried state
-                try (Kernel tail = create(layout, rest, b)) {
-                    tail.resetBefore(resetCode);
-                    tail.copyStateFrom(main);
-                    int[] tin = new int[rest * b];
-                    int[] tout = new int[rest * b];
-                    fill(codes, length, b, pos, rest, tin, tout, scratch);
-                    sum += tail.loss(params, tin, tout);
-                    count += (long) rest * b;
-                }
+            if (pos < length) {
+                carried = main.state();
+            }
+        }
+        int rest = length - pos;
+        if (rest > 0) {
+            // the streams end in a shorter window, scored by a kernel of that length that continues from the main
+            // kernel's carried state; the main kernel is closed first, so the two are never held at once
+            try (Kernel tail = create(layout, rest, b)) {
+                tail.resetBefore(resetCode);
+                tail.restoreState(carried);
+                int[] tin = new int[rest * b];
+                int[] tout = new int[rest * b];
+                fill(codes, length, b, pos, rest, tin, tout, scratch);
+                sum += tail.loss(params, tin, tout);
+                count += (long) rest * b;
             }
         }
         return new double[] {sum, count};

@@ -13,9 +13,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -106,7 +106,8 @@ public final class ModelArchive {
      * @param model the model
      * @param extraJson extra JSON objects by entry name (e.g. {@code trainer.json}); not kept
      * @param extraArrays extra float32 vectors by entry name (e.g. {@code optimizer/m.npy}), each
-     *     saved with the shape {@code (n,)}; not kept
+     *     saved with the shape {@code (n,)}; neither copied nor kept (a checkpoint's optimizer moments are as
+     *     large as the weights), so they must not change while this runs
      * @throws IllegalArgumentException if a name is not allowed, or a JSON
      *     object holds a value JSON cannot represent (NaN)
      * @throws IOException if the directory does not exist, the target is a directory, or writing fails
@@ -145,7 +146,7 @@ public final class ModelArchive {
         SortedMap<String, float[]> arrays = new TreeMap<>();
         for (Map.Entry<String, float[]> e : extraArrays.entrySet()) {
             checkName(e.getKey(), ".npy");
-            arrays.put(e.getKey(), Objects.requireNonNull(e.getValue(), () -> "extraArrays value of " + e.getKey()).clone());
+            arrays.put(e.getKey(), Objects.requireNonNull(e.getValue(), () -> "extraArrays value of " + e.getKey()));
         }
         TrainingInfo info = model.training();
         if (info != null && !StandardCharsets.UTF_8.newEncoder().canEncode(info.trainer())) {
@@ -153,10 +154,9 @@ public final class ModelArchive {
                     + "(no unpaired surrogates), got " + JsonFields.show(new JsonPrimitive(info.trainer())));
         }
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        Map<String, float[]> weights = new LinkedHashMap<>();
-        for (ParameterLayout.Tensor t : new ParameterLayout(model.config(), model.vocabulary().size()).tensors()) {
+        List<ParameterLayout.Tensor> tensors = new ParameterLayout(model.config(), model.vocabulary().size()).tensors();
+        for (ParameterLayout.Tensor t : tensors) {
             shapes.put(t.name(), t.shape());
-            weights.put(t.name(), Arrays.copyOfRange(model.parameters(), t.offset(), t.offset() + t.size()));
         }
         byte[] description = DescriptionJson.of(model, shapes, json.keySet(), arrays);
         LossHistory history = info == null ? LossHistory.empty() : info.history();
@@ -164,18 +164,18 @@ public final class ModelArchive {
         AtomicFiles.write(target, out -> {
             ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
             putDeflated(zip, DESCRIPTION_ENTRY, description);
-            for (Map.Entry<String, int[]> e : shapes.entrySet()) {
-                putNpy(zip, entryName(e.getKey()), e.getValue(), weights.get(e.getKey()));
+            for (ParameterLayout.Tensor t : tensors) { // written from the flat weights, not copied
+                putNpy(zip, entryName(t.name()), t.shape(), model.parameters(), t.offset());
             }
             if (!history.isEmpty()) {
-                putNpy(zip, HISTORY_LOSSES, new int[] {history.size()}, history.losses());
-                putNpy(zip, HISTORY_SMOOTH, new int[] {history.size()}, history.smoothLosses());
+                putNpy(zip, HISTORY_LOSSES, new int[] {history.size()}, history.losses(), 0);
+                putNpy(zip, HISTORY_SMOOTH, new int[] {history.size()}, history.smoothLosses(), 0);
             }
             for (Map.Entry<String, byte[]> e : json.entrySet()) {
                 putDeflated(zip, e.getKey(), e.getValue());
             }
             for (Map.Entry<String, float[]> e : arrays.entrySet()) {
-                putNpy(zip, e.getKey(), new int[] {e.getValue().length}, e.getValue());
+                putNpy(zip, e.getKey(), new int[] {e.getValue().length}, e.getValue(), 0);
             }
             zip.finish();
         }, wrap);
@@ -264,16 +264,17 @@ public final class ModelArchive {
     }
 
     /** Stored, like NumPy's .npz: the reader can then bound every array by the file's size. */
-    private static void putNpy(ZipOutputStream zip, String name, int[] shape, float[] data) throws IOException {
+    private static void putNpy(ZipOutputStream zip, String name, int[] shape, float[] data, int offset)
+            throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setMethod(ZipEntry.STORED);
         entry.setTimeLocal(ENTRY_TIME);
         long length = Npy.byteLength(shape);
         entry.setSize(length);
         entry.setCompressedSize(length);
-        entry.setCrc(Npy.crc32(shape, data));
+        entry.setCrc(Npy.crc32(shape, data, offset));
         zip.putNextEntry(entry);
-        Npy.write(zip, shape, data);
+        Npy.write(zip, shape, data, offset);
         zip.closeEntry();
     }
 }

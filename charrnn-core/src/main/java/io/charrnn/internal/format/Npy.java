@@ -75,10 +75,12 @@ public final class Npy {
 
     /**
      * @param shape the shape
-     * @param data the values
-     * @return the CRC-32 of what {@link #write} produces (a zip entry stored uncompressed needs it up front)
+     * @param data holds the values
+     * @param offset where in {@code data} they start
+     * @return the CRC-32 of what {@link #write(OutputStream, int[], float[], int)} produces (a zip entry stored
+     *     uncompressed needs it up front)
      */
-    public static long crc32(int[] shape, float[] data) {
+    public static long crc32(int[] shape, float[] data, int offset) {
         CRC32 crc = new CRC32();
         try {
             write(new OutputStream() {
@@ -91,7 +93,7 @@ public final class Npy {
                 public void write(byte[] b, int off, int len) {
                     crc.update(b, off, len);
                 }
-            }, shape, data);
+            }, shape, data, offset);
         } catch (IOException e) {
             throw new IllegalStateException("internal error: a CRC sink threw " + e, e);
         }
@@ -111,12 +113,30 @@ public final class Npy {
             throw new IllegalStateException("internal error: shape " + Arrays.toString(shape) + " holds "
                     + elementCount(shape) + " values, got " + data.length);
         }
+        write(out, shape, data, 0);
+    }
+
+    /**
+     * Writes one array held in part of a larger one (a model's tensors in its flat weights), without copying it.
+     *
+     * @param out where to write; not closed
+     * @param shape {@code [n]} or {@code [rows, cols]}
+     * @param data holds the values in C order
+     * @param offset where in {@code data} they start; the shape's element count must fit after it
+     * @throws IOException if {@code out} throws
+     */
+    public static void write(OutputStream out, int[] shape, float[] data, int offset) throws IOException {
+        long count = elementCount(shape);
+        if (offset < 0 || offset + count > data.length) {
+            throw new IllegalStateException("internal error: shape " + Arrays.toString(shape) + " holds " + count
+                    + " values, from offset " + offset + " of " + data.length);
+        }
         out.write(header(shape));
         ByteBuffer buffer = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < data.length; i += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, data.length - i);
+        for (int i = 0; i < count; i += CHUNK_FLOATS) {
+            int n = (int) Math.min(CHUNK_FLOATS, count - i);
             buffer.clear();
-            buffer.asFloatBuffer().put(data, i, n);
+            buffer.asFloatBuffer().put(data, offset + i, n);
             out.write(buffer.array(), 0, 4 * n);
         }
     }

@@ -83,7 +83,7 @@ final class BenchRun {
         int seq = s.seq();
         int batch = s.batch();
         RnnModel model = RnnModel.builder().cell(s.cell()).hidden(s.hidden()).layers(s.layers())
-                .embedding(s.embedding()).seed(seed).vocabulary(vocabulary).build();
+                .embedding(s.embedding()).seed(seed).build(); // unbound: each run binds its own, and drops it
         String input = s.embed() ? "embedding" : "one-hot";
         err.printf(Locale.ROOT, "bench %s: %d-layer %s H=%d T=%d B=%d V=%d %s, %d warm-up steps%n", c, s.layers(),
                 s.cell() == CellType.RNN ? "vanilla tanh" : s.cell().name(), s.hidden(), seq, batch, vocabulary.size(),

@@ -334,7 +334,8 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null || spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-dir")) {
             checkpointLock = CheckpointLock.acquire(checkpointDirectory); // creates it
         }
-        RnnModel resumed = resume == null ? null : ModelStore.load(resume);
+        // only its description is kept: a model as large as the run's weights is not held while training
+        String resumed = resume == null ? null : ModelStore.load(resume).toString();
         err.println("reading " + textPath);
         err.flush();
         long readStart = System.nanoTime();
@@ -343,8 +344,7 @@ final class TrainCommand implements Callable<Integer> {
                 corpus.length(), corpus.vocabulary().size(), corpus.length(Corpus.Split.TRAIN),
                 corpus.length(Corpus.Split.VALIDATION), (System.nanoTime() - readStart) / 1e9);
         reading.describe(err, corpus);
-        RnnModel bound = model.withVocabulary(corpus.vocabulary());
-        err.printf(Locale.ROOT, "model: %s%n", resumed != null ? resumed : bound);
+        err.printf(Locale.ROOT, "model: %s%n", resumed != null ? resumed : model.withVocabulary(corpus.vocabulary()));
         ProgressLine progress = new ProgressLine(err, ProgressLine.stderrIsTerminal(), (long) seq * batch,
                 steps != null ? steps : Long.MAX_VALUE, epochs != null ? epochs : Integer.MAX_VALUE, limit);
         if (checkpointEvery != null) {
@@ -359,7 +359,7 @@ final class TrainCommand implements Callable<Integer> {
         interrupt = StopOnInterrupt.install(control, err);
         TrainingResult result;
         try {
-            result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(bound, corpus, control);
+            result = resume != null ? trainer.resume(resume, corpus, control) : trainer.train(model, corpus, control);
         } catch (TrainingDivergedException e) {
             throw TrainReport.diverged(e, lastCheckpoint.file);
         } finally {
