@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,8 +52,45 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Named sets of model and training options; options given on the command line win over them. Each preset
+     * is measured in docs/quality.md.
+     */
+    enum Preset {
+        /**
+         * The 60-minute recipe: a 2-layer LSTM 512 with dropout 0.5 between
+         * layers, windows of 100 characters, 64 streams, Adam 2e-3 decayed by a cosine to the end of 60 minutes.
+         */
+        HOUR;
+
+        void apply(TrainCommand c, CommandLine.ParseResult given) {
+            Map<String, Runnable> values = Map.of(
+                    "--cell", () -> c.cell = CellType.LSTM,
+                    "--hidden", () -> c.hidden = 512,
+                    "--layers", () -> c.layers = 2,
+                    "--dropout", () -> c.dropout = 0.5,
+                    "--seq", () -> c.seq = 100,
+                    "--batch", () -> c.batch = 64,
+                    "--schedule", () -> c.schedule = new Converters.Schedule().convert("cosine"));
+            values.forEach((option, set) -> {
+                if (!given.hasMatchedOption(option)) {
+                    set.run();
+                }
+            });
+            if (c.steps == null && c.minutes == null && c.epochs == null) {
+                c.minutes = 60.0;
+            }
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "A named set of options; options given beside it win. hour: the 60-minute recipe of "
+                    + "docs/quality.md, --cell lstm --hidden 512 --layers 2 --dropout 0.5 --seq 100 --batch 64 "
+                    + "--schedule cosine and --minutes 60 unless --steps, --epochs or --minutes is given.")
+    Preset preset;
 
     @Option(names = "--text", paramLabel = "FILE",
             description = "Training text: a UTF-8 file, a directory or a jar/zip of text files "
@@ -239,6 +277,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
 
+        if (preset != null) {
+            preset.apply(this, spec.commandLine().getParseResult());
+        }
         // Check every option before reading anything.
         RnnModel model = usage(() -> RnnModel.builder().cell(cell).activation(activation).hidden(hidden)
                 .layers(layers).embedding(embedding).dropout(dropout).forgetBias(forgetBias).seed(seed).build());

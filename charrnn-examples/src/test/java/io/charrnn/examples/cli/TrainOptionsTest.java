@@ -123,6 +123,43 @@ class TrainOptionsTest {
     }
 
     @Test
+    void presetHour_trainsWhatItsOptionsTrain_andOptionsGivenBesideItWin(@TempDir Path dir) throws Exception {
+        String[] small = {"train", "--text", text(dir).toString(), "--hidden", "12", "--seq", "8", "--batch", "3",
+            "--steps", "6", "--no-samples"};
+        CharRnnCliTest.Run preset = run(concat(small, "--preset", "hour", "--out", dir.resolve("p.charrnn").toString()));
+        assertEquals(0, preset.status(), preset.err());
+        CharRnnCliTest.Run spelled = run(concat(small, "--cell", "lstm", "--layers", "2", "--dropout", "0.5",
+                "--schedule", "cosine", "--out", dir.resolve("s.charrnn").toString()));
+        assertEquals(0, spelled.status(), spelled.err());
+        RnnModel p = ModelFiles.load(dir.resolve("p.charrnn"));
+        RnnModel s = ModelFiles.load(dir.resolve("s.charrnn"));
+        assertEquals(s.config(), p.config());
+        assertEquals(12, p.config().hidden());
+        assertEquals(s.trainingInfo().orElseThrow().trainer(), p.trainingInfo().orElseThrow().trainer());
+        for (String name : s.weights().keySet()) {
+            assertTrue(java.util.Arrays.equals(s.weights().get(name), p.weights().get(name)), name);
+        }
+
+        TrainCommand alone = parsed("--preset", "hour");
+        TrainCommand.Preset.HOUR.apply(alone, alone.spec.commandLine().getParseResult());
+        assertEquals(512, alone.hidden);
+        assertEquals(100, alone.seq);
+        assertEquals(64, alone.batch);
+        assertEquals(60.0, alone.minutes);
+        TrainCommand budgeted = parsed("--preset", "hour", "--minutes", "5");
+        TrainCommand.Preset.HOUR.apply(budgeted, budgeted.spec.commandLine().getParseResult());
+        assertEquals(5.0, budgeted.minutes);
+        TrainCommand stepped = parsed("--preset", "hour", "--steps", "9");
+        TrainCommand.Preset.HOUR.apply(stepped, stepped.spec.commandLine().getParseResult());
+        assertEquals(null, stepped.minutes);
+
+        CharRnnCliTest.Run bad = run("train", "--preset", "day", "--steps", "1");
+        assertEquals(2, bad.status(), bad.err());
+        assertTrue(bad.err().contains("--preset") && bad.err().contains("HOUR") && bad.err().contains("day"),
+                bad.err());
+    }
+
+    @Test
     void forgetBias_isSavedInTheModel_andShownByInspect(@TempDir Path dir) throws Exception {
         CharRnnCliTest.Run r = run("train", "--text", text(dir).toString(), "--cell", "lstm", "--hidden", "6",
                 "--forget-bias", "0", "--seq", "8", "--batch", "2", "--steps", "3", "--no-samples",
@@ -221,6 +258,13 @@ class TrainOptionsTest {
         for (String name : a.weights().keySet()) {
             assertTrue(java.util.Arrays.equals(a.weights().get(name), b.weights().get(name)), name);
         }
+    }
+
+    /** @return a train command with {@code args} parsed as the CLI parses them, not run */
+    private static TrainCommand parsed(String... args) {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        return command;
     }
 
     private static String[] concat(String[] a, String... b) {
