@@ -58,8 +58,8 @@ final class TrainCommand implements Callable<Integer> {
      */
     enum Preset {
         /**
-         * The 60-minute recipe: a 2-layer LSTM 512 with dropout 0.5 between
-         * layers, windows of 100 characters, 64 streams, Adam 2e-3 decayed by a cosine to the end of 60 minutes.
+         * The 60-minute recipe: a 2-layer LSTM 512 with dropout 0.5 between layers, windows of 100 characters,
+         * 64 streams, Adam 2e-3 decayed by a cosine to the end of 60 minutes.
          */
         HOUR;
 

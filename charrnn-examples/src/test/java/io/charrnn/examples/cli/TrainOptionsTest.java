@@ -140,18 +140,13 @@ class TrainOptionsTest {
             assertTrue(java.util.Arrays.equals(s.weights().get(name), p.weights().get(name)), name);
         }
 
-        TrainCommand alone = parsed("--preset", "hour");
-        TrainCommand.Preset.HOUR.apply(alone, alone.spec.commandLine().getParseResult());
+        TrainCommand alone = withPreset("--preset", "hour");
         assertEquals(512, alone.hidden);
         assertEquals(100, alone.seq);
         assertEquals(64, alone.batch);
         assertEquals(60.0, alone.minutes);
-        TrainCommand budgeted = parsed("--preset", "hour", "--minutes", "5");
-        TrainCommand.Preset.HOUR.apply(budgeted, budgeted.spec.commandLine().getParseResult());
-        assertEquals(5.0, budgeted.minutes);
-        TrainCommand stepped = parsed("--preset", "hour", "--steps", "9");
-        TrainCommand.Preset.HOUR.apply(stepped, stepped.spec.commandLine().getParseResult());
-        assertEquals(null, stepped.minutes);
+        assertEquals(5.0, withPreset("--preset", "hour", "--minutes", "5").minutes);
+        assertEquals(null, withPreset("--preset", "hour", "--steps", "9").minutes);
 
         CharRnnCliTest.Run bad = run("train", "--preset", "day", "--steps", "1");
         assertEquals(2, bad.status(), bad.err());
@@ -260,10 +255,11 @@ class TrainOptionsTest {
         }
     }
 
-    /** @return a train command with {@code args} parsed as the CLI parses them, not run */
-    private static TrainCommand parsed(String... args) {
+    /** @return a train command with {@code args} parsed as the CLI parses them and its --preset applied, not run */
+    private static TrainCommand withPreset(String... args) {
         TrainCommand command = new TrainCommand();
-        new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        CommandLine.ParseResult given = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        command.preset.apply(command, given);
         return command;
     }
 
