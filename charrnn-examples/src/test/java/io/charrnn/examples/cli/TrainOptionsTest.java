@@ -145,8 +145,13 @@ class TrainOptionsTest {
         assertEquals(100, alone.seq);
         assertEquals(64, alone.batch);
         assertEquals(60.0, alone.minutes);
-        assertEquals(5.0, withPreset("--preset", "hour", "--minutes", "5").minutes);
-        assertEquals(null, withPreset("--preset", "hour", "--steps", "9").minutes);
+        assertEquals(27, alone.epochs);
+        TrainCommand fiveMinutes = withPreset("--preset", "hour", "--minutes", "5");
+        assertEquals(5.0, fiveMinutes.minutes);
+        assertEquals(null, fiveMinutes.epochs);
+        TrainCommand nineSteps = withPreset("--preset", "hour", "--steps", "9");
+        assertEquals(null, nineSteps.minutes);
+        assertEquals(null, nineSteps.epochs);
 
         CharRnnCliTest.Run bad = run("train", "--preset", "day", "--steps", "1");
         assertEquals(2, bad.status(), bad.err());
