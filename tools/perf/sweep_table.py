@@ -15,7 +15,6 @@ import math
 import statistics
 import sys
 
-SIZE = {"hidden": "hidden", "batch": "batch", "seq": "seq", "vocab": "vocab"}
 KEYS = ("group", "cell", "layers", "hidden", "batch", "seq", "vocab", "input")
 
 
@@ -33,14 +32,14 @@ def main(paths):
         if "charrnn" not in progs or "pytorch" not in progs:
             continue
         fields = dict(zip(KEYS, key))
-        size = SIZE[fields["group"]]
+        size = fields["group"]  # a sweep's group names the column it varies
         skey = tuple((k, v) for k, v in fields.items() if k != size)
         series.setdefault(skey, []).append((int(fields[size]), progs))
     train_ratios, sample_ratios, misses = [], [], []
     for skey, points in sorted(series.items()):
         points.sort()
         fields = dict(skey)
-        size = SIZE[fields["group"]]
+        size = fields["group"]
         print(f"\n{fields['group']}: {fields['layers']}-layer {fields['cell']}, "
               + ", ".join(f"{k} {v}" for k, v in skey if k not in ("group", "cell", "layers")))
         print(f"\n| {size} | training charrnn / PyTorch | ratio | sampling charrnn / PyTorch | ratio "

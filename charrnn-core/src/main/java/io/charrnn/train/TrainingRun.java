@@ -288,7 +288,7 @@ final class TrainingRun {
     /** @return the result, after {@link #stop} */
     TrainingResult finish() {
         // The gradient and the optimizer's moments (three copies of the weights) are not needed any more: released
-        // here, before the last validation and the result's copy of the weights, so that those reuse their memory.
+        // here, before the last validation, so that its kernel can reuse their memory.
         grads = null;
         updater = null;
         StopReason reason = stopReason;
